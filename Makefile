@@ -1,0 +1,45 @@
+# Shenpi: `make run` starts the demo centre, `make test` runs the tests. Both set themselves up.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-fast lint messages schema clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/shenpi migrate --noinput -v0
+	$(BIN)/shenpi demo-data
+	@echo ""
+	@echo "Shenpi is starting on http://$(HOST):$(PORT)/  (staff login: /staff/login/, API: /api/docs/, admin: /admin/)"
+	@echo "Ctrl-C stops it."
+	$(BIN)/shenpi runserver --noreload $(HOST):$(PORT)
+
+test: $(STAMP)
+	@if [ -x /usr/bin/chromium ]; then echo "Browser tests: using /usr/bin/chromium"; \
+	 else echo "!!!!!!!! /usr/bin/chromium NOT FOUND: browser tests (tests/e2e) WILL BE SKIPPED !!!!!!!!"; \
+	      echo "!!!!!!!! install Debian's chromium (apt-get install chromium fonts-noto-cjk) to run them !!!!!!!!"; fi
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check shenpi tests bench
+
+messages: $(STAMP)
+	cd shenpi && ../$(BIN)/shenpi makemessages -l zh_Hans --no-obsolete --no-location
+	$(BIN)/shenpi compilemessages --ignore '.venv'
+
+schema: $(STAMP)
+	$(BIN)/shenpi spectacular --validate --fail-on-warn --file var/schema.yaml
+
+clean:
+	rm -rf $(VENV) var/shenpi.sqlite3* var/static

@@ -1,0 +1,158 @@
+"""Reads of the catalog."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .codes import CLOSED_STATUSES, Category, HandlingForm, ReformStatus
+from .models import Item, ItemVersion, ReformRecord
+
+# The notice's targets (§四(三)1).
+TARGET_SIMPLE_SHARE = 0.70
+TARGET_COMPRESSION = 0.50
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def reform_status_subquery(on: date, item_ref: str = "pk"):
+    latest = (ReformRecord.objects.filter(item=OuterRef(item_ref), effective_date__lte=on)
+              .order_by("-effective_date", "-id").values("status")[:1])
+    return Coalesce(Subquery(latest), Value(ReformStatus.RETAINED.value))
+
+
+def current_reform_record(item: Item, on: date | None = None) -> ReformRecord | None:
+    return item.reform_records.filter(effective_date__lte=on or today()).order_by("-effective_date", "-id").first()
+
+
+def published_versions(on: date | None = None) -> QuerySet[ItemVersion]:
+    """Every effective version with its item, department and the reform status in force."""
+    return (ItemVersion.objects.filter(status=ItemVersion.Status.PUBLISHED)
+            .select_related("item", "item__department", "centre")
+            .annotate(reform_status=reform_status_subquery(on or today(), "item_id")))
+
+
+def public_catalog(*, q: str = "", department: int | None = None, category: str = "",
+                   online: bool | None = None, on: date | None = None,
+                   include_closed: bool = False) -> QuerySet[ItemVersion]:
+    """What the public may apply for: published items not cancelled, sealed, transferred or delegated."""
+    qs = published_versions(on)
+    if not include_closed:
+        qs = qs.exclude(reform_status__in=[s.value for s in CLOSED_STATUSES])
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(item__implementation_code__icontains=q)
+                       | Q(item__basic_code__icontains=q) | Q(item__department__name__icontains=q))
+    if department:
+        qs = qs.filter(item__department_id=department)
+    if category:
+        qs = qs.filter(category=category)
+    if online is not None:
+        # handling_forms is a JSON list; containment lookups differ between backends, so
+        # match the stored text, which both serialise as ["1", "2", ...].
+        cond = Q(handling_forms__icontains=f'"{HandlingForm.ONLINE.value}"')
+        qs = qs.filter(cond) if online else qs.exclude(cond)
+    return qs.order_by("item__department__name", "name")
+
+
+def published_version_of(item: Item) -> ItemVersion | None:
+    return item.versions.filter(status=ItemVersion.Status.PUBLISHED).first()
+
+
+def guide_version(implementation_code: str) -> ItemVersion | None:
+    """The public guide of an item: only its published version, with everything it lists."""
+    return (published_versions()
+            .filter(item__implementation_code=implementation_code)
+            .prefetch_related("materials", "fees", "stages__steps__department")
+            .first())
+
+
+@dataclass(frozen=True)
+class Availability:
+    ok: bool
+    reason: str
+    version: ItemVersion | None = None
+
+
+def item_availability(item: Item, on: date | None = None) -> Availability:
+    """Whether the item can take a new case on that day, and if not, why not."""
+    on = on or today()
+    version = published_version_of(item)
+    if version is None:
+        return Availability(False, _("The item has no published version."))
+    rec = current_reform_record(item, on)
+    if rec is not None and rec.status in CLOSED_STATUSES:
+        reasons = {
+            ReformStatus.CANCELLED: _("The item was cancelled on %(date)s by %(doc)s."),
+            ReformStatus.SEALED: _("The item was sealed on %(date)s by %(doc)s."),
+            ReformStatus.TRANSFERRED: _("The item was transferred to the market on %(date)s by %(doc)s."),
+            ReformStatus.DELEGATED: _("The item was delegated to %(body)s on %(date)s by %(doc)s; apply there."),
+        }
+        return Availability(False, reasons[rec.status] % {
+            "date": rec.effective_date.isoformat(), "doc": rec.document_number, "body": rec.delegated_to})
+    return Availability(True, "", version)
+
+
+def _figures(rows: list[dict]) -> dict:
+    by_status = {s.value: 0 for s in ReformStatus}
+    for r in rows:
+        by_status[r["reform_status"]] += 1
+    active = [r for r in rows if r["reform_status"] not in {s.value for s in CLOSED_STATUSES}]
+    n = len(active)
+    simple = sum(1 for r in active if r["category"] in (Category.INSTANT, Category.REVIEW_APPROVE))
+    statutory = sum(r["statutory_limit"] for r in active)
+    promised = sum(r["promised_limit"] for r in active)
+    online = sum(1 for r in active if HandlingForm.ONLINE.value in r["handling_forms"])
+    centralised = sum(1 for r in active if r["at_window"])
+    steps = sum(r["steps"] for r in active)
+    simple_share = simple / n if n else 0.0
+    compression = 1 - promised / statutory if statutory else 0.0
+    return {
+        "items": len(rows),
+        "active_items": n,
+        "by_reform_status": by_status,
+        "cancelled": by_status[ReformStatus.CANCELLED],
+        "delegated": by_status[ReformStatus.DELEGATED],
+        "online": online,
+        "centralised": centralised,
+        "by_category": {c.value: sum(1 for r in active if r["category"] == c) for c in Category},
+        "simple_share": round(simple_share, 4),
+        "simple_share_target": TARGET_SIMPLE_SHARE,
+        "simple_share_met": simple_share >= TARGET_SIMPLE_SHARE,
+        "statutory_days": statutory,
+        "promised_days": promised,
+        "compression": round(compression, 4),
+        "compression_target": TARGET_COMPRESSION,
+        "compression_met": compression >= TARGET_COMPRESSION,
+        "online_share": round(online / n, 4) if n else 0.0,
+        "centralised_share": round(centralised / n, 4) if n else 0.0,
+        "steps_per_item": round(steps / n, 2) if n else 0.0,
+    }
+
+
+def reform_figures(*, on: date | None = None) -> dict:
+    """The notice's reform figures (四个一批, 70% and 50% targets), overall and by department."""
+    from shenpi.org.models import Window
+
+    window_accepts = Window.accept_items.through.objects.filter(item_id=OuterRef("item_id"))
+    rows = list(
+        published_versions(on)
+        .annotate(steps=Count("stages__steps"), at_window=Exists(window_accepts))
+        .values("item__department_id", "item__department__name", "reform_status", "category",
+                "statutory_limit", "promised_limit", "handling_forms", "steps", "at_window")
+        .order_by("item__department__name")
+    )
+    departments: dict[int, dict] = {}
+    for r in rows:
+        departments.setdefault(r["item__department_id"], {"name": r["item__department__name"], "rows": []})["rows"].append(r)
+    return {
+        "date": (on or today()).isoformat(),
+        "overall": _figures(rows),
+        "departments": [
+            {"department": pk, "name": d["name"], **_figures(d["rows"])} for pk, d in departments.items()
+        ],
+    }

@@ -1,0 +1,174 @@
+"""Every write to the catalog: keyword-only, one transaction each, permission checked, audited."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shenpi.audit.services import record
+from shenpi.org.roles import is_centre_admin
+
+from .codes import ReformStatus
+from .models import Fee, FlowStage, FlowStep, Item, ItemVersion, Material, ReformRecord
+from .rules import code_errors, content_errors
+
+VERSION_FIELDS = [
+    "name", "item_type", "level", "subject_nature", "service_objects", "category", "legal_basis",
+    "conditions", "statutory_limit", "promised_limit", "handling_forms", "visits", "centre",
+    "location", "hotline", "change_note",
+]
+MATERIAL_FIELDS = ["name", "originals", "copies", "requirement", "condition", "note"]
+FEE_FIELDS = ["name", "standard_fen", "unit", "legal_basis"]
+STEP_FIELDS = ["name", "role", "department", "budget"]
+
+
+def content_of(version: ItemVersion) -> dict:
+    """A version's content as plain data: what the rules check, the API shows and drafts copy."""
+    content = {f: getattr(version, f) for f in VERSION_FIELDS}
+    content["materials"] = [{f: getattr(m, f) for f in MATERIAL_FIELDS} for m in version.materials.all()]
+    content["fees"] = [{f: getattr(x, f) for f in FEE_FIELDS} for x in version.fees.all()]
+    content["stages"] = [
+        {"name": st.name, "steps": [{f: getattr(s, f) for f in STEP_FIELDS} for s in st.steps.all()]}
+        for st in version.stages.all()
+    ]
+    return content
+
+
+def _audit_view(content: dict) -> dict:
+    """Content with model references reduced to ids, for the audit record."""
+    out = {k: v for k, v in content.items() if k not in {"centre", "stages"}}
+    out["centre"] = content["centre"].pk
+    out["stages"] = [
+        {"name": st["name"], "steps": [{**s, "department": s["department"].pk} for s in st["steps"]]}
+        for st in content["stages"]
+    ]
+    return out
+
+
+def _require_admin(actor):
+    if not is_centre_admin(actor):
+        raise PermissionDenied(_("Only centre administrators may change the catalog."))
+
+
+def _check(content, *, department):
+    errors = content_errors(content, department=department)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _write_content(version: ItemVersion, content: dict):
+    for f in VERSION_FIELDS:
+        setattr(version, f, content.get(f, getattr(version, f, None)))
+    version.save()
+    version.materials.all().delete()
+    version.fees.all().delete()
+    version.stages.all().delete()
+    Material.objects.bulk_create(
+        Material(version=version, order=i, **{f: m.get(f, "") if f in {"condition", "note"} else m[f]
+                                              for f in MATERIAL_FIELDS})
+        for i, m in enumerate(content["materials"], 1))
+    Fee.objects.bulk_create(
+        Fee(version=version, order=i, **{f: x.get(f, "") if f == "unit" else x[f] for f in FEE_FIELDS})
+        for i, x in enumerate(content["fees"], 1))
+    for i, st in enumerate(content["stages"], 1):
+        stage = FlowStage.objects.create(version=version, order=i, name=st["name"])
+        FlowStep.objects.bulk_create(
+            FlowStep(stage=stage, order=j, **{f: s[f] for f in STEP_FIELDS})
+            for j, s in enumerate(st["steps"], 1))
+
+
+@transaction.atomic
+def create_item(*, actor, basic_code: str, implementation_code: str, department, content: dict) -> Item:
+    """A new item with its first version as a draft; nothing is public until it is published."""
+    _require_admin(actor)
+    errors = code_errors(basic_code=basic_code, implementation_code=implementation_code)
+    if Item.objects.filter(implementation_code=implementation_code).exists():
+        errors.setdefault("implementation_code", []).append(
+            _("An item with the implementation code %(code)s exists already.") % {"code": implementation_code})
+    if Item.objects.filter(department=department, basic_code=basic_code).exists():
+        errors.setdefault("basic_code", []).append(
+            _("The department has an item with the basic code %(code)s already.") % {"code": basic_code})
+    errors.update({k: errors.get(k, []) + v for k, v in content_errors(content, department=department).items()})
+    if errors:
+        raise ValidationError(errors)
+    item = Item.objects.create(basic_code=basic_code, implementation_code=implementation_code, department=department)
+    version = ItemVersion(item=item, number=1, status=ItemVersion.Status.DRAFT, created_by=actor)
+    _write_content(version, content)
+    record(actor=actor, action="catalog.item.create", obj=item,
+           after={"basic_code": basic_code, "implementation_code": implementation_code,
+                  "department": department.pk, "draft": _audit_view(content)})
+    return item
+
+
+@transaction.atomic
+def save_draft(*, actor, item: Item, content: dict) -> ItemVersion:
+    """Editing an item edits its draft; with no draft, a new one starts from this content."""
+    _require_admin(actor)
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    _check(content, department=item.department)
+    draft = item.versions.filter(status=ItemVersion.Status.DRAFT).first()
+    before = _audit_view(content_of(draft)) if draft else None
+    if draft is None:
+        last = item.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        draft = ItemVersion(item=item, number=last + 1, status=ItemVersion.Status.DRAFT, created_by=actor)
+    _write_content(draft, content)
+    record(actor=actor, action="catalog.draft.save", obj=draft, before=before, after=_audit_view(content))
+    return draft
+
+
+@transaction.atomic
+def discard_draft(*, actor, item: Item) -> None:
+    _require_admin(actor)
+    draft = item.versions.select_for_update().filter(status=ItemVersion.Status.DRAFT).first()
+    if draft is None:
+        raise ValidationError({"draft": [_("The item has no draft.")]})
+    before = _audit_view(content_of(draft))
+    record(actor=actor, action="catalog.draft.discard", obj=draft, before=before)
+    draft.delete()
+
+
+@transaction.atomic
+def publish(*, actor, item: Item) -> ItemVersion:
+    """The draft becomes the effective version the public sees; the old one is kept as history."""
+    _require_admin(actor)
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    draft = item.versions.filter(status=ItemVersion.Status.DRAFT).first()
+    if draft is None:
+        raise ValidationError({"draft": [_("The item has no draft to publish.")]})
+    # Rules are checked again: a draft saved under older rules, or edited in the admin, may not pass.
+    _check(content_of(draft), department=item.department)
+    old = item.versions.filter(status=ItemVersion.Status.PUBLISHED).first()
+    if old:
+        old.status = ItemVersion.Status.SUPERSEDED
+        old.save(update_fields=["status"])
+    draft.status = ItemVersion.Status.PUBLISHED
+    draft.published_at = timezone.now()
+    draft.published_by = actor
+    draft.save(update_fields=["status", "published_at", "published_by"])
+    record(actor=actor, action="catalog.version.publish", obj=draft,
+           before={"published": old.number if old else None}, after={"published": draft.number})
+    return draft
+
+
+@transaction.atomic
+def add_reform_record(*, actor, item: Item, status: str, effective_date, document_number: str,
+                      delegated_to: str = "", note: str = "") -> ReformRecord:
+    _require_admin(actor)
+    errors = {}
+    if status not in ReformStatus.values:
+        errors["status"] = [_("Unknown reform status.")]
+    if not document_number.strip():
+        errors["document_number"] = [_("Give the number of the document that decides the change.")]
+    if status == ReformStatus.DELEGATED and not delegated_to.strip():
+        errors["delegated_to"] = [_("Name the county body the item is delegated to.")]
+    if status != ReformStatus.DELEGATED and delegated_to.strip():
+        errors["delegated_to"] = [_("Only a delegated item names the body it is delegated to.")]
+    if errors:
+        raise ValidationError(errors)
+    rec = ReformRecord.objects.create(
+        item=item, status=status, effective_date=effective_date, document_number=document_number.strip(),
+        delegated_to=delegated_to.strip(), note=note, created_by=actor)
+    record(actor=actor, action="catalog.reform.add", obj=rec,
+           after={"item": item.pk, "status": status, "effective_date": effective_date,
+                  "document_number": rec.document_number, "delegated_to": rec.delegated_to})
+    return rec

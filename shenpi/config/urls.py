@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from shenpi.catalog import api as catalog_api
+from shenpi.org import api as org_api
+
+router = DefaultRouter()
+router.register("org/centres", org_api.CentreViewSet, basename="centre")
+router.register("org/departments", org_api.DepartmentViewSet, basename="department")
+router.register("org/windows", org_api.WindowViewSet, basename="window")
+router.register("org/project-groups", org_api.ProjectGroupViewSet, basename="project-group")
+router.register("org/staff", org_api.StaffViewSet, basename="staff")
+router.register("catalog/items", catalog_api.ItemViewSet, basename="item")
+
+api_v1 = [
+    path("catalog/figures/", catalog_api.FiguresView.as_view(), name="catalog-figures"),
+    path("catalog/export/", catalog_api.ExportView.as_view(), name="catalog-export"),
+    path("catalog/import/", catalog_api.ImportView.as_view(), name="catalog-import"),
+    path("auth/token/", obtain_auth_token, name="auth-token"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", include("shenpi.staff.urls")),
+    path("", include("shenpi.portal.urls")),
+]
+
+admin.site.site_header = "Shenpi 审批"
+admin.site.site_title = "Shenpi"

@@ -1,0 +1,63 @@
+"""Admin pieces shared by the apps: access for centre administrators, writes through services."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from shenpi.org.roles import is_centre_admin
+
+
+class CentreAdminOnly:
+    def has_module_permission(self, request):
+        return is_centre_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_centre_admin(request.user)
+
+    def has_add_permission(self, request, *args):
+        return is_centre_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_centre_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        # Records are referenced by history and cases; they are changed, never deleted.
+        return False
+
+
+class ServiceAdmin(CentreAdminOnly, admin.ModelAdmin):
+    """A ModelAdmin whose save goes through ``save_with_service`` (validated in the form first)."""
+
+    def form_rules(self, form, cleaned) -> dict:
+        return {}
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        model_admin = self
+
+        class RuleCheckedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                for field, reasons in model_admin.form_rules(self, cleaned).items():
+                    for reason in reasons:
+                        self.add_error(field if field in self.fields else None, reason)
+                return cleaned
+
+        return RuleCheckedForm
+
+    def save_with_service(self, request, instance, data):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        original = type(obj).objects.get(pk=obj.pk) if change else None
+        data = {f: form.cleaned_data[f] for f in form.fields if f in form.cleaned_data}
+        try:
+            saved = self.save_with_service(request, original, data)
+        except ValidationError as exc:  # a rule the form could not see (a race): say it, change nothing
+            messages.error(request, "; ".join(exc.messages))
+            raise
+        obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        # Relations were written by the service, with its audit entry.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

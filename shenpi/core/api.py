@@ -1,0 +1,32 @@
+"""Shared API pieces: pagination and one error shape for every endpoint."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def validation_error_detail(exc: DjangoValidationError) -> dict:
+    """Field -> list of reasons; errors not tied to a field go under non_field_errors."""
+    if hasattr(exc, "error_dict"):
+        out = {}
+        for field, errors in exc.message_dict.items():
+            out["non_field_errors" if field == "__all__" else field] = list(errors)
+        return out
+    return {"non_field_errors": list(exc.messages)}
+
+
+def exception_handler(exc, context):
+    # Services raise Django's ValidationError; the API answers it as a 400 naming each field.
+    if isinstance(exc, DjangoValidationError):
+        return Response(validation_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, PermissionDenied):
+        return Response({"detail": str(exc) or "Permission denied."}, status=status.HTTP_403_FORBIDDEN)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,317 @@
+"""Demo data: a city service centre modelled on the notice (衡政办发〔2013〕23号).
+
+Everything is written through the services, so the demo has the same audit record and obeys
+the same rules as real data.
+"""
+
+import os
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from stdnum.cn import uscc
+
+from shenpi.catalog import services as catalog
+from shenpi.catalog.codes import Category, HandlingForm, ReformStatus
+from shenpi.org import services as org
+from shenpi.org.models import Centre, Staff
+from shenpi.org.roles import Role
+
+DEMO_PASSWORD_DEFAULT = "shenpi-demo-2026"
+
+
+def demo_password() -> str:
+    return os.environ.get("SHENPI_DEMO_PASSWORD", DEMO_PASSWORD_DEFAULT)
+
+
+def credit_code(n: int) -> str:
+    """A well-formed credit code for an organ (机关, 11) in Hengyang (430400)."""
+    body = f"11430400{n:08d}"
+    body += str(sum(int(c) for c in body) % 10)  # a stable ninth character of the organisation code
+    return body + uscc.calc_check_digit(body)
+
+
+# key, name, short name, window number
+DEPARTMENTS = [
+    ("fgw", "衡阳市发展和改革委员会", "市发改委", "01"),
+    ("zrgh", "衡阳市自然资源和规划局", "市自然资源和规划局", "02"),
+    ("zj", "衡阳市住房和城乡建设局", "市住建局", "03"),
+    ("xf", "衡阳市消防救援支队", "市消防救援支队", "04"),
+    ("rf", "衡阳市人民防空办公室", "市人防办", "05"),
+    ("fg", "衡阳市住房保障和房产管理局", "市房产局", "06"),
+    ("sj", "衡阳市市场监督管理局", "市市场监管局", "07"),
+    ("hb", "衡阳市生态环境局", "市生态环境局", "08"),
+    ("jt", "衡阳市交通运输局", "市交通运输局", "09"),
+    ("wj", "衡阳市卫生健康委员会", "市卫健委", "10"),
+    ("mz", "衡阳市民政局", "市民政局", "11"),
+    ("sw", "国家税务总局衡阳市税务局", "市税务局", "12"),
+]
+
+BASIS = {
+    "xzxkf": "《中华人民共和国行政许可法》",
+    "tz": "《企业投资项目核准和备案管理条例》(国务院令第673号)",
+    "cxgh": "《中华人民共和国城乡规划法》第三十七条、第三十八条、第四十条",
+    "jzf": "《中华人民共和国建筑法》第七条;《建筑工程施工许可管理办法》(住房和城乡建设部令第18号)",
+    "xff": "《中华人民共和国消防法》第十一条、第十五条",
+    "rff": "《中华人民共和国人民防空法》第二十二条;《湖南省实施〈中华人民共和国人民防空法〉办法》",
+    "bdc": "《不动产登记暂行条例》第十四条、第二十条",
+    "fdc": "《中华人民共和国城市房地产管理法》第四十五条;《城市商品房预售管理办法》",
+    "gsdj": "《中华人民共和国市场主体登记管理条例》第三条、第十九条",
+    "sp": "《中华人民共和国食品安全法》第三十五条;《食品经营许可和备案管理办法》",
+    "tzsb": "《中华人民共和国特种设备安全法》第三十三条",
+    "hp": "《中华人民共和国环境影响评价法》第二十二条;《建设项目环境保护管理条例》",
+    "pw": "《排污许可管理条例》第三条、第十四条",
+    "dlys": "《中华人民共和国道路运输条例》第十条、第二十四条",
+    "gl": "《中华人民共和国公路法》第五十条;《超限运输车辆行驶公路管理规定》",
+    "yl": "《医疗机构管理条例》第十五条;《医疗机构管理条例实施细则》",
+    "ggcs": "《公共场所卫生管理条例》第八条",
+    "fs": "《放射诊疗管理规定》第十一条",
+    "stdj": "《社会团体登记管理条例》第三条、第九条",
+    "mfdj": "《民办非企业单位登记管理暂行条例》第三条、第八条",
+    "ylj": "《中华人民共和国老年人权益保障法》第四十三条",
+    "sw": "《中华人民共和国税收征收管理法》第十五条;《税务登记管理办法》",
+}
+
+M = {  # common materials: name, originals, copies
+    "app": ("申请书(申请表)", 1, 0),
+    "license": ("营业执照或统一社会信用代码证书", 0, 1),
+    "id": ("法定代表人(申请人)身份证明", 0, 1),
+    "auth": ("授权委托书及受托人身份证明", 1, 1),
+    "site": ("建设项目用地红线图", 1, 0),
+    "plan": ("建设工程设计方案总平面图", 1, 1),
+    "report": ("项目申请报告", 1, 0),
+    "landcert": ("土地使用权证明文件", 0, 1),
+    "contract": ("建设工程施工合同", 0, 1),
+    "drawings": ("施工图设计文件审查合格书", 0, 1),
+    "acceptance": ("工程竣工验收报告", 1, 0),
+    "survey": ("房屋测绘成果报告", 1, 0),
+    "deed": ("不动产权属证书", 1, 0),
+    "transfer": ("不动产转移合同(买卖合同)", 1, 0),
+    "loan": ("主债权合同及抵押合同", 1, 0),
+    "eia": ("环境影响报告书(表)", 1, 0),
+    "layout": ("经营场所平面布局图", 1, 0),
+    "health": ("从业人员健康证明", 0, 1),
+    "vehicle": ("车辆行驶证及技术等级评定证明", 0, 1),
+    "rules": ("章程草案", 1, 0),
+    "capital": ("验资报告或资金证明", 1, 0),
+    "staffcert": ("专业技术人员资格证明", 0, 1),
+}
+
+
+def _materials(keys, conditional=()):
+    out = []
+    for k in keys:
+        name, originals, copies = M[k]
+        cond = k in conditional
+        out.append({"name": name, "originals": originals, "copies": copies,
+                    "requirement": "conditional" if cond else "required",
+                    "condition": "委托他人办理的" if k == "auth" else ("适用时提供" if cond else ""), "note": ""})
+    return out
+
+
+def _flow(category, dept, *, review=0, approve=0, parallel=None, deliver=1):
+    """Flows in the notice's shape: 受理 → 审查 → 决定 → 告知 (送达)."""
+    accept = {"name": "受理", "steps": [{"name": "窗口受理", "role": Role.WINDOW_CLERK, "department": dept, "budget": 0}]}
+    if category == Category.INSTANT:
+        return [accept, {"name": "决定", "steps": [
+            {"name": "窗口当场决定", "role": Role.CHIEF_REP, "department": dept, "budget": 0}]}]
+    stages = [accept]
+    if parallel:
+        stages.append({"name": "并联审查", "steps": [
+            {"name": f"{d_name}审查", "role": Role.HANDLER, "department": d, "budget": days}
+            for d, d_name, days in parallel]})
+    if review:
+        stages.append({"name": "审查", "steps": [{"name": "审核", "role": Role.REVIEWER, "department": dept, "budget": review}]})
+    stages.append({"name": "决定", "steps": [{"name": "核准", "role": Role.APPROVER, "department": dept, "budget": approve}]})
+    if category == Category.PROMISED and deliver:
+        stages.append({"name": "告知", "steps": [{"name": "制证送达", "role": Role.WINDOW_CLERK, "department": dept, "budget": deliver}]})
+    return stages
+
+
+INS, REV, PRO = Category.INSTANT, Category.REVIEW_APPROVE, Category.PROMISED
+WIN, ONL, MOB, POST = HandlingForm.WINDOW.value, HandlingForm.ONLINE.value, HandlingForm.MOBILE.value, HandlingForm.POST.value
+
+# dept, basic code, name, type, category, statutory, promised, (review, approve), basis, materials,
+# forms, fees [(name, fen, unit, basis)], reform (status, date, doc, delegated_to) or None, extra
+ITEMS = [
+    ("fgw", "000101001", "企业投资项目核准", "01", PRO, 20, 10, (3, 3), "tz", ["app", "report", "license", "site"], [WIN, ONL], [], None,
+     {"parallel": [("zrgh", "用地预审意见", 3), ("hb", "环评意见", 3)]}),
+    ("fgw", "000101002", "企业投资项目备案", "07", INS, 5, 0, None, "tz", ["app", "license"], [ONL, MOB], [], None, {}),
+    ("fgw", "000101003", "政府投资项目可行性研究报告审批", "11", REV, 20, 8, (5, 3), "tz", ["app", "report", "site"], [WIN, ONL], [], None, {}),
+    ("fgw", "000101004", "固定资产投资项目节能审查", "01", REV, 20, 7, (4, 3), "tz", ["app", "report"], [WIN, ONL], [], None, {}),
+    ("zrgh", "000105001", "建设项目用地预审与选址意见书核发", "01", REV, 20, 7, (4, 3), "cxgh", ["app", "site", "report"], [WIN, ONL], [], None, {}),
+    ("zrgh", "000105002", "建设用地规划许可证核发", "01", REV, 20, 6, (3, 3), "cxgh", ["app", "site", "landcert"], [WIN, ONL], [], None, {}),
+    ("zrgh", "000105003", "建设工程规划许可证核发", "01", PRO, 20, 10, (5, 3), "cxgh", ["app", "plan", "landcert", "auth"], [WIN, ONL], [], None, {}),
+    ("zrgh", "000105004", "乡村建设规划许可证核发", "01", REV, 20, 10, (5, 5), "cxgh", ["app", "plan"], [WIN], [],
+     ("delegated", date(2013, 10, 8), "衡政发〔2013〕15号", "衡阳县自然资源局"), {}),
+    ("zrgh", "000105005", "建设工程规划条件核实", "07", REV, 20, 5, (3, 2), "cxgh", ["app", "survey", "plan"], [WIN, ONL], [], None, {}),
+    ("zrgh", "000105006", "临时建设工程规划许可", "01", REV, 20, 5, (3, 2), "cxgh", ["app", "plan"], [WIN, ONL], [], None, {}),
+    ("zj", "000106001", "建筑工程施工许可证核发", "01", REV, 15, 5, (3, 2), "jzf", ["app", "landcert", "contract", "drawings"], [WIN, ONL], [], None, {}),
+    ("zj", "000106002", "特殊建设工程消防设计审查", "01", PRO, 15, 10, (6, 2), "xff", ["app", "drawings", "plan"], [WIN, ONL], [], None, {}),
+    ("zj", "000106003", "建筑业企业资质(施工总承包三级)核准", "01", REV, 20, 10, (6, 4), "jzf", ["app", "license", "staffcert"], [ONL], [], None, {}),
+    ("zj", "000106004", "城市建筑垃圾处置核准", "01", REV, 20, 5, (3, 2), "jzf", ["app", "license"], [WIN, ONL], [], None, {}),
+    ("zj", "000106005", "房屋建筑和市政基础设施工程竣工验收备案", "07", INS, 15, 0, None, "jzf", ["app", "acceptance"], [WIN, ONL], [], None, {}),
+    ("zj", "000106006", "建设工程质量监督注册", "11", REV, 5, 2, (1, 1), "jzf", ["app", "contract"], [WIN], [],
+     ("cancelled", date(2013, 10, 8), "衡政发〔2013〕15号", ""), {}),
+    ("zj", "000106007", "建设工程竣工综合验收", "11", PRO, 45, 5, None, "xzxkf", ["app", "acceptance", "survey", "drawings"], [WIN, ONL], [], None,
+     {"joint": True}),
+    ("xf", "000107001", "公众聚集场所投入使用、营业前消防安全检查", "01", REV, 10, 5, (3, 2), "xff", ["app", "license", "layout"], [WIN, ONL, MOB], [], None, {}),
+    ("xf", "000107002", "消防技术服务机构资质审批", "01", PRO, 20, 15, (8, 3), "xff", ["app", "license", "staffcert"], [WIN], [],
+     ("cancelled", date(2013, 11, 1), "衡政发〔2013〕18号", ""), {}),
+    ("rf", "000108001", "人民防空工程建设审批(结合民用建筑修建防空地下室)", "01", REV, 20, 5, (3, 2), "rff", ["app", "plan", "drawings"], [WIN, ONL], [], None, {}),
+    ("rf", "000108002", "防空地下室易地建设审批", "01", REV, 20, 5, (3, 2), "rff", ["app", "plan"], [WIN, ONL],
+     [("防空地下室易地建设费", 9000, "平方米", "《湖南省人民防空工程建设与维护管理规定》;湘价费〔2013〕号文")], None, {}),
+    ("rf", "000108003", "人民防空工程竣工验收备案", "07", INS, 15, 0, None, "rff", ["app", "acceptance"], [WIN, ONL], [], None, {}),
+    ("rf", "000108004", "人民防空工程拆除审批", "01", REV, 20, 8, (5, 3), "rff", ["app", "plan"], [WIN], [], None, {}),
+    ("fg", "000109001", "商品房预售许可", "01", REV, 10, 5, (3, 2), "fdc", ["app", "license", "landcert", "contract"], [WIN, ONL], [], None, {}),
+    ("fg", "000109002", "商品房买卖合同网签备案", "07", INS, 5, 0, None, "fdc", ["transfer", "id"], [WIN, ONL, MOB], [], None, {}),
+    ("fg", "000109003", "国有建设用地使用权及房屋所有权首次登记", "07", PRO, 30, 10, (5, 3), "bdc", ["app", "landcert", "survey", "acceptance"], [WIN, ONL],
+     [("不动产登记费(住宅)", 8000, "件", "《国家发展改革委 财政部关于不动产登记收费标准等有关问题的通知》(发改价格规〔2016〕2559号)"),
+      ("不动产登记费(非住宅)", 55000, "件", "发改价格规〔2016〕2559号")], None, {"subcentre": True}),
+    ("fg", "000109004", "不动产转移登记", "07", REV, 30, 3, (2, 1), "bdc", ["app", "deed", "transfer", "id", "auth"], [WIN, ONL],
+     [("不动产登记费(住宅)", 8000, "件", "发改价格规〔2016〕2559号"), ("证书工本费(第二本起)", 1000, "本", "发改价格规〔2016〕2559号")],
+     None, {"subcentre": True, "conditional": ("auth",)}),
+    ("fg", "000109005", "不动产抵押登记", "07", REV, 30, 3, (2, 1), "bdc", ["app", "deed", "loan", "id"], [WIN, ONL],
+     [("不动产登记费(住宅)", 8000, "件", "发改价格规〔2016〕2559号")], None, {"subcentre": True}),
+    ("fg", "000109006", "物业服务企业资质核定", "01", REV, 20, 10, (5, 5), "fdc", ["app", "license", "staffcert"], [WIN], [],
+     ("cancelled", date(2013, 10, 8), "衡政发〔2013〕15号", ""), {}),
+    ("sj", "000110001", "企业设立登记", "01", INS, 15, 0, None, "gsdj", ["app", "id", "rules", "auth"], [WIN, ONL, MOB], [], None,
+     {"conditional": ("auth",)}),
+    ("sj", "000110002", "企业变更登记", "01", INS, 15, 0, None, "gsdj", ["app", "license", "id"], [WIN, ONL, MOB], [], None, {}),
+    ("sj", "000110003", "企业注销登记", "01", INS, 15, 0, None, "gsdj", ["app", "license"], [WIN, ONL, MOB], [], None, {}),
+    ("sj", "000110004", "食品经营许可", "01", REV, 20, 7, (4, 3), "sp", ["app", "license", "layout", "health"], [WIN, ONL, MOB], [], None, {}),
+    ("sj", "000110005", "个体工商户登记", "01", INS, 15, 0, None, "gsdj", ["app", "id"], [WIN, ONL, MOB], [],
+     ("delegated", date(2013, 10, 8), "衡政发〔2013〕15号", "雁峰区市场监督管理局"), {}),
+    ("sj", "000110006", "特种设备使用登记", "01", REV, 15, 5, (3, 2), "tzsb", ["app", "license"], [WIN, ONL], [], None, {}),
+    ("sj", "000110007", "户外广告登记", "01", INS, 10, 0, None, "gsdj", ["app", "license"], [WIN], [],
+     ("transferred", date(2013, 11, 1), "衡政发〔2013〕18号", ""), {}),
+    ("hb", "000111001", "建设项目环境影响报告书审批", "01", PRO, 60, 20, (12, 5), "hp", ["app", "eia"], [WIN, ONL], [], None, {}),
+    ("hb", "000111002", "建设项目环境影响报告表审批", "01", REV, 30, 10, (6, 4), "hp", ["app", "eia"], [WIN, ONL], [], None, {}),
+    ("hb", "000111003", "排污许可证核发", "01", REV, 20, 10, (6, 4), "pw", ["app", "license", "eia"], [ONL], [], None, {}),
+    ("hb", "000111004", "建设项目环境影响登记表备案", "07", INS, 5, 0, None, "hp", ["app"], [ONL, MOB], [],
+     ("post_supervision", date(2013, 11, 1), "衡政发〔2013〕18号", ""), {}),
+    ("jt", "000112001", "道路旅客运输经营许可", "01", REV, 20, 5, (3, 2), "dlys", ["app", "license", "vehicle", "staffcert"], [WIN, ONL], [], None, {}),
+    ("jt", "000112002", "道路货物运输经营许可", "01", REV, 20, 3, (2, 1), "dlys", ["app", "vehicle"], [WIN, ONL, MOB], [], None, {}),
+    ("jt", "000112003", "超限运输车辆行驶公路许可", "01", REV, 20, 3, (2, 1), "gl", ["app", "vehicle"], [ONL, MOB], [], None, {}),
+    ("jt", "000112004", "出租汽车经营权有偿使用审批", "01", REV, 20, 10, (5, 5), "dlys", ["app", "license", "vehicle"], [WIN], [],
+     ("sealed", date(2013, 11, 1), "衡政发〔2013〕18号", ""), {}),
+    ("wj", "000113001", "医疗机构执业登记", "01", PRO, 45, 20, (12, 5), "yl", ["app", "license", "layout", "staffcert"], [WIN], [], None, {}),
+    ("wj", "000113002", "公共场所卫生许可", "01", REV, 20, 5, (3, 2), "ggcs", ["app", "license", "layout", "health"], [WIN, ONL, MOB], [], None, {}),
+    ("wj", "000113003", "放射诊疗许可", "01", PRO, 20, 10, (6, 2), "fs", ["app", "license", "staffcert"], [WIN], [], None, {}),
+    ("mz", "000114001", "社会团体成立登记", "01", PRO, 60, 20, (12, 5), "stdj", ["app", "rules", "capital", "id"], [WIN, ONL], [], None, {}),
+    ("mz", "000114002", "民办非企业单位成立登记", "01", PRO, 60, 20, (12, 5), "mfdj", ["app", "rules", "capital", "id"], [WIN, ONL], [], None, {}),
+    ("mz", "000114003", "养老机构设立许可", "01", REV, 20, 10, (6, 4), "ylj", ["app", "license", "layout"], [WIN], [],
+     ("post_supervision", date(2013, 11, 1), "衡政发〔2013〕18号", ""), {}),
+    ("sw", "000115001", "税务登记(设立)", "07", INS, 20, 0, None, "sw", ["license", "id"], [WIN, ONL, MOB], [], None, {}),
+    ("sw", "000115002", "发票领用核定", "07", INS, 5, 0, None, "sw", ["app", "id"], [WIN, ONL, MOB], [], None, {}),
+]
+
+# username, name, department key or None, window ("dept" = the department's window), employment, position, roles
+STAFF = [
+    ("admin", "中心管理员", None, None, "permanent", "officer", [Role.CENTRE_ADMIN]),
+    ("clerk", "李敏", "zj", "dept", "permanent", "officer", [Role.WINDOW_CLERK]),
+    ("handler", "王强", "zj", None, "permanent", "officer", [Role.HANDLER]),
+    ("reviewer", "赵磊", "zj", None, "permanent", "deputy_section_chief", [Role.REVIEWER]),
+    ("approver", "陈静", "zj", None, "permanent", "section_chief", [Role.APPROVER, Role.CHIEF_REP]),
+    ("depthead", "刘建国", "zj", None, "permanent", "deputy_head", [Role.DEPT_HEAD]),
+    ("clerk_sj", "周婷", "sj", "dept", "permanent", "officer", [Role.WINDOW_CLERK]),
+    ("reviewer_sj", "吴涛", "sj", None, "permanent", "officer", [Role.REVIEWER]),
+    ("chief_sj", "郑红", "sj", "dept", "permanent", "section_chief", [Role.CHIEF_REP, Role.APPROVER, Role.WINDOW_CLERK]),
+    ("clerk_fg", "孙丽", "fg", "dept", "permanent", "officer", [Role.WINDOW_CLERK]),
+    ("handler_gh", "马骏", "zrgh", None, "permanent", "officer", [Role.HANDLER]),
+    ("handler_hb", "黄蓉", "hb", None, "permanent", "officer", [Role.HANDLER]),
+    ("clerk_general", "林芳", None, "general", "permanent", "officer", [Role.WINDOW_CLERK]),
+    ("supervisor", "邓监察", None, None, "permanent", "officer", [Role.SUPERVISOR]),
+    ("leader", "欧秘书长", None, None, "permanent", "head", [Role.LEADER]),
+]
+
+
+@transaction.atomic
+def load(stdout=None) -> bool:
+    """Load the demo centre; returns False (and changes nothing) when the database has data."""
+    if Centre.objects.exists():
+        return False
+    User = get_user_model()
+    admin = User.objects.create_superuser(username="admin", password=demo_password())
+    centre = org.save_centre(actor=admin, name="衡阳市政务服务中心", code="hy", address="衡阳市华新开发区市民中心",
+                             hotline="0734-8868000", opening_hours="工作日 8:30-12:00, 14:30-17:30")
+    sub = org.save_centre(actor=admin, name="衡阳市不动产登记分中心", code="hy-bdc", parent=centre,
+                          address="衡阳市蒸湘区不动产登记大厅", hotline="0734-8868100",
+                          opening_hours="工作日 8:30-12:00, 14:30-17:30")
+    depts = {}
+    for n, (key, name, short, _w) in enumerate(DEPARTMENTS, 1):
+        depts[key] = org.save_department(actor=admin, name=name, short_name=short,
+                                         credit_code=credit_code(618500 + n),
+                                         centre=sub if key == "fg" else centre)
+    org.set_project_group(actor=admin, kind="investment", name="固定资产投资项目群",
+                          departments=[depts[k] for k in ("fgw", "zrgh", "zj", "xf", "rf", "fg", "hb")])
+    org.set_project_group(actor=admin, kind="registration", name="注册登记项目群",
+                          departments=[depts[k] for k in ("sj", "sw", "wj")])
+
+    items_by_dept: dict[str, list] = {k: [] for k in depts}
+    for (dkey, basic, name, itype, cat, stat, prom, ra, basis, mats, forms, fees, reform, extra) in ITEMS:
+        dept = depts[dkey]
+        if extra.get("joint"):
+            stages = [
+                {"name": "受理", "steps": [{"name": "综合窗口受理", "role": Role.WINDOW_CLERK, "department": dept, "budget": 0}]},
+                {"name": "联合现场验收", "steps": [
+                    {"name": f"{depts[k].short_name}验收", "role": Role.HANDLER, "department": depts[k], "budget": 3}
+                    for k in ("zrgh", "zj", "xf", "rf", "fg")]},
+                {"name": "综合验收决定", "steps": [{"name": "出具综合验收意见", "role": Role.APPROVER, "department": dept, "budget": 1}]},
+                {"name": "告知", "steps": [{"name": "核发综合验收证明", "role": Role.WINDOW_CLERK, "department": dept, "budget": 1}]},
+            ]
+        else:
+            review, approve = ra or (0, 0)
+            parallel = [(depts[k], depts[k].short_name + label, d) for k, label, d in extra.get("parallel", [])]
+            stages = _flow(cat, dept, review=review, approve=approve, parallel=parallel or None)
+        content = {
+            "name": name, "item_type": itype, "level": "3", "subject_nature": "1",
+            "service_objects": ["2"] if itype != "07" or dkey != "fg" else ["1", "2"],
+            "category": cat, "legal_basis": BASIS[basis],
+            "conditions": "申请人具备法律、法规规定的条件,申请材料齐全、符合法定形式。",
+            "statutory_limit": stat, "promised_limit": prom, "handling_forms": forms,
+            "visits": 0 if ONL in forms and cat == INS else 1,
+            "centre": sub if extra.get("subcentre") else centre,
+            "location": ("不动产登记大厅" if extra.get("subcentre") else f"二楼 {DEPARTMENTS[[d[0] for d in DEPARTMENTS].index(dkey)][3]} 号窗口"),
+            "hotline": "", "change_note": "首次发布",
+            "materials": _materials(mats, extra.get("conditional", ())),
+            "fees": [{"name": f[0], "standard_fen": f[1], "unit": f[2], "legal_basis": f[3]} for f in fees],
+            "stages": stages,
+        }
+        item = catalog.create_item(actor=admin, basic_code=basic[-9:][:10], implementation_code=f"{dept.credit_code}{basic[-6:]}",
+                                   department=dept, content=content)
+        catalog.publish(actor=admin, item=item)
+        catalog.add_reform_record(actor=admin, item=item, status=ReformStatus.RETAINED, effective_date=date(2013, 9, 16),
+                                  document_number="衡政办发〔2013〕23号", note="整改方案清理后保留")
+        if reform:
+            status, when, doc, to = reform
+            catalog.add_reform_record(actor=admin, item=item, status=status, effective_date=when, document_number=doc,
+                                      delegated_to=to)
+        else:
+            items_by_dept[dkey].append((item, cat))
+
+    windows = {}
+    for key, _name, short, number in DEPARTMENTS:
+        mine = items_by_dept[key]
+        windows[key] = org.save_window(
+            actor=admin, centre=sub if key == "fg" else centre, number=number, name=f"{short}窗口", department=depts[key],
+            accept_items=[i for i, _c in mine], decide_items=[i for i, c in mine if c in (INS, REV)],
+            video_url_template=f"rtsp://video.local/hall/{number}?start={{start}}&end={{end}}")
+    windows["general"] = org.save_window(actor=admin, centre=centre, number="00", name="综合受理窗口", department=None,
+                                         accept_items=[], decide_items=[])
+
+    for username, name, dkey, window, employment, position, roles in STAFF:
+        dept = depts[dkey] if dkey else None
+        win = windows.get(dkey) if window == "dept" else windows.get(window) if window else None
+        org.save_staff(actor=admin, user=admin if username == "admin" else None, username=username,
+                       password=None if username == "admin" else demo_password(), name=name, department=dept,
+                       window=win, employment=employment, position=position, roles=roles)
+    return True
+
+
+def accounts() -> list[tuple[str, str]]:
+    out = []
+    for s in Staff.objects.select_related("user", "department").prefetch_related("user__groups").order_by("pk"):
+        roles = ", ".join(str(Role(g.name).label) for g in s.user.groups.all())
+        out.append((s.user.username, f"{s.name} · {s.department.short_name if s.department else '中心'} · {roles}"))
+    return out

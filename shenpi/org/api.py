@@ -1,0 +1,127 @@
+"""Organisation API: thin views over the services in services.py."""
+
+from rest_framework import mixins, serializers, viewsets
+
+from shenpi.catalog.models import Item
+from shenpi.core.permissions import ReadAnyoneWriteCentreAdmin, StaffReadCentreAdminWrite
+
+from . import services
+from .models import Centre, Department, ProjectGroup, Staff, Window
+from .roles import Role
+
+
+class CentreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Centre
+        fields = ["id", "name", "code", "parent", "address", "hotline", "opening_hours", "is_subcentre"]
+        validators = []  # uniqueness is the service's to check, with the same message everywhere
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "name", "short_name", "credit_code", "centre"]
+        validators = []
+        extra_kwargs = {"name": {"validators": []}, "credit_code": {"validators": []}}
+
+
+class ProjectGroupSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProjectGroup
+        fields = ["id", "kind", "name", "departments"]
+        extra_kwargs = {"kind": {"validators": []}}
+
+
+class WindowSerializer(serializers.ModelSerializer):
+    accept_items = serializers.PrimaryKeyRelatedField(many=True, queryset=Item.objects.all(), required=False)
+    decide_items = serializers.PrimaryKeyRelatedField(many=True, queryset=Item.objects.all(), required=False)
+
+    class Meta:
+        model = Window
+        fields = ["id", "centre", "number", "name", "department", "accept_items", "decide_items", "video_url_template"]
+        validators = []
+
+
+class StaffSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", required=False)
+    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), required=False)
+
+    class Meta:
+        model = Staff
+        fields = ["id", "username", "password", "name", "department", "window", "employment", "position",
+                  "phone", "roles"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["roles"] = sorted(g.name for g in instance.user.groups.all())
+        return data
+
+
+class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Create and update go through ``service(actor=..., <name>=instance or None, **data)``."""
+
+    service = None
+    instance_kwarg = ""
+
+    def perform_create(self, serializer):
+        serializer.instance = type(self).service(actor=self.request.user, **self.service_data(serializer))
+
+    def perform_update(self, serializer):
+        serializer.instance = type(self).service(
+            actor=self.request.user, **{self.instance_kwarg: serializer.instance}, **self.service_data(serializer))
+
+    def service_data(self, serializer):
+        return dict(serializer.validated_data)
+
+
+class CentreViewSet(ServiceViewSet):
+    queryset = Centre.objects.all()
+    serializer_class = CentreSerializer
+    permission_classes = [ReadAnyoneWriteCentreAdmin]
+    service = staticmethod(services.save_centre)
+    instance_kwarg = "centre"
+
+
+class DepartmentViewSet(ServiceViewSet):
+    queryset = Department.objects.all()
+    serializer_class = DepartmentSerializer
+    permission_classes = [ReadAnyoneWriteCentreAdmin]
+    service = staticmethod(services.save_department)
+    instance_kwarg = "department"
+
+
+class WindowViewSet(ServiceViewSet):
+    queryset = Window.objects.select_related("centre").prefetch_related("accept_items", "decide_items")
+    serializer_class = WindowSerializer
+    permission_classes = [ReadAnyoneWriteCentreAdmin]
+    service = staticmethod(services.save_window)
+    instance_kwarg = "window"
+
+
+class ProjectGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                          viewsets.GenericViewSet):
+    """Posting a group of a kind sets that group's name and departments."""
+
+    queryset = ProjectGroup.objects.prefetch_related("departments")
+    serializer_class = ProjectGroupSerializer
+    permission_classes = [ReadAnyoneWriteCentreAdmin]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.set_project_group(actor=self.request.user, **serializer.validated_data)
+
+
+class StaffViewSet(ServiceViewSet):
+    queryset = Staff.objects.select_related("user").prefetch_related("user__groups")
+    serializer_class = StaffSerializer
+    permission_classes = [StaffReadCentreAdminWrite]
+    service = staticmethod(services.save_staff)
+    instance_kwarg = "staff"
+
+    def service_data(self, serializer):
+        data = dict(serializer.validated_data)
+        user = data.pop("user", {})
+        if "username" in user and serializer.instance is None:
+            data["username"] = user["username"]
+        return data

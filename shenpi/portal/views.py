@@ -1,0 +1,76 @@
+"""The public site: catalog and service guides (requirement A3, H1)."""
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+
+from shenpi.catalog import selectors
+from shenpi.catalog.codes import Category
+from shenpi.org.models import Department
+
+
+def catalog(request):
+    q = request.GET.get("q", "").strip()[:100]
+    department = request.GET.get("department", "")
+    category = request.GET.get("category", "")
+    online = request.GET.get("online", "")
+    versions = selectors.public_catalog(
+        q=q,
+        department=int(department) if department.isdigit() else None,
+        category=category if category in Category.values else "",
+        online=True if online == "1" else None,
+    )
+    page = Paginator(versions, 20).get_page(request.GET.get("page"))
+    context = {
+        "page": page, "q": q, "department": department, "category": category, "online": online,
+        "departments": Department.objects.filter(items__versions__status="published").distinct(),
+        "categories": Category.choices,
+    }
+    # htmx asks for the results only while the visitor types.
+    template = "portal/_results.html" if request.headers.get("HX-Request") else "portal/catalog.html"
+    return render(request, template, context)
+
+
+def _version_or_404(code):
+    version = selectors.guide_version(code)
+    if version is None:
+        raise Http404
+    return version
+
+
+def guide(request, code):
+    version = _version_or_404(code)
+    availability = selectors.item_availability(version.item)
+    return render(request, "portal/guide.html", {
+        "v": version,
+        "availability": availability,
+        "flow_days": sum(max((s.budget for s in st.steps.all()), default=0) for st in version.stages.all()),
+        "guide_url": request.build_absolute_uri(reverse("portal:guide", args=[code])),
+    })
+
+
+@cache_control(max_age=3600, public=True)
+def guide_qr(request, code):
+    _version_or_404(code)
+    url = request.build_absolute_uri(reverse("portal:guide", args=[code]))
+    img = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    buf = io.BytesIO()
+    img.save(buf)
+    return HttpResponse(buf.getvalue(), content_type="image/svg+xml")
+
+
+def material_file(request, code, material_id, kind):
+    version = _version_or_404(code)
+    material = version.materials.filter(pk=material_id).first()
+    if material is None or kind not in {"blank_form", "sample"}:
+        raise Http404
+    f = getattr(material, kind)
+    if not f:
+        raise Http404
+    return FileResponse(f.open("rb"), as_attachment=True, filename=f.name.rsplit("/", 1)[-1])

@@ -1,0 +1,126 @@
+import copy
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core import serializers
+from rest_framework.test import APIClient
+
+from shenpi.catalog import services as catalog
+from shenpi.core.demo import credit_code
+from shenpi.org import services as org
+from shenpi.org.roles import Role
+
+
+def db_dump() -> str:
+    """Every row Shenpi owns, serialised: equal dumps mean the database did not change."""
+    parts = []
+    for label in ("org", "catalog", "audit", "auth", "authtoken"):
+        for model in apps.get_app_config(label).get_models():
+            parts.append(serializers.serialize("json", model.objects.order_by("pk")))
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def unchanged(db):
+    """Use as `with unchanged(): ...` around a request that must write nothing."""
+    class Guard:
+        def __call__(self):
+            return self
+
+        def __enter__(self):
+            self.before = db_dump()
+            return self
+
+        def __exit__(self, *exc):
+            if exc[0] is None:
+                assert db_dump() == self.before, "the database changed"
+            return False
+
+    return Guard()
+
+
+@pytest.fixture
+def admin_user(db):
+    User = get_user_model()
+    return User.objects.create_superuser(username="root", password="x-Secret-9")
+
+
+@pytest.fixture
+def centre(admin_user):
+    return org.save_centre(actor=admin_user, name="测试政务服务中心", code="t")
+
+
+@pytest.fixture
+def dept(admin_user, centre):
+    return org.save_department(actor=admin_user, name="测试住建局", short_name="住建", credit_code=credit_code(1), centre=centre)
+
+
+@pytest.fixture
+def dept2(admin_user, centre):
+    return org.save_department(actor=admin_user, name="测试消防支队", short_name="消防", credit_code=credit_code(2), centre=centre)
+
+
+@pytest.fixture
+def make_staff(admin_user, dept):
+    def make(username, roles, **fields):
+        fields.setdefault("name", username)
+        fields.setdefault("department", dept)
+        fields.setdefault("window", None)
+        fields.setdefault("employment", "permanent")
+        fields.setdefault("position", "officer")
+        return org.save_staff(actor=admin_user, username=username, password="x-Secret-9", roles=roles, **fields)
+    return make
+
+
+@pytest.fixture
+def centre_admin(make_staff):
+    return make_staff("cadmin", [Role.CENTRE_ADMIN], department=None).user
+
+
+def api(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def admin_api(centre_admin):
+    return api(centre_admin)
+
+
+def content(centre, dept, **over):
+    """A valid 一审一核件 content; tests change what they test."""
+    base = {
+        "name": "建筑工程施工许可证核发", "item_type": "01", "level": "3", "subject_nature": "1",
+        "service_objects": ["2"], "category": "review_approve", "legal_basis": "《中华人民共和国建筑法》第七条",
+        "conditions": "", "statutory_limit": 15, "promised_limit": 5, "handling_forms": ["1", "2"], "visits": 1,
+        "centre": centre, "location": "三号窗口", "hotline": "", "change_note": "",
+        "materials": [{"name": "申请表", "originals": 1, "copies": 0, "requirement": "required", "condition": "", "note": ""}],
+        "fees": [],
+        "stages": [
+            {"name": "受理", "steps": [{"name": "窗口受理", "role": Role.WINDOW_CLERK, "department": dept, "budget": 0}]},
+            {"name": "审查", "steps": [{"name": "审核", "role": Role.REVIEWER, "department": dept, "budget": 3}]},
+            {"name": "决定", "steps": [{"name": "核准", "role": Role.APPROVER, "department": dept, "budget": 2}]},
+        ],
+    }
+    base.update(over)
+    return base
+
+
+def as_json(c: dict) -> dict:
+    """The same content as an API body (ids instead of objects)."""
+    out = copy.deepcopy({k: v for k, v in c.items() if k not in ("centre", "stages")})
+    out["centre"] = c["centre"].pk
+    out["stages"] = [{"name": st["name"], "steps": [{**s, "department": s["department"].pk} for s in st["steps"]]}
+                     for st in c["stages"]]
+    return out
+
+
+@pytest.fixture
+def published_item(admin_user, centre, dept):
+    item = catalog.create_item(actor=admin_user, basic_code="000106001", implementation_code="T000106001",
+                               department=dept, content=content(centre, dept))
+    catalog.publish(actor=admin_user, item=item)
+    return item
