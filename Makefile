@@ -36,7 +36,7 @@ lint: $(STAMP)
 
 messages: $(STAMP)
 	cd shenpi && ../$(BIN)/shenpi makemessages -l zh_Hans --no-obsolete --no-location
-	$(BIN)/shenpi compilemessages --ignore '.venv'
+	$(BIN)/python shenpi/locale/fill.py
 
 schema: $(STAMP)
 	$(BIN)/shenpi spectacular --validate --fail-on-warn --file var/schema.yaml

@@ -170,5 +170,9 @@ class ImportView(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             raise serializers.ValidationError({"file": ["Attach the Excel file as “file”."]})
-        result = excel.import_catalog(actor=request.user, fileobj=upload)
+        try:
+            result = excel.import_catalog(actor=request.user, fileobj=upload)
+        except excel.CatalogImportError as exc:
+            return Response({"file": [str(r) for r in exc.rows], "rows": [r.__dict__ for r in exc.rows]},
+                            status=status.HTTP_400_BAD_REQUEST)
         return Response(ImportResultSerializer(result).data)

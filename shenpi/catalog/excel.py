@@ -202,17 +202,19 @@ def import_catalog(*, actor, fileobj) -> dict:
             continue
         seen[code] = (n, row)
     for n, row in rows["materials"]:
-        if known("materials", n, str(row["implementation_code"]).strip()):
+        code = str(row["implementation_code"]).strip()
+        if known("materials", n, code):
             s = MaterialSerializer(data=row)
             if s.is_valid():
-                children[row["implementation_code"]]["materials"].append(dict(s.validated_data))
+                children[code]["materials"].append(dict(s.validated_data))
             else:
                 _field_errors("materials", n, s.errors, errors)
     for n, row in rows["fees"]:
-        if known("fees", n, str(row["implementation_code"]).strip()):
+        code = str(row["implementation_code"]).strip()
+        if known("fees", n, code):
             s = FeeSerializer(data=row)
             if s.is_valid():
-                children[row["implementation_code"]]["fees"].append(dict(s.validated_data))
+                children[code]["fees"].append(dict(s.validated_data))
             else:
                 _field_errors("fees", n, s.errors, errors)
     for n, row in rows["flow"]:
@@ -233,10 +235,11 @@ def import_catalog(*, actor, fileobj) -> dict:
         else:
             _field_errors("flow", n, s.errors, errors)
     for n, row in rows["reform"]:
-        if known("reform", n, str(row["implementation_code"]).strip()):
+        code = str(row["implementation_code"]).strip()
+        if known("reform", n, code):
             s = ReformRecordSerializer(data=row)
             if s.is_valid():
-                children[row["implementation_code"]]["reform"].append((n, dict(s.validated_data)))
+                children[code]["reform"].append((n, dict(s.validated_data)))
             else:
                 _field_errors("reform", n, s.errors, errors)
 

@@ -188,7 +188,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ReformStatusEnum": "shenpi.catalog.codes.ReformStatus.choices",
+        "RoleEnum": "shenpi.org.roles.Role.choices",
+    },
 }
 
 SHENPI = {

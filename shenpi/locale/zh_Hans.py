@@ -1,0 +1,173 @@
+"""Chinese (zh-hans) translations of Shenpi's English message ids.
+
+`make messages` regenerates django.po from the code and fills it from this table, so a
+message added to the code without a translation is caught by tests/test_i18n.py.
+"""
+
+ZH = {
+    # audit
+    "Audit record": "审计记录", "sequence": "序号", "time": "时间", "actor id": "操作人编号", "actor": "操作人",
+    "action": "操作", "object type": "对象类型", "object id": "对象编号", "object": "对象", "before": "变更前",
+    "after": "变更后", "previous hash": "前一哈希", "hash": "哈希", "audit entry": "审计条目", "audit entries": "审计条目",
+    # catalog admin
+    "name": "名称", "effective version": "生效版本", "draft": "草稿",
+    "Publish the selected items' drafts": "发布所选事项的草稿",
+    "%(item)s: version %(n)s published.": "%(item)s:第 %(n)s 版已发布。",
+    "Not publishable yet (%(field)s): %(reasons)s": "暂不能发布(%(field)s):%(reasons)s",
+    "Item catalog": "事项目录",
+    # code sets
+    "Administrative power (general)": "行政权力事项", "Administrative licensing": "行政许可",
+    "Administrative penalty": "行政处罚", "Administrative coercion": "行政强制", "Administrative levy": "行政征收",
+    "Administrative benefit": "行政给付", "Administrative inspection": "行政检查", "Administrative confirmation": "行政确认",
+    "Administrative reward": "行政奖励", "Administrative adjudication": "行政裁决", "Other power": "其他类别事项",
+    "Internal government approval": "内部审批事项", "Public service": "公共服务事项",
+    "National": "国家级", "Provincial": "省级", "City": "市级", "County": "县级", "Town": "镇(乡、街道)级",
+    "Village": "村(社区)级", "Tiered": "分级管理",
+    "Natural person": "自然人", "Enterprise": "企业法人", "Public institution": "事业法人", "Social organisation": "社会组织法人",
+    "Government agency": "行政机关", "Other organisation": "其他组织",
+    "Statutory agency": "法定机关", "Authorised organisation": "授权组织", "Entrusted organisation": "受委托组织",
+    "Other": "其他", "At a window": "窗口办理", "Online": "网上办理", "Mobile": "移动端办理", "By post": "快递申请",
+    "Instant (decided at once)": "即办件", "One review, one approval": "一审一核件", "Promised": "承诺件",
+    "Retained": "保留", "Cancelled": "取消", "Delegated to county level": "下放", "Sealed": "封存",
+    "Transferred to the market": "转移", "Post-event supervision": "改为事后监管",
+    # excel
+    "Sheet “%(sheet)s”, row %(row)s, column %(column)s: %(message)s": "工作表“%(sheet)s”第 %(row)s 行 %(column)s 列:%(message)s",
+    "The sheet is missing.": "缺少该工作表。",
+    "The header row must be: %(h)s.": "表头应为:%(h)s。",
+    "The file is not an Excel workbook (.xlsx).": "文件不是 Excel 工作簿(.xlsx)。",
+    "No item with the implementation code %(code)s in sheet 事项.": "“事项”工作表中没有实施编码为 %(code)s 的事项。",
+    "The implementation code %(code)s appears twice.": "实施编码 %(code)s 重复出现。",
+    "No department with the credit code %(code)s.": "没有统一社会信用代码为 %(code)s 的部门。",
+    "A stage number is a whole number from 1.": "环节序号应为从 1 开始的整数。",
+    "No centre with the code %(code)s.": "没有代码为 %(code)s 的中心。",
+    "An existing item's codes and department cannot change by import.": "已有事项的编码和实施部门不能通过导入修改。",
+    # catalog models
+    "basic code": "基本编码", "implementation code": "实施编码", "department": "部门", "created": "创建时间",
+    "item": "事项", "items": "事项", "Draft": "草稿", "Published": "已发布", "Superseded": "已替代", "version": "版本",
+    "status": "状态", "item type": "事项类型", "level": "行使层级", "implementing body": "实施主体性质",
+    "service objects": "服务对象", "category": "办件类型", "legal basis": "设定依据", "conditions": "受理条件",
+    "statutory limit (working days)": "法定时限(工作日)", "promised limit (working days)": "承诺时限(工作日)",
+    "handling forms": "办理形式", "visits needed": "到现场次数", "handled at": "办理中心", "place": "办理地点",
+    "hotline": "咨询电话", "change note": "变更说明", "published": "发布时间", "item version": "事项版本",
+    "item versions": "事项版本", "Required": "必要", "Conditional": "容缺/情形适用", "order": "顺序", "originals": "原件份数",
+    "copies": "复印件份数", "requirement": "必要性", "when required": "适用情形", "note": "备注", "blank form": "空白表格",
+    "sample": "示例样表", "material": "申请材料", "materials": "申请材料", "standard (fen)": "收费标准(分)", "unit": "计费单位",
+    "fee": "收费项目", "fees": "收费项目", "flow stage": "办理环节", "flow stages": "办理环节", "role": "角色",
+    "budget (working days)": "时限(工作日)", "flow step": "办理步骤", "flow steps": "办理步骤", "reform status": "改革状态",
+    "effective date": "生效日期", "document number": "文号", "delegated to": "下放至", "recorded": "登记时间",
+    "reform record": "改革记录", "reform records": "改革记录",
+    # catalog rules
+    "The promised limit (%(promised)s working days) may not exceed the statutory limit (%(statutory)s).":
+        "承诺时限(%(promised)s 个工作日)不得超过法定时限(%(statutory)s 个工作日)。",
+    "An instant item is decided the same day: its promised limit must be 0 working days.":
+        "即办件当场办结:承诺时限必须为 0 个工作日。",
+    "Choose at least one way the item can be handled.": "请至少选择一种办理形式。",
+    "A handling form is listed twice.": "办理形式重复。",
+    "Choose at least one service object.": "请至少选择一种服务对象。",
+    "A service object is listed twice.": "服务对象重复。",
+    "An item handled online needs at most one visit.": "可网上办理的事项到现场次数不得超过 1 次。",
+    "The material “%(name)s” is listed twice.": "申请材料“%(name)s”重复。",
+    "Material %(n)s is conditional: say when it is required.": "第 %(n)s 项材料为情形适用:请说明适用情形。",
+    "Material %(n)s asks for no original and no copy.": "第 %(n)s 项材料既不要原件也不要复印件。",
+    "Fee %(n)s: the standard must be more than 0; a free item has no fees.": "第 %(n)s 项收费:标准必须大于 0;不收费的事项不列收费项目。",
+    "The flow needs at least one stage.": "办理流程至少需要一个环节。",
+    "Stage %(n)s (%(name)s) has no step.": "第 %(n)s 个环节(%(name)s)没有办理步骤。",
+    "The flow needs %(needed)s working days, more than the promised limit of %(promised)s.":
+        "办理流程需要 %(needed)s 个工作日,超过承诺时限 %(promised)s 个工作日。",
+    "A one-review-one-approval item has exactly one reviewer step and one approver step.":
+        "一审一核件只能有一个审核步骤和一个核准步骤。",
+    "A one-review-one-approval item is handled inside its own department only.": "一审一核件只能在本部门内办理。",
+    "The basic code is 1 to 10 letters or digits.": "基本编码为 1 至 10 位字母或数字。",
+    "The implementation code is 1 to 24 letters or digits.": "实施编码为 1 至 24 位字母或数字。",
+    # availability
+    "The item has no published version.": "该事项尚无已发布版本。",
+    "The item was cancelled on %(date)s by %(doc)s.": "该事项已于 %(date)s 依据 %(doc)s 取消。",
+    "The item was sealed on %(date)s by %(doc)s.": "该事项已于 %(date)s 依据 %(doc)s 封存。",
+    "The item was transferred to the market on %(date)s by %(doc)s.": "该事项已于 %(date)s 依据 %(doc)s 转移至市场。",
+    "The item was delegated to %(body)s on %(date)s by %(doc)s; apply there.":
+        "该事项已于 %(date)s 依据 %(doc)s 下放至%(body)s,请向其申请。",
+    # catalog services
+    "Only centre administrators may change the catalog.": "只有中心管理员可以修改事项目录。",
+    "An item with the implementation code %(code)s exists already.": "实施编码为 %(code)s 的事项已存在。",
+    "The department has an item with the basic code %(code)s already.": "该部门已有基本编码为 %(code)s 的事项。",
+    "The item has no draft.": "该事项没有草稿。",
+    "The item has no draft to publish.": "该事项没有可发布的草稿。",
+    "Unknown reform status.": "未知的改革状态。",
+    "Give the number of the document that decides the change.": "请填写决定该变更的文件文号。",
+    "Name the county body the item is delegated to.": "请填写承接下放事项的县级机关。",
+    "Only a delegated item names the body it is delegated to.": "只有下放事项才填写承接机关。",
+    # settings, base
+    "Simplified Chinese": "简体中文", "English": "英文", "Service catalog": "事项目录", "Workbench": "工作台",
+    "Log out": "退出", "Staff login": "工作人员登录", "Language": "语言", "Hotline": "服务热线",
+    # org admin
+    "user name": "用户名", "password": "密码", "Leave empty to keep the current password.": "留空则不修改密码。",
+    "roles": "角色", "Permissions": "权限", "Important dates": "重要日期",
+    # org models
+    "Centre organisation": "中心组织", "code": "代码", "parent centre": "上级中心", "address": "地址",
+    "opening hours": "办公时间", "centre": "中心", "centres": "中心", "short name": "简称",
+    "unified social credit code": "统一社会信用代码", "stationed at": "进驻中心", "departments": "部门",
+    "Fixed-asset investment": "固定资产投资", "Registration": "注册登记", "kind": "类别", "project group": "项目群",
+    "project groups": "项目群", "number": "编号", "items it may accept": "授权受理事项", "items it may decide": "授权决定事项",
+    "video URL template": "视频地址模板",
+    "Address of the window camera's recording; {start} and {end} are replaced by times.":
+        "窗口监控录像地址;{start} 和 {end} 将替换为时间。",
+    "window": "窗口", "windows": "窗口", "Permanent (on establishment)": "在编在岗", "Contract": "合同聘用",
+    "Temporary hire": "临时聘用", "Agency dispatched": "劳务派遣", "Head": "主要负责人", "Deputy head in charge": "分管负责人",
+    "Approval section chief": "行政审批科科长", "Deputy section chief": "副科长", "Officer": "科员", "user": "用户",
+    "employment type": "用工性质", "position": "职务", "phone": "电话", "staff member": "工作人员", "staff": "工作人员",
+    # roles
+    "Window clerk": "窗口受理人员", "Handler": "承办人", "Reviewer": "审核人", "Approver": "核准人",
+    "Chief representative": "首席代表", "Department head": "部门负责人", "Centre administrator": "中心管理员",
+    "Supervisor": "监察员", "Leader": "领导",
+    # org services
+    "Only centre administrators may change the organisation.": "只有中心管理员可以修改组织机构。",
+    "“%(code)s” is not a valid unified social credit code (18 characters with a correct check character).":
+        "“%(code)s”不是有效的统一社会信用代码(应为 18 位且校验码正确)。",
+    "A sub-centre belongs to the city centre, not to another sub-centre.": "分中心隶属市中心,不能隶属另一个分中心。",
+    "A window may decide only items it also accepts.": "窗口只能决定其授权受理的事项。",
+    "A department's window takes only its department's items; not: %(codes)s.": "部门窗口只能办理本部门事项,以下不是:%(codes)s。",
+    "Unknown role: %(roles)s.": "未知角色:%(roles)s。",
+    "Only permanent staff (在编在岗) may serve at a window.": "只有在编在岗人员可以在窗口工作,不得使用临时聘用人员。",
+    "The window belongs to another department.": "该窗口属于其他部门。",
+    "A window clerk needs a window.": "窗口受理人员必须指定窗口。",
+    "These roles act for a department: %(roles)s.": "以下角色必须隶属部门:%(roles)s。",
+    "A chief representative must be the department's deputy head in charge or its approval section chief.":
+        "首席代表必须由本单位分管负责人或行政审批科科长担任。",
+    "%(dept)s already has a chief representative: %(name)s.": "%(dept)s已有首席代表:%(name)s。",
+    "%(value)s is taken already.": "%(value)s 已被使用。",
+    "The centre has a window numbered %(n)s already.": "该中心已有 %(n)s 号窗口。",
+    "Staff of another department serve at this window: %(names)s.": "该窗口有其他部门的工作人员:%(names)s。",
+    "The account has a staff profile already.": "该账号已有工作人员信息。",
+    "A new staff member needs a user name.": "新工作人员需要用户名。",
+    "The user name %(name)s is taken already.": "用户名 %(name)s 已被使用。",
+    "This field is required.": "此项为必填项。",
+    # portal
+    "%(n)s item": ["共 %(n)s 项"],
+    "promised %(p)s / statutory %(s)s working days": "承诺 %(p)s / 法定 %(s)s 个工作日",
+    "No item matches.": "没有符合条件的事项。", "Previous": "上一页", "Next": "下一页", "Search": "搜索",
+    "Item name, code or department": "事项名称、编码或部门", "Department": "部门", "All departments": "全部部门",
+    "Category": "办件类型", "All categories": "全部类型", "Service guide": "办事指南", "version %(n)s": "第 %(n)s 版",
+    "Not accepting applications": "暂停受理", "QR code of this guide": "本指南二维码", "Scan to open on a phone": "手机扫码查看",
+    "Promised limit (working days)": "承诺时限(工作日)", "Statutory limit (working days)": "法定时限(工作日)",
+    "Visits needed": "到现场次数", "Fees": "收费", "Free": "免费", "Charges": "收费情况", "Print": "打印",
+    "Legal basis": "设定依据", "Conditions": "受理条件", "Materials": "申请材料", "Material": "材料名称",
+    "Originals": "原件", "Copies": "复印件", "Requirement": "必要性", "Forms": "表格下载", "Blank form": "空白表格",
+    "Sample": "示例样表", "No materials are required.": "无需提交材料。", "Fee": "收费项目", "Standard": "收费标准",
+    "This item is free of charge.": "本事项不收费。", "Flow": "办理流程", "%(d)s working day": ["%(d)s 个工作日"],
+    "The flow takes at most %(d)s working days.": "办理流程最多需要 %(d)s 个工作日。", "Where and how": "办理地点和方式",
+    "Place": "办理地点", "Handled": "办理形式", "Opening hours": "办公时间",
+    # staff pages
+    "Reform figures": "改革成效统计", "As of %(d)s": "截至 %(d)s", "Items in the catalog": "目录事项",
+    "Delegated": "下放", "Centralised at windows": "集中到窗口", "Instant + one-review-one-approval": "即办件与一审一核件占比",
+    "target": "目标", "Time limits shortened": "时限压缩", "Online share": "网上办理占比", "Steps per item": "平均环节数",
+    "By department": "分部门", "Items": "事项数", "Active": "在办事项", "Window": "窗口",
+    "Catalog import and export (Excel)": "事项目录导入导出(Excel)", "Administration": "后台管理",
+    "API documentation": "接口文档", "User name": "用户名", "Password": "密码", "Log in": "登录",
+    "Export the published catalog": "导出已发布目录", "Import": "导入",
+    "Every item in the file is created or updated and published. If any row is wrong, nothing is imported and each wrong row is listed.":
+        "文件中的每个事项将被新建或更新并发布。任何一行有误则全部不导入,并列出每个错误行。",
+    "Nothing was imported. Fix these rows:": "未导入任何数据。请修正以下各行:", "Sheet": "工作表", "Row": "行",
+    "Column": "列", "Problem": "问题", "Excel file (.xlsx)": "Excel 文件(.xlsx)",
+    "Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.":
+        "导入完成:新增 %(created)s 项,变更 %(updated)s 项,未变 %(unchanged)s 项。",
+}

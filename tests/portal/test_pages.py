@@ -1,0 +1,71 @@
+"""Public catalog and service guides (A3, H1) through real HTTP."""
+
+import pytest
+
+from tests.conftest import content
+
+pytestmark = pytest.mark.django_db
+
+
+def test_catalog_lists_searches_and_filters(client, published_item):
+    page = client.get("/").content.decode()
+    assert "建筑工程施工许可证核发" in page
+    assert "建筑工程施工许可证核发" in client.get("/?q=施工许可").content.decode()
+    assert "建筑工程施工许可证核发" not in client.get("/?q=不存在的事项").content.decode()
+    assert "建筑工程施工许可证核发" not in client.get("/?category=instant").content.decode()
+    # htmx asks for the result list alone
+    partial = client.get("/?q=施工", HTTP_HX_REQUEST="true").content.decode()
+    assert "建筑工程施工许可证核发" in partial and "<html" not in partial
+
+
+def test_guide_shows_what_the_notice_asks(client, published_item):
+    r = client.get(f"/guide/{published_item.implementation_code}/")
+    page = r.content.decode()
+    for text in ("建筑工程施工许可证核发", "《中华人民共和国建筑法》第七条", "申请表", "三号窗口", "qr.svg", "window.print()"):
+        assert text in page, text
+    assert 'name="viewport"' in page  # phone screens
+
+
+def test_guide_shows_fees_in_yuan(admin_user, client, centre, dept):
+    from shenpi.catalog import services
+    item = services.create_item(actor=admin_user, basic_code="F1", implementation_code="F1", department=dept,
+                                content=content(centre, dept, fees=[{"name": "登记费", "standard_fen": 8050, "unit": "件",
+                                                                     "legal_basis": "发改价格规〔2016〕2559号"}]))
+    services.publish(actor=admin_user, item=item)
+    assert "¥80.50" in client.get("/guide/F1/").content.decode()
+
+
+def test_qr_code_is_an_svg_of_the_guide_address(client, published_item):
+    r = client.get(f"/guide/{published_item.implementation_code}/qr.svg")
+    assert r.status_code == 200 and r["Content-Type"] == "image/svg+xml"
+    assert r.content.startswith(b"<?xml") and b"<svg" in r.content
+
+
+def test_unknown_or_unpublished_guide_is_404(client, admin_user, centre, dept):
+    from shenpi.catalog import services
+    services.create_item(actor=admin_user, basic_code="D1", implementation_code="D1", department=dept, content=content(centre, dept))
+    assert client.get("/guide/D1/").status_code == 404
+    assert client.get("/guide/D1/qr.svg").status_code == 404
+    assert client.get("/guide/NOPE/").status_code == 404
+
+
+def test_chinese_by_default_and_english_on_request(client, published_item):
+    page = client.get("/").content.decode()
+    assert "事项目录" in page and "服务热线" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Service catalog" in client.get("/").content.decode()
+
+
+def test_staff_login_page_and_login(client, make_staff):
+    from shenpi.org.roles import Role
+    make_staff("h", [Role.HANDLER])
+    assert client.get("/staff/login/").status_code == 200
+    r = client.post("/staff/login/", {"username": "h", "password": "x-Secret-9"})
+    assert r.status_code == 302
+    assert client.get("/staff/").status_code == 200
+
+
+def test_workbench_refuses_non_staff(client, django_user_model):
+    user = django_user_model.objects.create_user("citizen", password="x-Secret-9")
+    client.force_login(user)
+    assert client.get("/staff/").status_code == 403
