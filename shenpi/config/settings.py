@@ -165,7 +165,8 @@ WHITENOISE_USE_FINDERS = True
 # Uploaded files (blank forms, samples, case materials) live outside the web root and are
 # served only through views that check who may see them.
 MEDIA_ROOT = VAR_DIR / "media"
-MEDIA_URL = None
+# No URL pattern serves this prefix; only views that check permissions hand out files.
+MEDIA_URL = "/_private_media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
