@@ -1,0 +1,128 @@
+"""The Django admin: every page opens for a centre administrator, the rules hold there too."""
+
+import io
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.urls import reverse
+
+from shenpi.org.models import Staff
+from shenpi.org.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("demo-data", stdout=io.StringIO())
+
+
+def admin_client(client, username="admin"):
+    from django.contrib.auth import get_user_model
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def test_every_admin_page_opens_for_the_centre_admin(demo, client):
+    c = admin_client(client)
+    assert c.get("/admin/").status_code == 200
+    for model, model_admin in admin.site._registry.items():
+        info = model._meta.app_label, model._meta.model_name
+        url = reverse("admin:%s_%s_changelist" % info)
+        assert c.get(url).status_code == 200, url
+        obj = model.objects.first()
+        if obj is not None:
+            r = c.get(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+            assert r.status_code in (200, 302), (url, r.status_code)
+
+
+def test_a_centre_admin_who_is_not_superuser_can_work(demo, client, admin_user):
+    from shenpi.org import services
+    s = services.save_staff(actor=admin_user, username="ca2", password="x-Secret-9", name="二号管理员", department=None,
+                            window=None, employment="permanent", position="officer", roles=[Role.CENTRE_ADMIN])
+    c = admin_client(client, "ca2")
+    assert s.user.is_staff and not s.user.is_superuser
+    assert c.get("/admin/org/staff/").status_code == 200
+    assert c.get("/admin/catalog/item/").status_code == 200
+    assert c.get("/admin/auth/user/").status_code == 403  # accounts are the superuser's
+
+
+def test_other_staff_are_kept_out_of_the_admin(demo, client):
+    c = admin_client(client, "clerk")
+    assert c.get("/admin/org/staff/").status_code in (302, 403)
+
+
+def test_admin_staff_form_refuses_a_temporary_hire_at_a_window(demo, client):
+    from tests.conftest import db_dump
+    c = admin_client(client)
+    clerk = Staff.objects.get(user__username="clerk")
+    before = db_dump()
+    r = c.post(f"/admin/org/staff/{clerk.pk}/change/", {
+        "name": clerk.name, "department": clerk.department_id, "window": clerk.window_id,
+        "employment": "temporary", "position": "officer", "phone": "", "roles": ["window_clerk"],
+    })
+    assert r.status_code == 200  # the form again, with the message
+    assert "在编在岗" in r.content.decode()
+    assert db_dump() == before
+
+
+def test_admin_staff_form_refuses_a_chief_rep_officer(demo, client):
+    c = admin_client(client)
+    handler = Staff.objects.get(user__username="handler")
+    r = c.post(f"/admin/org/staff/{handler.pk}/change/", {
+        "name": handler.name, "department": handler.department_id, "window": "", "employment": "permanent",
+        "position": "officer", "phone": "", "roles": ["chief_rep"],
+    })
+    assert "分管负责人或行政审批科科长" in r.content.decode()
+    assert not handler.user.groups.filter(name="chief_rep").exists()
+
+
+def test_admin_staff_change_goes_through_the_service_and_is_audited(demo, client):
+    from shenpi.audit.models import AuditEntry
+    c = admin_client(client)
+    handler = Staff.objects.get(user__username="handler")
+    n = AuditEntry.objects.count()
+    r = c.post(f"/admin/org/staff/{handler.pk}/change/", {
+        "name": "王强", "department": handler.department_id, "window": "", "employment": "permanent",
+        "position": "officer", "phone": "13800000000", "roles": ["handler", "reviewer"],
+    })
+    assert r.status_code == 302, r.content.decode()[:2000]
+    handler.refresh_from_db()
+    assert handler.phone == "13800000000"
+    assert sorted(handler.user.groups.values_list("name", flat=True)) == ["handler", "reviewer"]
+    entry = AuditEntry.objects.get(seq=n + 1)
+    assert entry.action == "org.staff.save" and entry.after["roles"] == ["handler", "reviewer"]
+
+
+def test_admin_publish_action_checks_the_rules(demo, client):
+    from shenpi.catalog.models import Item, ItemVersion
+    c = admin_client(client)
+    item = Item.objects.first()
+    published = ItemVersion.objects.get(item=item, status="published")
+    # A draft that breaks a rule (edited in the admin) is not published.
+    draft = ItemVersion.objects.get(pk=published.pk)
+    draft.pk = None
+    draft.number = published.number + 1
+    draft.status = "draft"
+    draft.promised_limit = draft.statutory_limit + 1
+    draft.save()
+    r = c.post("/admin/catalog/item/", {"action": "publish_drafts", "_selected_action": [item.pk]}, follow=True)
+    assert "不得超过法定时限" in r.content.decode()
+    assert ItemVersion.objects.get(item=item, status="published").pk == published.pk
+
+
+def test_token_auth(demo, client):
+    r = client.post("/api/v1/auth/token/", {"username": "admin", "password": "shenpi-demo-2026"})
+    assert r.status_code == 200
+    token = r.json()["token"]
+    r = client.get("/api/v1/org/staff/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert r.status_code == 200 and r.json()["count"] >= 9
+    assert client.get("/api/v1/org/staff/", HTTP_AUTHORIZATION="Token nonsense").status_code == 401
+
+
+def test_login_is_locked_after_repeated_failures(demo, client, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/staff/login/", {"username": "clerk", "password": "wrong"})
+    r = client.post("/staff/login/", {"username": "clerk", "password": "shenpi-demo-2026"})
+    assert r.status_code in (403, 429)
