@@ -27,13 +27,13 @@ def admin_client(client, username="admin"):
 def test_every_admin_page_opens_for_the_centre_admin(demo, client):
     c = admin_client(client)
     assert c.get("/admin/").status_code == 200
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         info = model._meta.app_label, model._meta.model_name
-        url = reverse("admin:%s_%s_changelist" % info)
+        url = reverse("admin:{}_{}_changelist".format(*info))
         assert c.get(url).status_code == 200, url
         obj = model.objects.first()
         if obj is not None:
-            r = c.get(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+            r = c.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
             assert r.status_code in (200, 302), (url, r.status_code)
 
 

@@ -7,7 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -44,7 +44,7 @@ def _flag(value):
 
 class ItemViewSet(viewsets.GenericViewSet):
     queryset = Item.objects.select_related("department")
-    permission_classes = [AllowAny]  # reads are public; each write checks the actor in the service
+    permission_classes = [IsAuthenticatedOrReadOnly]  # reads are public; the services check each writer
     serializer_class = ItemSummarySerializer
 
     def get_serializer_class(self):

@@ -201,22 +201,15 @@ def import_catalog(*, actor, fileobj) -> dict:
                                    _("The implementation code %(code)s appears twice.") % {"code": code}))
             continue
         seen[code] = (n, row)
-    for n, row in rows["materials"]:
-        code = str(row["implementation_code"]).strip()
-        if known("materials", n, code):
-            s = MaterialSerializer(data=row)
-            if s.is_valid():
-                children[code]["materials"].append(dict(s.validated_data))
-            else:
-                _field_errors("materials", n, s.errors, errors)
-    for n, row in rows["fees"]:
-        code = str(row["implementation_code"]).strip()
-        if known("fees", n, code):
-            s = FeeSerializer(data=row)
-            if s.is_valid():
-                children[code]["fees"].append(dict(s.validated_data))
-            else:
-                _field_errors("fees", n, s.errors, errors)
+    for sheet_key, serializer_class in (("materials", MaterialSerializer), ("fees", FeeSerializer)):
+        for n, row in rows[sheet_key]:
+            code = str(row["implementation_code"]).strip()
+            if known(sheet_key, n, code):
+                s = serializer_class(data=row)
+                if s.is_valid():
+                    children[code][sheet_key].append(dict(s.validated_data))
+                else:
+                    _field_errors(sheet_key, n, s.errors, errors)
     for n, row in rows["flow"]:
         code = str(row["implementation_code"]).strip()
         if not known("flow", n, code):

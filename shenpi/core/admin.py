@@ -1,7 +1,6 @@
 """Admin pieces shared by the apps: access for centre administrators, writes through services."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 
 from shenpi.org.roles import is_centre_admin
 
@@ -50,12 +49,8 @@ class ServiceAdmin(CentreAdminOnly, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         original = type(obj).objects.get(pk=obj.pk) if change else None
         data = {f: form.cleaned_data[f] for f in form.fields if f in form.cleaned_data}
-        try:
-            saved = self.save_with_service(request, original, data)
-        except ValidationError as exc:  # a rule the form could not see (a race): say it, change nothing
-            messages.error(request, "; ".join(exc.messages))
-            raise
-        obj.pk = saved.pk
+        # The form ran the same rules; the service checks them again inside its transaction.
+        obj.pk = self.save_with_service(request, original, data).pk
 
     def save_related(self, request, form, formsets, change):
         # Relations were written by the service, with its audit entry.

@@ -8,6 +8,7 @@ from shenpi.core.permissions import ReadAnyoneWriteCentreAdmin, StaffReadCentreA
 from . import services
 from .models import Centre, Department, ProjectGroup, Staff, Window
 from .roles import Role
+from .selectors import staff_visible_to
 
 
 class CentreSerializer(serializers.ModelSerializer):
@@ -113,11 +114,14 @@ class ProjectGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
 
 
 class StaffViewSet(ServiceViewSet):
-    queryset = Staff.objects.select_related("user").prefetch_related("user__groups")
+    queryset = Staff.objects.none()  # for the schema; requests use staff_visible_to
     serializer_class = StaffSerializer
     permission_classes = [StaffReadCentreAdminWrite]
     service = staticmethod(services.save_staff)
     instance_kwarg = "staff"
+
+    def get_queryset(self):
+        return staff_visible_to(self.request.user)
 
     def service_data(self, serializer):
         data = dict(serializer.validated_data)

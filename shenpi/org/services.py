@@ -107,18 +107,16 @@ DEPARTMENT_FIELDS = ["name", "short_name", "credit_code", "centre"]
 WINDOW_FIELDS = ["centre", "number", "name", "department", "video_url_template"]
 
 
-@transaction.atomic
-def save_centre(*, actor, centre: Centre | None = None, **fields) -> Centre:
-    _require_admin(actor)
-    _raise(centre_errors(parent=fields.get("parent", centre.parent if centre else None)))
-    before = _snapshot(centre, CENTRE_FIELDS) if centre else None
-    centre = centre or Centre()
+def _save_plain(*, actor, model, instance, fields: dict, snapshot_fields, unique, action):
+    """Create or change a record of plain fields: unique fields checked, audited with before/after."""
+    before = _snapshot(instance, snapshot_fields) if instance else None
+    instance = instance or model()
     for k, v in fields.items():
-        setattr(centre, k, v)
-    _unique_or_raise(centre, ["name", "code"])
-    centre.save()
-    record(actor=actor, action="org.centre.save", obj=centre, before=before, after=_snapshot(centre, CENTRE_FIELDS))
-    return centre
+        setattr(instance, k, v)
+    _unique_or_raise(instance, unique)
+    instance.save()
+    record(actor=actor, action=action, obj=instance, before=before, after=_snapshot(instance, snapshot_fields))
+    return instance
 
 
 def _unique_or_raise(obj, fields):
@@ -131,21 +129,22 @@ def _unique_or_raise(obj, fields):
 
 
 @transaction.atomic
+def save_centre(*, actor, centre: Centre | None = None, **fields) -> Centre:
+    _require_admin(actor)
+    _raise(centre_errors(parent=fields.get("parent", centre.parent if centre else None)))
+    return _save_plain(actor=actor, model=Centre, instance=centre, fields=fields, snapshot_fields=CENTRE_FIELDS,
+                       unique=["name", "code"], action="org.centre.save")
+
+
+@transaction.atomic
 def save_department(*, actor, department: Department | None = None, **fields) -> Department:
     _require_admin(actor)
     if "credit_code" in fields:
         fields["credit_code"] = (fields["credit_code"] or "").strip().upper()
         errs = credit_code_errors(fields["credit_code"])
         _raise({"credit_code": errs} if errs else {})
-    before = _snapshot(department, DEPARTMENT_FIELDS) if department else None
-    department = department or Department()
-    for k, v in fields.items():
-        setattr(department, k, v)
-    _unique_or_raise(department, ["name", "credit_code"])
-    department.save()
-    record(actor=actor, action="org.department.save", obj=department, before=before,
-           after=_snapshot(department, DEPARTMENT_FIELDS))
-    return department
+    return _save_plain(actor=actor, model=Department, instance=department, fields=fields,
+                       snapshot_fields=DEPARTMENT_FIELDS, unique=["name", "credit_code"], action="org.department.save")
 
 
 @transaction.atomic

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from shenpi.catalog import excel
-from shenpi.catalog.services import content_of
 from shenpi.catalog.selectors import published_versions
+from shenpi.catalog.services import content_of
 from tests.conftest import api
 
 pytestmark = pytest.mark.django_db

@@ -173,3 +173,16 @@ def test_staff_list_is_for_staff_only(make_staff):
     make_staff("h", [Role.HANDLER])
     assert api().get(STAFF_URL).status_code in (401, 403)
     assert api().get("/api/v1/org/departments/").status_code == 200
+
+
+def test_staff_see_only_their_own_department(make_staff, dept, dept2, centre_admin):
+    mine = make_staff("a", [Role.HANDLER])
+    colleague = make_staff("b", [Role.REVIEWER])
+    other = make_staff("c", [Role.HANDLER], department=dept2)
+    names = {s["username"] for s in api(mine.user).get(STAFF_URL).json()["results"]}
+    assert names == {"a", "b"}
+    assert api(mine.user).get(f"{STAFF_URL}{other.pk}/").status_code == 404
+    assert api(mine.user).get(f"{STAFF_URL}{colleague.pk}/").status_code == 200
+    supervisor = make_staff("s", [Role.SUPERVISOR], department=None)
+    assert api(supervisor.user).get(STAFF_URL).json()["count"] == 5
+    assert api(centre_admin).get(STAFF_URL).json()["count"] == 5
