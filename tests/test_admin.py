@@ -126,3 +126,38 @@ def test_login_is_locked_after_repeated_failures(demo, client, settings):
         client.post("/staff/login/", {"username": "clerk", "password": "wrong"})
     r = client.post("/staff/login/", {"username": "clerk", "password": "shenpi-demo-2026"})
     assert r.status_code in (403, 429)
+
+
+def test_admin_edits_a_published_item_through_a_draft(demo, client):
+    from shenpi.catalog.models import Item, ItemVersion
+    c = admin_client(client)
+    item = Item.objects.get(versions__name="企业设立登记")
+    c.post("/admin/catalog/item/", {"action": "start_drafts", "_selected_action": [item.pk]})
+    draft = ItemVersion.objects.get(item=item, status="draft")
+    assert draft.materials.count() == ItemVersion.objects.get(item=item, status="published").materials.count()
+    page = c.get(f"/admin/catalog/itemversion/{draft.pk}/change/")
+    assert page.status_code == 200 and 'name="handling_forms"' in page.content.decode()
+    r = c.post("/admin/catalog/item/", {"action": "publish_drafts", "_selected_action": [item.pk]}, follow=True)
+    assert r.status_code == 200
+    assert ItemVersion.objects.get(item=item, status="published").pk == draft.pk
+    # A superseded version can no longer be edited.
+    old = ItemVersion.objects.filter(item=item, status="superseded").first()
+    assert c.post(f"/admin/catalog/itemversion/{old.pk}/change/", {"name": "x"}).status_code == 403
+
+
+def test_admin_reform_record_checked_and_audited(demo, client):
+    from shenpi.audit.models import AuditEntry
+    from shenpi.catalog.models import Item, ReformRecord
+    from tests.conftest import db_dump
+    c = admin_client(client)
+    item = Item.objects.first()
+    before = db_dump()
+    r = c.post("/admin/catalog/reformrecord/add/", {"item": item.pk, "status": "delegated", "effective_date": "2014-01-01",
+                                                    "document_number": "衡政发〔2014〕1号", "delegated_to": "", "note": ""})
+    assert r.status_code == 200 and "承接下放事项的县级机关" in r.content.decode()
+    assert db_dump() == before
+    r = c.post("/admin/catalog/reformrecord/add/", {"item": item.pk, "status": "delegated", "effective_date": "2014-01-01",
+                                                    "document_number": "衡政发〔2014〕1号", "delegated_to": "衡南县住建局", "note": ""})
+    assert r.status_code == 302
+    assert ReformRecord.objects.filter(item=item, delegated_to="衡南县住建局").exists()
+    assert AuditEntry.objects.last().action == "catalog.reform.add"

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -8,6 +9,7 @@ from shenpi.audit.services import record
 from shenpi.core.admin import CentreAdminOnly
 
 from . import rules, services
+from .codes import HandlingForm, ServiceObject
 from .models import Fee, FlowStage, FlowStep, Item, ItemVersion, Material, ReformRecord
 
 
@@ -45,7 +47,7 @@ class ItemAdmin(CentreAdminOnly, admin.ModelAdmin):
     search_fields = ["implementation_code", "basic_code", "versions__name"]
     readonly_fields = ["basic_code", "implementation_code", "department"]
     inlines = [VersionInline, ReformInline]
-    actions = ["publish_drafts"]
+    actions = ["start_drafts", "publish_drafts"]
 
     def has_add_permission(self, request):
         return False
@@ -66,6 +68,18 @@ class ItemAdmin(CentreAdminOnly, admin.ModelAdmin):
         if not v:
             return "—"
         return format_html('<a href="{}">v{}</a>', reverse("admin:catalog_itemversion_change", args=[v.pk]), v.number)
+
+    @admin.action(description=_("Start a draft from the effective version"))
+    def start_drafts(self, request, queryset):
+        for item in queryset:
+            if item.versions.filter(status=ItemVersion.Status.DRAFT).exists():
+                messages.warning(request, _("%(item)s has a draft already.") % {"item": item})
+                continue
+            current = item.versions.filter(status=ItemVersion.Status.PUBLISHED).first()
+            if current is None:
+                continue
+            draft = services.save_draft(actor=request.user, item=item, content=services.content_of(current))
+            messages.success(request, _("%(item)s: draft version %(n)s started.") % {"item": item, "n": draft.number})
 
     @admin.action(description=_("Publish the selected items' drafts"))
     def publish_drafts(self, request, queryset):
@@ -96,15 +110,29 @@ class StageInline(admin.TabularInline):
     show_change_link = True
 
 
+class ItemVersionForm(forms.ModelForm):
+    service_objects = forms.MultipleChoiceField(label=_("service objects"), choices=ServiceObject.choices,
+                                                widget=forms.CheckboxSelectMultiple)
+    handling_forms = forms.MultipleChoiceField(label=_("handling forms"), choices=HandlingForm.choices,
+                                               widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = ItemVersion
+        fields = ["name", "item_type", "level", "subject_nature", "service_objects", "category", "legal_basis",
+                  "conditions", "statutory_limit", "promised_limit", "handling_forms", "visits", "centre",
+                  "location", "hotline", "change_note"]
+
+
 @admin.register(ItemVersion)
 class ItemVersionAdmin(CentreAdminOnly, admin.ModelAdmin):
     """Only a draft is editable. Publishing (from the item list) checks every catalog rule again."""
+
+    form = ItemVersionForm
 
     list_display = ["__str__", "item", "status", "category", "statutory_limit", "promised_limit"]
     list_filter = ["status", "category"]
     search_fields = ["name", "item__implementation_code"]
     inlines = [MaterialInline, FeeInline, StageInline]
-    exclude = ["service_objects", "handling_forms"]
     readonly_fields = ["item", "number", "status", "created_at", "created_by", "published_at", "published_by"]
 
     def has_add_permission(self, request):
@@ -141,3 +169,39 @@ class FlowStageAdmin(CentreAdminOnly, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (
             obj is None or obj.version.status == ItemVersion.Status.DRAFT)
+
+
+class ReformRecordForm(forms.ModelForm):
+    class Meta:
+        model = ReformRecord
+        fields = ["item", "status", "effective_date", "document_number", "delegated_to", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        problems = rules.reform_errors(status=cleaned.get("status") or "", document_number=cleaned.get("document_number"),
+                                       delegated_to=cleaned.get("delegated_to"))
+        for field, reasons in problems.items():
+            for reason in reasons:
+                self.add_error(field, reason)
+        return cleaned
+
+
+@admin.register(ReformRecord)
+class ReformRecordAdmin(CentreAdminOnly, admin.ModelAdmin):
+    """Reform records are history: added through the service, never edited."""
+
+    form = ReformRecordForm
+    list_display = ["item", "status", "effective_date", "document_number", "delegated_to"]
+    list_filter = ["status"]
+    search_fields = ["item__implementation_code", "document_number"]
+    autocomplete_fields = ["item"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        d = form.cleaned_data
+        rec = services.add_reform_record(actor=request.user, item=d["item"], status=d["status"],
+                                         effective_date=d["effective_date"], document_number=d["document_number"] or "",
+                                         delegated_to=d.get("delegated_to") or "", note=d.get("note") or "")
+        obj.pk = rec.pk

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from shenpi.org.roles import Role
 
-from .codes import Category, HandlingForm
+from .codes import Category, HandlingForm, ReformStatus
 
 
 def flow_days(stages) -> int:
@@ -88,4 +88,17 @@ def code_errors(*, basic_code: str, implementation_code: str) -> dict[str, list[
     if (not implementation_code or len(implementation_code) > 24 or not implementation_code.isalnum()
             or not implementation_code.isascii()):
         errors["implementation_code"] = [_("The implementation code is 1 to 24 letters or digits.")]
+    return errors
+
+
+def reform_errors(*, status: str, document_number: str, delegated_to: str) -> dict[str, list[str]]:
+    errors = {}
+    if status not in ReformStatus.values:
+        errors["status"] = [_("Unknown reform status.")]
+    if not (document_number or "").strip():
+        errors["document_number"] = [_("Give the number of the document that decides the change.")]
+    if status == ReformStatus.DELEGATED and not (delegated_to or "").strip():
+        errors["delegated_to"] = [_("Name the county body the item is delegated to.")]
+    if status != ReformStatus.DELEGATED and (delegated_to or "").strip():
+        errors["delegated_to"] = [_("Only a delegated item names the body it is delegated to.")]
     return errors

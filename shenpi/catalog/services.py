@@ -8,9 +8,8 @@ from django.utils.translation import gettext as _
 from shenpi.audit.services import record
 from shenpi.org.roles import is_centre_admin
 
-from .codes import ReformStatus
 from .models import Fee, FlowStage, FlowStep, Item, ItemVersion, Material, ReformRecord
-from .rules import code_errors, content_errors
+from .rules import code_errors, content_errors, reform_errors
 
 VERSION_FIELDS = [
     "name", "item_type", "level", "subject_nature", "service_objects", "category", "legal_basis",
@@ -50,10 +49,13 @@ def _require_admin(actor):
         raise PermissionDenied(_("Only centre administrators may change the catalog."))
 
 
-def _check(content, *, department):
-    errors = content_errors(content, department=department)
+def _raise_if(errors):
     if errors:
         raise ValidationError(errors)
+
+
+def _check(content, *, department):
+    _raise_if(content_errors(content, department=department))
 
 
 def _write_content(version: ItemVersion, content: dict):
@@ -154,17 +156,7 @@ def publish(*, actor, item: Item) -> ItemVersion:
 def add_reform_record(*, actor, item: Item, status: str, effective_date, document_number: str,
                       delegated_to: str = "", note: str = "") -> ReformRecord:
     _require_admin(actor)
-    errors = {}
-    if status not in ReformStatus.values:
-        errors["status"] = [_("Unknown reform status.")]
-    if not document_number.strip():
-        errors["document_number"] = [_("Give the number of the document that decides the change.")]
-    if status == ReformStatus.DELEGATED and not delegated_to.strip():
-        errors["delegated_to"] = [_("Name the county body the item is delegated to.")]
-    if status != ReformStatus.DELEGATED and delegated_to.strip():
-        errors["delegated_to"] = [_("Only a delegated item names the body it is delegated to.")]
-    if errors:
-        raise ValidationError(errors)
+    _raise_if(reform_errors(status=status, document_number=document_number, delegated_to=delegated_to))
     rec = ReformRecord.objects.create(
         item=item, status=status, effective_date=effective_date, document_number=document_number.strip(),
         delegated_to=delegated_to.strip(), note=note, created_by=actor)

@@ -15,6 +15,9 @@ ZH = {
     "%(item)s: version %(n)s published.": "%(item)s:第 %(n)s 版已发布。",
     "Not publishable yet (%(field)s): %(reasons)s": "暂不能发布(%(field)s):%(reasons)s",
     "Item catalog": "事项目录",
+    "Start a draft from the effective version": "以生效版本新建草稿",
+    "%(item)s has a draft already.": "%(item)s 已有草稿。",
+    "%(item)s: draft version %(n)s started.": "%(item)s:已新建第 %(n)s 版草稿。",
     # code sets
     "Administrative power (general)": "行政权力事项", "Administrative licensing": "行政许可",
     "Administrative penalty": "行政处罚", "Administrative coercion": "行政强制", "Administrative levy": "行政征收",
