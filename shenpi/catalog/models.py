@@ -79,10 +79,6 @@ class ItemVersion(models.Model):
     def online(self) -> bool:
         return HandlingForm.ONLINE in self.handling_forms
 
-    @property
-    def is_free(self) -> bool:
-        return not self.fees.exists()
-
 
 class Material(models.Model):
     class Requirement(models.TextChoices):

@@ -47,6 +47,8 @@ DEPARTMENTS = [
     ("sw", "国家税务总局衡阳市税务局", "市税务局", "12"),
 ]
 
+WINDOW_NUMBERS = {key: number for key, _name, _short, number in DEPARTMENTS}
+
 BASIS = {
     "xzxkf": "《中华人民共和国行政许可法》",
     "tz": "《企业投资项目核准和备案管理条例》(国务院令第673号)",
@@ -272,7 +274,7 @@ def load(stdout=None) -> bool:
             "statutory_limit": stat, "promised_limit": prom, "handling_forms": forms,
             "visits": 0 if ONL in forms and cat == INS else 1,
             "centre": sub if extra.get("subcentre") else centre,
-            "location": ("不动产登记大厅" if extra.get("subcentre") else f"二楼 {DEPARTMENTS[[d[0] for d in DEPARTMENTS].index(dkey)][3]} 号窗口"),
+            "location": "不动产登记大厅" if extra.get("subcentre") else f"二楼 {WINDOW_NUMBERS[dkey]} 号窗口",
             "hotline": "", "change_note": "首次发布",
             "materials": _materials(mats, extra.get("conditional", ())),
             "fees": [{"name": f[0], "standard_fen": f[1], "unit": f[2], "legal_basis": f[3]} for f in fees],
