@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "axes",
     "shenpi.core",
     "shenpi.audit",
+    "shenpi.workdays",
     "shenpi.org",
     "shenpi.catalog",
     "shenpi.portal",

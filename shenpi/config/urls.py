@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from shenpi.catalog import api as catalog_api
 from shenpi.org import api as org_api
+from shenpi.workdays import api as workdays_api
 
 router = DefaultRouter()
 router.register("org/centres", org_api.CentreViewSet, basename="centre")
@@ -19,6 +20,9 @@ api_v1 = [
     path("catalog/figures/", catalog_api.FiguresView.as_view(), name="catalog-figures"),
     path("catalog/export/", catalog_api.ExportView.as_view(), name="catalog-export"),
     path("catalog/import/", catalog_api.ImportView.as_view(), name="catalog-import"),
+    path("workdays/add", workdays_api.AddView.as_view(), name="workdays-add"),
+    path("workdays/between", workdays_api.BetweenView.as_view(), name="workdays-between"),
+    path("workdays/day", workdays_api.DayView.as_view(), name="workdays-day"),
     path("auth/token/", obtain_auth_token, name="auth-token"),
     *router.urls,
 ]

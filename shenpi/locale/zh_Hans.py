@@ -173,4 +173,25 @@ ZH = {
     "Column": "列", "Problem": "问题", "Excel file (.xlsx)": "Excel 文件(.xlsx)",
     "Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.":
         "导入完成:新增 %(created)s 项,变更 %(updated)s 项,未变 %(unchanged)s 项。",
+    # workdays
+    "weekday": "星期", "Working-day calendar %(year)s": "%(year)s 年工作日历", "Working-day calendar": "工作日历",
+    "The decision limit has been extended once already; the law allows only one extension.":
+        "审批期限已延长过一次;法律只允许延长一次。",
+    "An extension is 1 to %(limit)s working days.": "延长期限为 1 至 %(limit)s 个工作日。",
+    "%(day)s working day (调休, swapped for %(name)s)": "%(day)s 工作日(%(name)s调休上班)",
+    "%(day)s working day": "%(day)s 工作日", "%(day)s day off (%(name)s)": "%(day)s 休息日(%(name)s)",
+    "%(day)s day off (weekend)": "%(day)s 休息日(周末)",
+    "date": "日期", "working day": "工作日", "holiday": "节假日",
+    "The holiday the day belongs to, also for a swapped working day.": "该日所属节假日;调休上班日也填写。",
+    "reason for change": "调整原因", "changed": "调整时间", "changed by": "调整人", "calendar day": "日历日",
+    "calendar days": "日历日", "calendar version": "日历版本",
+    "%(field)s: “%(value)s” is not a date as YYYY-MM-DD.": "%(field)s:“%(value)s”不是 YYYY-MM-DD 格式的日期。",
+    "%(field)s: “%(value)s” is not a whole number.": "%(field)s:“%(value)s”不是整数。",
+    "%(field)s: at most %(max)s working days either way.": "%(field)s:前后最多 %(max)s 个工作日。",
+    "Say why the day changes.": "请说明调整原因。",
+    "Only centre administrators may change the calendar.": "只有中心管理员可以调整工作日历。",
+    "%(day)s is not in the calendar.": "工作日历中没有 %(day)s。",
+    "Year view": "年历", "Home": "首页", "Holiday": "节假日", "Swapped working day (调休)": "调休上班日",
+    "Weekend": "周末", "%(n)s working days in the year": "全年 %(n)s 个工作日",
+    "%(n)s working days": "%(n)s 个工作日",
 }

@@ -1,0 +1,91 @@
+import calendar as pycalendar
+from datetime import date
+
+from django import forms
+from django.contrib import admin
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from shenpi.core.admin import CentreAdminOnly
+
+from . import services
+from .models import CalendarDay
+from .selectors import current_calendar
+
+
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["is_workday", "name", "reason", "document_number"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for field, reasons in services.change_day_errors(reason=cleaned.get("reason"),
+                                                         document_number=cleaned.get("document_number")).items():
+            for reason in reasons:
+                self.add_error(field, reason)
+        return cleaned
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(CentreAdminOnly, admin.ModelAdmin):
+    """One date at a time, with a reason and document number; the year view shows the whole schedule."""
+
+    form = CalendarDayForm
+    list_display = ["date", "weekday", "is_workday", "name", "document_number", "changed_at"]
+    list_filter = ["is_workday", ("changed_at", admin.EmptyFieldListFilter)]
+    date_hierarchy = "date"
+    search_fields = ["name", "document_number"]
+    readonly_fields = ["date", "changed_at", "changed_by"]
+    change_list_template = "admin/workdays/calendarday/change_list.html"
+
+    def has_add_permission(self, request):
+        return False  # the calendar covers whole years; single dates are changed, not added
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj):
+        return format_html("{}", "一二三四五六日"[obj.date.weekday()])
+
+    def save_model(self, request, obj, form, change):
+        d = form.cleaned_data
+        services.change_day(actor=request.user, day=obj.date, is_workday=d["is_workday"], name=d["name"],
+                            reason=d["reason"], document_number=d["document_number"])
+
+    def changelist_view(self, request, extra_context=None):
+        first, last = current_calendar().years
+        year = min(max(timezone.localdate().year, first), last)
+        return super().changelist_view(request, {**(extra_context or {}), "calendar_year": year})
+
+    def get_urls(self):
+        return [path("year/<int:year>/", self.admin_site.admin_view(self.year_view), name="workdays_calendarday_year"),
+                *super().get_urls()]
+
+    def year_view(self, request, year):
+        if not self.has_view_permission(request):
+            raise Http404
+        cal = current_calendar()
+        first, last = cal.years
+        if not first <= year <= last:
+            raise Http404
+        months = []
+        for month in range(1, 13):
+            weeks = []
+            for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+                weeks.append([
+                    None if d.month != month else {
+                        "day": d.day, "info": cal.info(d),
+                        "url": reverse("admin:workdays_calendarday_change", args=[d.isoformat()]),
+                    } for d in week])
+            months.append({"number": month, "weeks": weeks,
+                           "workdays": len(cal.workdays_in(date(year, month, 1),
+                                                           date(year, month, pycalendar.monthrange(year, month)[1])))})
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "title": _("Working-day calendar %(year)s") % {"year": year},
+            "year": year, "months": months, "years": range(first, last + 1),
+            "total": sum(m["workdays"] for m in months),
+        }
+        return TemplateResponse(request, "admin/workdays/year.html", context)

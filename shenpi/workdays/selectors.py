@@ -1,0 +1,46 @@
+"""The calendar each process works with, reloaded when an administrator changes a day."""
+
+import threading
+from datetime import date
+
+from .calendar import WorkCalendar
+from .models import CalendarDay, CalendarVersion
+
+_lock = threading.Lock()
+_cached: WorkCalendar | None = None
+
+
+def calendar_version() -> int:
+    return CalendarVersion.objects.values_list("version", flat=True).first() or 0
+
+
+def current_calendar() -> WorkCalendar:
+    """The calendar as the database has it now: one small query to compare versions, and a
+    rebuild only after a change. Take it once per request or service call and do the
+    arithmetic on it; its methods touch no database."""
+    global _cached
+    version = calendar_version()
+    cal = _cached
+    if cal is None or cal.version != version:
+        with _lock:
+            cal = _cached
+            if cal is None or cal.version != version:
+                rows = CalendarDay.objects.order_by("date").values_list("date", "is_workday", "name")
+                cal = _cached = WorkCalendar(rows.iterator(chunk_size=4000), version=version)
+    return cal
+
+
+def add_workdays(day: date, n: int) -> date:
+    return current_calendar().add_workdays(day, n)
+
+
+def workdays_between(start: date, end: date) -> int:
+    return current_calendar().workdays_between(start, end)
+
+
+def is_workday(day: date) -> bool:
+    return current_calendar().is_workday(day)
+
+
+def next_workday(day: date) -> date:
+    return current_calendar().next_workday(day)

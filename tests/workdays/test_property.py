@@ -1,0 +1,82 @@
+"""The clock against a brute-force walk over chinese_calendar: identical on 10,000+ random cases."""
+
+from datetime import date, timedelta
+
+import chinese_calendar
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from shenpi.workdays.calendar import CalendarRangeError
+from shenpi.workdays.source import known_range
+
+FIRST, LAST = known_range()
+# chinese_calendar answers each date once; the walks below step over its answers day by day.
+WORKDAY = {FIRST + timedelta(days=i): chinese_calendar.is_workday(FIRST + timedelta(days=i))
+           for i in range((LAST - FIRST).days + 1)}
+
+
+def walk_add(day: date, n: int) -> date | None:
+    """The n-th working day after ``day``, by stepping one day at a time; None past the known years."""
+    step = 1 if n >= 0 else -1
+    left = abs(n)
+    while left:
+        day += timedelta(days=step)
+        if not FIRST <= day <= LAST:
+            return None
+        if WORKDAY[day]:
+            left -= 1
+    return day
+
+
+def walk_between(start: date, end: date) -> int:
+    if end < start:
+        return -walk_between(end, start)
+    return sum(1 for i in range(1, (end - start).days + 1) if WORKDAY[start + timedelta(days=i)])
+
+
+@pytest.fixture(scope="module")
+def cal(django_db_setup, django_db_blocker):
+    from shenpi.workdays.selectors import current_calendar
+    with django_db_blocker.unblock():
+        return current_calendar()
+
+
+dates = st.dates(min_value=FIRST, max_value=LAST)
+SETTINGS = settings(max_examples=10_000, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+def test_calendar_covers_every_known_year(cal):
+    assert cal.first == FIRST and cal.last == LAST
+    assert cal.years == (FIRST.year, LAST.year) and FIRST.year <= 2025 and LAST.year >= 2026
+
+
+@SETTINGS
+@given(day=dates, n=st.integers(min_value=-260, max_value=260))
+def test_add_workdays_matches_the_walk(cal, day, n):
+    expected = walk_add(day, n)
+    if expected is None:
+        with pytest.raises(CalendarRangeError):
+            cal.add_workdays(day, n)
+    else:
+        assert cal.add_workdays(day, n) == expected
+
+
+@SETTINGS
+@given(start=dates, span=st.integers(min_value=-400, max_value=400))
+def test_workdays_between_matches_the_walk(cal, start, span):
+    end = start + timedelta(days=span)
+    if not FIRST <= end <= LAST:
+        with pytest.raises(CalendarRangeError):
+            cal.workdays_between(start, end)
+    else:
+        assert cal.workdays_between(start, end) == walk_between(start, end)
+
+
+@settings(max_examples=2000, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(day=dates)
+def test_is_workday_and_next_workday(cal, day):
+    assert cal.is_workday(day) == chinese_calendar.is_workday(day)
+    if day < LAST - timedelta(days=30):
+        assert cal.next_workday(day) == walk_add(day, 1)
