@@ -194,4 +194,6 @@ ZH = {
     "Year view": "年历", "Home": "首页", "Holiday": "节假日", "Swapped working day (调休)": "调休上班日",
     "Weekend": "周末", "%(n)s working days in the year": "全年 %(n)s 个工作日",
     "%(n)s working days": "%(n)s 个工作日",
+    "%(day)s is outside the working-day calendar, which knows %(first_year)s–%(last_year)s (%(first)s to %(last)s).":
+        "%(day)s 超出工作日历范围,日历只含 %(first_year)s–%(last_year)s 年(%(first)s 至 %(last)s)。",
 }

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .calendar import CalendarRangeError
-from .parsing import parse_date, parse_n
+from .parsing import parse_date, parse_n, range_message
 from .selectors import current_calendar
 
 
@@ -52,7 +52,7 @@ class ClockView(APIView):
         except CalendarRangeError as exc:
             # Name the input that is outside the calendar, or the first input when the answer is.
             field = next((k for k, v in values.items() if v == exc.day), next(iter(values)))
-            raise serializers.ValidationError({field: [str(exc)]}) from None
+            raise serializers.ValidationError({field: [range_message(exc)]}) from None
 
 
 class AddView(ClockView):

@@ -17,7 +17,7 @@ class CalendarRangeError(ValueError):
     """A date outside the years the calendar knows: the clock refuses rather than guess."""
 
     def __init__(self, day: date, first: date, last: date):
-        self.day = day
+        self.day, self.first, self.last = day, first, last
         super().__init__(
             f"{day.isoformat()} is outside the working-day calendar, which knows "
             f"{first.year}–{last.year} ({first.isoformat()} to {last.isoformat()})")

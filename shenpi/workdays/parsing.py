@@ -22,3 +22,11 @@ def parse_n(value, field: str = "n") -> int:
     if abs(n) > MAX_N:
         raise ValueError(_("%(field)s: at most %(max)s working days either way.") % {"field": field, "max": MAX_N})
     return n
+
+
+def range_message(exc) -> str:
+    """A CalendarRangeError in the user's language."""
+    return _("%(day)s is outside the working-day calendar, which knows %(first_year)s–%(last_year)s "
+             "(%(first)s to %(last)s).") % {
+        "day": exc.day.isoformat(), "first_year": exc.first.year, "last_year": exc.last.year,
+        "first": exc.first.isoformat(), "last": exc.last.isoformat()}

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from shenpi.workdays.calendar import CalendarRangeError
-from shenpi.workdays.parsing import parse_date, parse_n
+from shenpi.workdays.parsing import parse_date, parse_n, range_message
 from shenpi.workdays.selectors import current_calendar
 
 USAGE = "usage: shenpi workdays add YYYY-MM-DD N | between YYYY-MM-DD YYYY-MM-DD | is YYYY-MM-DD"
@@ -22,7 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, words, **options):
         try:
             self.stdout.write(self.answer(words))
-        except (ValueError, CalendarRangeError) as exc:
+        except CalendarRangeError as exc:
+            raise CommandError(range_message(exc), returncode=2) from None
+        except ValueError as exc:
             raise CommandError(str(exc), returncode=2) from None
 
     def answer(self, words) -> str:
