@@ -5,7 +5,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after a transactional test would wipe what migrations seeded
+# (the calendar, role groups, the audit head); this restores it for the tests that follow.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_catalog_search_guide_and_qr(live_server, page):

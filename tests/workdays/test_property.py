@@ -35,11 +35,12 @@ def walk_between(start: date, end: date) -> int:
     return sum(1 for i in range(1, (end - start).days + 1) if WORKDAY[start + timedelta(days=i)])
 
 
-@pytest.fixture(scope="module")
-def cal(django_db_setup, django_db_blocker):
+@pytest.fixture
+def cal(db):
+    # Through the db fixture, so pytest-django runs these tests before any transactional test's
+    # flush could empty the seeded calendar.
     from shenpi.workdays.selectors import current_calendar
-    with django_db_blocker.unblock():
-        return current_calendar()
+    return current_calendar()
 
 
 dates = st.dates(min_value=FIRST, max_value=LAST)
