@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from shenpi.audit.services import record
-from shenpi.core.admin import CentreAdminOnly
+from shenpi.core.admin import CentreAdminOnly, RuleCheckedForm
 
 from . import rules, services
 from .codes import HandlingForm, ServiceObject
@@ -171,19 +171,14 @@ class FlowStageAdmin(CentreAdminOnly, admin.ModelAdmin):
             obj is None or obj.version.status == ItemVersion.Status.DRAFT)
 
 
-class ReformRecordForm(forms.ModelForm):
+class ReformRecordForm(RuleCheckedForm):
     class Meta:
         model = ReformRecord
         fields = ["item", "status", "effective_date", "document_number", "delegated_to", "note"]
 
-    def clean(self):
-        cleaned = super().clean()
-        problems = rules.reform_errors(status=cleaned.get("status") or "", document_number=cleaned.get("document_number"),
-                                       delegated_to=cleaned.get("delegated_to"))
-        for field, reasons in problems.items():
-            for reason in reasons:
-                self.add_error(field, reason)
-        return cleaned
+    def rule_errors(self, cleaned):
+        return rules.reform_errors(status=cleaned.get("status") or "", document_number=cleaned.get("document_number"),
+                                   delegated_to=cleaned.get("delegated_to"))
 
 
 @admin.register(ReformRecord)

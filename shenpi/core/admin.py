@@ -1,8 +1,23 @@
 """Admin pieces shared by the apps: access for centre administrators, writes through services."""
 
+from django import forms
 from django.contrib import admin
 
 from shenpi.org.roles import is_centre_admin
+
+
+class RuleCheckedForm(forms.ModelForm):
+    """A model form that shows a service's refusals (``rule_errors``) as form errors, before any write."""
+
+    def rule_errors(self, cleaned) -> dict:
+        return {}
+
+    def clean(self):
+        cleaned = super().clean()
+        for field, reasons in self.rule_errors(cleaned).items():
+            for reason in reasons:
+                self.add_error(field if field in self.fields else None, reason)
+        return cleaned
 
 
 class CentreAdminOnly:
@@ -33,15 +48,11 @@ class ServiceAdmin(CentreAdminOnly, admin.ModelAdmin):
         form_class = super().get_form(request, obj, **kwargs)
         model_admin = self
 
-        class RuleCheckedForm(form_class):
-            def clean(self):
-                cleaned = super().clean()
-                for field, reasons in model_admin.form_rules(self, cleaned).items():
-                    for reason in reasons:
-                        self.add_error(field if field in self.fields else None, reason)
-                return cleaned
+        class Checked(RuleCheckedForm, form_class):
+            def rule_errors(self, cleaned):
+                return model_admin.form_rules(self, cleaned)
 
-        return RuleCheckedForm
+        return Checked
 
     def save_with_service(self, request, instance, data):
         raise NotImplementedError

@@ -1,7 +1,6 @@
 import calendar as pycalendar
 from datetime import date
 
-from django import forms
 from django.contrib import admin
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -10,25 +9,20 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from shenpi.core.admin import CentreAdminOnly
+from shenpi.core.admin import CentreAdminOnly, RuleCheckedForm
 
 from . import services
 from .models import CalendarDay
 from .selectors import current_calendar
 
 
-class CalendarDayForm(forms.ModelForm):
+class CalendarDayForm(RuleCheckedForm):
     class Meta:
         model = CalendarDay
         fields = ["is_workday", "name", "reason", "document_number"]
 
-    def clean(self):
-        cleaned = super().clean()
-        for field, reasons in services.change_day_errors(reason=cleaned.get("reason"),
-                                                         document_number=cleaned.get("document_number")).items():
-            for reason in reasons:
-                self.add_error(field, reason)
-        return cleaned
+    def rule_errors(self, cleaned):
+        return services.change_day_errors(reason=cleaned.get("reason"), document_number=cleaned.get("document_number"))
 
 
 @admin.register(CalendarDay)
