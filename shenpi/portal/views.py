@@ -50,6 +50,7 @@ def guide(request, code):
     return render(request, "portal/guide.html", {
         "v": version,
         "availability": availability,
+        "has_forms": any(m.blank_form or m.sample for m in version.materials.all()),
         "flow_days": sum(max((s.budget for s in st.steps.all()), default=0) for st in version.stages.all()),
         "guide_url": request.build_absolute_uri(reverse("portal:guide", args=[code])),
     })

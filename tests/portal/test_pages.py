@@ -69,3 +69,22 @@ def test_workbench_refuses_non_staff(client, django_user_model):
     user = django_user_model.objects.create_user("citizen", password="x-Secret-9")
     client.force_login(user)
     assert client.get("/staff/").status_code == 403
+
+
+def test_blank_form_is_linked_and_downloads(client, published_item, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from shenpi.catalog.models import ItemVersion
+    settings.MEDIA_ROOT = tmp_path
+    material = ItemVersion.objects.get(item=published_item, status="published").materials.first()
+    material.blank_form.save("apply.pdf", ContentFile(b"%PDF-1.4 blank form"))  # test setup, not the app's path
+    code = published_item.implementation_code
+    page = client.get(f"/guide/{code}/").content.decode()
+    url = f"/guide/{code}/materials/{material.pk}/blank_form/"
+    assert url in page
+    r = client.get(url)
+    assert r.status_code == 200 and b"".join(r.streaming_content) == b"%PDF-1.4 blank form"
+    assert "attachment" in r["Content-Disposition"]
+    assert client.get(f"/guide/{code}/materials/{material.pk}/sample/").status_code == 404
+    assert client.get(f"/guide/{code}/materials/{material.pk}/password/").status_code == 404
+    assert client.get(f"/guide/{code}/materials/999999/blank_form/").status_code == 404
