@@ -163,6 +163,12 @@ class FlowStageAdmin(CentreAdminOnly, admin.ModelAdmin):
     inlines = [StepInline]
     fields = ["name", "order"]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        version = form.instance.version
+        record(actor=request.user, action="catalog.draft.save", obj=version,
+               after=services._audit_view(services.content_of(version)))
+
     def has_module_permission(self, request):
         return False
 

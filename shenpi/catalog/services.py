@@ -62,12 +62,19 @@ def _write_content(version: ItemVersion, content: dict):
     for f in VERSION_FIELDS:
         setattr(version, f, content.get(f, getattr(version, f, None)))
     version.save()
+    # Blank forms and samples are files, not content: a material keeps the files of the material of
+    # the same name in the version being rewritten, or else in the effective version.
+    files = {}
+    for source in (version.item.versions.filter(status=ItemVersion.Status.PUBLISHED).first(), version):
+        if source is not None and source.pk:
+            files.update({m.name: (m.blank_form.name, m.sample.name) for m in source.materials.all()})
     version.materials.all().delete()
     version.fees.all().delete()
     version.stages.all().delete()
     Material.objects.bulk_create(
-        Material(version=version, order=i, **{f: m.get(f, "") if f in {"condition", "note"} else m[f]
-                                              for f in MATERIAL_FIELDS})
+        Material(version=version, order=i,
+                 blank_form=files.get(m["name"], ("", ""))[0], sample=files.get(m["name"], ("", ""))[1],
+                 **{f: m.get(f, "") if f in {"condition", "note"} else m[f] for f in MATERIAL_FIELDS})
         for i, m in enumerate(content["materials"], 1))
     Fee.objects.bulk_create(
         Fee(version=version, order=i, **{f: x.get(f, "") if f == "unit" else x[f] for f in FEE_FIELDS})

@@ -190,3 +190,20 @@ def test_every_write_is_audited(admin_api, centre, dept):
     assert actions == ["catalog.item.create", "catalog.version.publish"]
     assert first_broken_entry() is None
     assert Item.objects.count() == 1
+
+
+def test_blank_forms_stay_with_their_material_across_versions(admin_api, centre, dept, published_item, settings, tmp_path):
+    from django.core.files.base import ContentFile
+    settings.MEDIA_ROOT = tmp_path
+    published = ItemVersion.objects.get(item=published_item, status="published")
+    published.materials.get(name="申请表").blank_form.save("form.pdf", ContentFile(b"%PDF form"))
+    new = content(centre, dept, change_note="加一项材料")
+    new["materials"].append({"name": "身份证明", "originals": 0, "copies": 1, "requirement": "required",
+                             "condition": "", "note": ""})
+    assert admin_api.put(f"{ITEMS}{published_item.pk}/draft/", as_json(new), format="json").status_code == 200
+    draft = ItemVersion.objects.get(item=published_item, status="draft")
+    assert draft.materials.get(name="申请表").blank_form.name.endswith(".pdf")
+    assert not draft.materials.get(name="身份证明").blank_form
+    # Editing the draft again keeps it too.
+    assert admin_api.put(f"{ITEMS}{published_item.pk}/draft/", as_json(new), format="json").status_code == 200
+    assert ItemVersion.objects.get(item=published_item, status="draft").materials.get(name="申请表").blank_form
