@@ -196,4 +196,25 @@ ZH = {
     "%(n)s working days": "%(n)s 个工作日",
     "%(day)s is outside the working-day calendar, which knows %(first_year)s–%(last_year)s (%(first)s to %(last)s).":
         "%(day)s 超出工作日历范围,日历只含 %(first_year)s–%(last_year)s 年(%(first)s 至 %(last)s)。",
+    "The State Council's holiday notice, e.g. 国办发明电〔2026〕号": "国务院办公厅放假安排通知文号,如 国办发明电〔2026〕号",
+    "schedule": "放假安排",
+    "One line per range: “2027-01-01..2027-01-03 元旦 休” for days off, “2027-02-07 春节 班” for a weekend day worked. Other days follow the week.":
+        "每行一段:放假写“2027-01-01..2027-01-03 元旦 休”,周末调休上班写“2027-02-07 春节 班”。其余日期按周一至周五上班、周末休息。",
+    "%(year)s is in the calendar.": "%(year)s 年已加入工作日历。",
+    "Add the working-day calendar of %(year)s": "添加 %(year)s 年工作日历",
+    "Line %(n)s: write “DATE[..DATE] NAME 休|班”.": "第 %(n)s 行:格式为“日期[..日期] 名称 休|班”。",
+    "Line %(n)s: the last word is 休 (day off) or 班 (working day).": "第 %(n)s 行:最后一项应为“休”或“班”。",
+    "line %(n)s": "第 %(n)s 行",
+    "Line %(n)s: the dates must lie in %(year)s, the first not after the last.": "第 %(n)s 行:日期须在 %(year)s 年内,且起始日期不晚于结束日期。",
+    "Line %(n)s: %(day)s is a weekday already; only a weekend day can be swapped into a working day.":
+        "第 %(n)s 行:%(day)s 本是工作日;只有周末才能调为上班日。",
+    "Line %(n)s: %(day)s is listed twice.": "第 %(n)s 行:%(day)s 重复列出。",
+    "The calendar ends in %(last)s; the next year to add is %(next)s.": "工作日历截至 %(last)s 年;下一个可添加的年份是 %(next)s 年。",
+    "Give the number of the State Council's holiday notice.": "请填写国务院办公厅放假安排通知的文号。",
+    "The schedule lists no holiday; the clock does not guess a year from weekends.": "放假安排中没有节假日;系统不会仅按周末推算全年。",
+    "Annual holiday schedule": "年度放假安排",
+    "Until the chinesecalendar package knows %(year)s, the clock refuses dates in it. Enter the State Council's schedule for %(year)s here; every process uses it from its next call.":
+        "在 chinesecalendar 软件包收录 %(year)s 年之前,系统拒绝计算该年的日期。请在此录入国务院公布的 %(year)s 年放假安排,各进程在下一次调用时即生效。",
+    "Add %(year)s": "添加 %(year)s 年",
+    "Add next year": "添加下一年",
 }

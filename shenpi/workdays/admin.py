@@ -1,8 +1,11 @@
 import calendar as pycalendar
 from datetime import date
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -14,6 +17,15 @@ from shenpi.core.admin import CentreAdminOnly, RuleCheckedForm
 from . import services
 from .models import CalendarDay
 from .selectors import current_calendar
+
+
+class AddYearForm(forms.Form):
+    document_number = forms.CharField(label=_("document number"), max_length=100,
+                                      help_text=_("The State Council's holiday notice, e.g. 国办发明电〔2026〕号"))
+    schedule = forms.CharField(
+        label=_("schedule"), widget=forms.Textarea(attrs={"rows": 16, "cols": 60}),
+        help_text=_("One line per range: “2027-01-01..2027-01-03 元旦 休” for days off, “2027-02-07 春节 班” "
+                    "for a weekend day worked. Other days follow the week."))
 
 
 class CalendarDayForm(RuleCheckedForm):
@@ -56,7 +68,28 @@ class CalendarDayAdmin(CentreAdminOnly, admin.ModelAdmin):
 
     def get_urls(self):
         return [path("year/<int:year>/", self.admin_site.admin_view(self.year_view), name="workdays_calendarday_year"),
+                path("add-year/", self.admin_site.admin_view(self.add_year_view), name="workdays_calendarday_add_year"),
                 *super().get_urls()]
+
+    def add_year_view(self, request):
+        """Enter next year's official schedule before the chinesecalendar package has it."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        year = current_calendar().last.year + 1
+        form = AddYearForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.add_year(actor=request.user, year=year, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, reasons in exc.message_dict.items():
+                    for reason in reasons:
+                        form.add_error(field if field in form.fields else None, reason)
+            else:
+                messages.success(request, _("%(year)s is in the calendar.") % {"year": year})
+                return redirect("admin:workdays_calendarday_year", year=year)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "year": year,
+                   "title": _("Add the working-day calendar of %(year)s") % {"year": year}}
+        return TemplateResponse(request, "admin/workdays/add_year.html", context)
 
     def year_view(self, request, year):
         if not self.has_view_permission(request):

@@ -30,3 +30,55 @@ def range_message(exc) -> str:
              "(%(first)s to %(last)s).") % {
         "day": exc.day.isoformat(), "first_year": exc.first.year, "last_year": exc.last.year,
         "first": exc.first.isoformat(), "last": exc.last.isoformat()}
+
+
+OFF_WORDS = {"休", "off"}
+WORK_WORDS = {"班", "work"}
+
+
+def parse_schedule(text: str, year: int) -> tuple[list[tuple[date, bool, str]], list[str]]:
+    """Read a year's holiday schedule as the State Council publishes it, one line per range:
+
+        2027-01-01..2027-01-03 元旦 休
+        2027-02-07 春节 班
+
+    Returns (date, is_workday, name) entries and the errors, each naming its line."""
+    from datetime import timedelta
+
+    entries: dict[date, tuple[bool, str]] = {}
+    errors = []
+    for number, raw in enumerate((text or "").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) != 3:
+            errors.append(_("Line %(n)s: write “DATE[..DATE] NAME 休|班”.") % {"n": number})
+            continue
+        span, name, kind = parts
+        if kind not in OFF_WORDS | WORK_WORDS:
+            errors.append(_("Line %(n)s: the last word is 休 (day off) or 班 (working day).") % {"n": number})
+            continue
+        try:
+            first_s, _sep, last_s = span.partition("..")
+            first = parse_date(first_s, _("line %(n)s") % {"n": number})
+            last = parse_date(last_s, _("line %(n)s") % {"n": number}) if last_s else first
+        except ValueError as exc:
+            errors.append(str(exc))
+            continue
+        if first.year != year or last.year != year or last < first:
+            errors.append(_("Line %(n)s: the dates must lie in %(year)s, the first not after the last.")
+                          % {"n": number, "year": year})
+            continue
+        day = first
+        while day <= last:
+            work = kind in WORK_WORDS
+            if work and day.weekday() < 5:
+                errors.append(_("Line %(n)s: %(day)s is a weekday already; only a weekend day can be swapped "
+                                "into a working day.") % {"n": number, "day": day.isoformat()})
+            elif day in entries:
+                errors.append(_("Line %(n)s: %(day)s is listed twice.") % {"n": number, "day": day.isoformat()})
+            else:
+                entries[day] = (work, name)
+            day += timedelta(days=1)
+    return [(d, work, name) for d, (work, name) in sorted(entries.items())], errors

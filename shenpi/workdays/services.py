@@ -43,3 +43,43 @@ def change_day(*, actor, day, is_workday: bool, name: str, reason: str, document
            after={"is_workday": is_workday, "name": row.name, "reason": row.reason,
                   "document_number": row.document_number})
     return row
+
+
+@transaction.atomic
+def add_year(*, actor, year: int, document_number: str, schedule: str) -> int:
+    """Extend the calendar by the year after its last one, from the official holiday schedule
+    (before the chinesecalendar package has it). Days not in the schedule follow the week.
+    Returns the number of days added."""
+    from datetime import date, timedelta
+
+    from .parsing import parse_schedule
+
+    if not is_centre_admin(actor):
+        raise PermissionDenied(_("Only centre administrators may change the calendar."))
+    last = CalendarDay.objects.order_by("-date").values_list("date", flat=True).first()
+    errors = {}
+    if last is not None and year != last.year + 1:
+        errors["year"] = [_("The calendar ends in %(last)s; the next year to add is %(next)s.")
+                          % {"last": last.year, "next": last.year + 1}]
+    if not (document_number or "").strip():
+        errors["document_number"] = [_("Give the number of the State Council's holiday notice.")]
+    entries, schedule_errors = parse_schedule(schedule, year)
+    if schedule_errors:
+        errors["schedule"] = schedule_errors
+    elif not any(not work for _d, work, _n in entries):
+        errors["schedule"] = [_("The schedule lists no holiday; the clock does not guess a year from weekends.")]
+    if errors:
+        raise ValidationError(errors)
+    listed = {d: (work, name) for d, work, name in entries}
+    now = timezone.now()
+    rows, day = [], date(year, 1, 1)
+    while day.year == year:
+        work, name = listed.get(day, (day.weekday() < 5, ""))
+        rows.append(CalendarDay(date=day, is_workday=work, name=name, reason=_("Annual holiday schedule"),
+                                document_number=document_number.strip(), changed_at=now, changed_by=actor))
+        day += timedelta(days=1)
+    CalendarDay.objects.bulk_create(rows)
+    CalendarVersion.objects.filter(pk=1).update(version=F("version") + 1)
+    record(actor=actor, action="workdays.year.add", object_type="workdays.calendaryear", object_id=year,
+           after={"year": year, "document_number": document_number.strip(), "schedule": schedule.strip()})
+    return len(rows)
