@@ -217,4 +217,7 @@ ZH = {
         "在 chinesecalendar 软件包收录 %(year)s 年之前,系统拒绝计算该年的日期。请在此录入国务院公布的 %(year)s 年放假安排,各进程在下一次调用时即生效。",
     "Add %(year)s": "添加 %(year)s 年",
     "Add next year": "添加下一年",
+    "The calendar already has every year chinesecalendar knows (%(first)s–%(last)s).":
+        "工作日历已包含 chinesecalendar 收录的全部年份(%(first)s–%(last)s)。",
+    "Added from chinesecalendar: %(years)s.": "已从 chinesecalendar 添加:%(years)s。",
 }

@@ -83,3 +83,26 @@ def add_year(*, actor, year: int, document_number: str, schedule: str) -> int:
     record(actor=actor, action="workdays.year.add", object_type="workdays.calendaryear", object_id=year,
            after={"year": year, "document_number": document_number.strip(), "schedule": schedule.strip()})
     return len(rows)
+
+
+@transaction.atomic
+def sync_from_package() -> list[int]:
+    """Add the years the installed chinesecalendar knows beyond the calendar's last year (run by
+    the operator after upgrading the package). Days already in the calendar are never touched,
+    so a year an administrator entered by hand stays as entered. Returns the years added."""
+    from datetime import date
+
+    from .source import days, known_range
+
+    last = CalendarDay.objects.order_by("-date").values_list("date", flat=True).first()
+    _first, package_last = known_range()
+    if last is None or package_last <= last:
+        return []
+    start = date(last.year + 1, 1, 1)
+    CalendarDay.objects.bulk_create(
+        [CalendarDay(date=d, is_workday=w, name=n) for d, w, n in days(start, package_last)], batch_size=2000)
+    CalendarVersion.objects.filter(pk=1).update(version=F("version") + 1)
+    years = list(range(start.year, package_last.year + 1))
+    record(actor=None, action="workdays.year.sync", object_type="workdays.calendaryear",
+           object_id=",".join(map(str, years)), after={"years": years, "source": "chinesecalendar"})
+    return years

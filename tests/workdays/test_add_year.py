@@ -66,3 +66,24 @@ def test_schedule_parser_names_each_bad_line():
     assert [d.isoformat() for d, _w, _n in entries] == ["2027-01-01", "2027-01-02", "2027-01-03"]
     assert len(errors) == 6
     assert all(any(str(n) in e for e in errors) for n in range(2, 8))
+
+
+def test_sync_adds_package_years_and_keeps_local_days(admin_user):
+    import io
+
+    from django.core.management import call_command
+
+    from shenpi.workdays.source import known_range
+    last_year = known_range()[1].year
+    # As if the calendar had been seeded by an older package that ended a year earlier.
+    CalendarDay.objects.filter(date__year=last_year).delete()
+    services.change_day(actor=admin_user, day=f"{last_year - 1}-12-31", is_workday=False, name="地方调整",
+                        reason="测试", document_number="衡政办发〔X〕1号")
+    out = io.StringIO()
+    call_command("workdays", "sync", stdout=out)
+    assert str(last_year) in out.getvalue()
+    assert CalendarDay.objects.filter(date__year=last_year).count() in (365, 366)
+    assert CalendarDay.objects.get(date=f"{last_year - 1}-12-31").name == "地方调整"
+    out = io.StringIO()
+    call_command("workdays", "sync", stdout=out)  # nothing more to add
+    assert "already" in out.getvalue() or "已" in out.getvalue()

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from shenpi.workdays.calendar import CalendarRangeError
 from shenpi.workdays.parsing import parse_date, parse_n, range_message
 from shenpi.workdays.selectors import current_calendar
+from shenpi.workdays.services import sync_from_package
 
-USAGE = "usage: shenpi workdays add YYYY-MM-DD N | between YYYY-MM-DD YYYY-MM-DD | is YYYY-MM-DD"
+USAGE = "usage: shenpi workdays add YYYY-MM-DD N | between YYYY-MM-DD YYYY-MM-DD | is YYYY-MM-DD | sync"
 
 
 class Command(BaseCommand):
@@ -43,5 +44,11 @@ class Command(BaseCommand):
                 if info.name:
                     return _("%(day)s day off (%(name)s)") % {"day": day, "name": info.name}
                 return _("%(day)s day off (weekend)") % {"day": day}
+            case ["sync"]:
+                years = sync_from_package()
+                if not years:
+                    return _("The calendar already has every year chinesecalendar knows (%(first)s–%(last)s).") % {
+                        "first": cal.first.year, "last": cal.last.year}
+                return _("Added from chinesecalendar: %(years)s.") % {"years": ", ".join(map(str, years))}
             case _:
                 raise ValueError(USAGE)
