@@ -124,3 +124,13 @@ def published_item(admin_user, centre, dept):
                                department=dept, content=content(centre, dept))
     catalog.publish(actor=admin_user, item=item)
     return item
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Argon2 is right for people and slow for a test suite that creates many accounts."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "shenpi.workdays",
     "shenpi.org",
     "shenpi.catalog",
+    "shenpi.cases",
     "shenpi.portal",
     "shenpi.staff",
 ]

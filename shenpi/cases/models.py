@@ -1,0 +1,278 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shenpi.catalog.models import Fee, Item, ItemVersion
+from shenpi.org.models import Centre, Department, Window
+from shenpi.org.roles import Role
+
+from .lifecycle import State
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Case(models.Model):
+    class Channel(models.TextChoices):
+        WINDOW = "window", _("At a window")
+        ONLINE = "online", _("Online")
+
+    class ApplicantType(models.TextChoices):
+        PERSON = "person", _("Person")
+        ORGANISATION = "organisation", _("Organisation")
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        DENY = "deny", _("Deny")
+
+    number = models.CharField(_("case number"), max_length=40, unique=True)
+    query_code = models.CharField(_("query code"), max_length=8)
+    centre = models.ForeignKey(Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="cases")
+    item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="cases")
+    version = models.ForeignKey(ItemVersion, verbose_name=_("item version"), on_delete=models.PROTECT, related_name="cases")
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="cases")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    window = models.ForeignKey(Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    received_by = models.ForeignKey(USER, verbose_name=_("received by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    applicant_type = models.CharField(_("applicant type"), max_length=15, choices=ApplicantType.choices)
+    applicant_name = models.CharField(_("applicant"), max_length=100)
+    applicant_id = models.CharField(_("ID number or credit code"), max_length=18)
+    applicant_phone = models.CharField(_("phone"), max_length=11)
+    applicant_user = models.ForeignKey(USER, verbose_name=_("applicant account"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="applications")
+
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED)
+    row_version = models.PositiveIntegerField(_("version"), default=1)
+    idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+
+    # The clock (design.md): dates in the centre's time zone, recomputed only on clock events.
+    received_at = models.DateTimeField(_("received"))
+    received_on = models.DateField(_("received on"))
+    clock_start = models.DateField(_("clock starts"), help_text=_("Receipt, or the day the supplement was complete"))
+    acceptance_due = models.DateField(_("acceptance due"))
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    deemed_accepted = models.BooleanField(_("deemed accepted"), default=False)
+    statutory_limit = models.PositiveIntegerField(_("statutory limit"))
+    promised_limit = models.PositiveIntegerField(_("promised limit"))
+    extension_days = models.PositiveIntegerField(_("extension (working days)"), default=0)
+    suspended_days = models.PositiveIntegerField(_("suspended working days"), default=0)
+    statutory_due = models.DateField(_("statutory due"), null=True, blank=True)
+    promised_due = models.DateField(_("promised due"), null=True, blank=True)
+
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    licence_number = models.CharField(_("licence or document number"), max_length=100, blank=True)
+    decision_reasons = models.TextField(_("reasons"), blank=True)
+    remedies = models.TextField(_("remedies"), blank=True)
+    delivery_due = models.DateField(_("delivery due"), null=True, blank=True)
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    delivery_method = models.CharField(_("delivery method"), max_length=40, blank=True)
+    closed_reason = models.TextField(_("reason"), blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["state", "acceptance_due"]),
+            models.Index(fields=["state", "promised_due"]),
+            models.Index(fields=["state", "statutory_due"]),
+            models.Index(fields=["department", "state"]),
+            models.Index(fields=["applicant_user"]),
+        ]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self):
+        return self.number
+
+
+class CaseCounter(models.Model):
+    """Gapless case numbers: one row per centre and day, locked while a number is taken."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["centre", "day"], name="case_counter_unique")]
+
+    def __str__(self):
+        return f"{self.centre_id} {self.day} {self.last}"
+
+
+class CaseMaterial(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    name = models.CharField(_("material"), max_length=200)
+    paper = models.BooleanField(_("received on paper"), default=False)
+    file = models.FileField(_("file"), upload_to="cases/%Y/%m/", blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id", "id"]
+        verbose_name = _("case material")
+        verbose_name_plural = _("case materials")
+
+    def __str__(self):
+        return self.name
+
+
+class StepTask(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("To do")  # 待办
+        DONE = "done", _("Done")  # 已办
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Outcome(models.TextChoices):
+        PASS = "pass", _("Pass")  # 通过
+        RETURN = "return", _("Return")  # 退回
+        REFUSE = "refuse", _("Refuse")  # 不予通过
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    stage_order = models.PositiveSmallIntegerField(_("stage"))
+    stage_name = models.CharField(_("stage"), max_length=50)
+    name = models.CharField(_("step"), max_length=50)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+")
+    assignee = models.ForeignKey(USER, verbose_name=_("responsible person"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="step_tasks")
+    budget = models.PositiveSmallIntegerField(_("budget (working days)"))
+    started_on = models.DateField(_("started"))
+    due_on = models.DateField(_("due"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    opinion = models.TextField(_("opinion"), blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["case_id", "stage_order", "id"]
+        indexes = [models.Index(fields=["assignee", "status", "due_on"]), models.Index(fields=["status", "due_on"])]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+
+    def __str__(self):
+        return f"{self.case_id} {self.stage_name}/{self.name}"
+
+
+class SupplementNotice(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supplement_notices")
+    issued_on = models.DateField(_("issued on"))
+    materials = models.JSONField(_("materials to supply"), default=list)
+    note = models.TextField(_("what else is missing or deficient"), blank=True)
+    fulfilled_on = models.DateField(_("fulfilled on"), null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case"], name="one_supplement_notice_per_case")]
+        verbose_name = _("supplement notice")
+
+    def __str__(self):
+        return f"{self.case_id} {self.issued_on}"
+
+
+class Suspension(models.Model):
+    class Kind(models.TextChoices):  # 特别程序种类 (standards.md §2): code 2 with the kind named
+        HEARING = "听证", _("Hearing")
+        BIDDING = "招标", _("Bidding")
+        AUCTION = "拍卖", _("Auction")
+        INSPECTION = "检验", _("Inspection")
+        TESTING = "检测", _("Testing")
+        QUARANTINE = "检疫", _("Quarantine")
+        APPRAISAL = "鉴定", _("Appraisal")
+        EXPERT_REVIEW = "专家评审", _("Expert review")
+        PUBLIC_NOTICE = "公示", _("Public notice")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suspensions")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    reason = models.TextField(_("reason"))
+    expected_days = models.PositiveSmallIntegerField(_("expected working days"))
+    start_on = models.DateField(_("start"))
+    end_on = models.DateField(_("end"), null=True, blank=True)
+    result = models.TextField(_("result"), blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case"], condition=Q(end_on__isnull=True),
+                                               name="one_running_suspension_per_case")]
+        verbose_name = _("suspension")
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind} {self.start_on}"
+
+
+class Extension(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="extension")  # once (Art. 42)
+    days = models.PositiveSmallIntegerField(_("working days"))
+    reason = models.TextField(_("reason"))
+    approved_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    on = models.DateField(_("date"))
+
+    class Meta:
+        verbose_name = _("extension")
+
+    def __str__(self):
+        return f"{self.case_id} +{self.days}"
+
+
+class FeeCharge(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="charges")
+    fee = models.ForeignKey(Fee, on_delete=models.PROTECT, related_name="+")
+    amount_fen = models.PositiveIntegerField(_("amount (fen)"))
+    charged_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    charged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fee charged")
+        verbose_name_plural = _("fees charged")
+
+    def __str__(self):
+        return f"{self.case_id} {self.amount_fen}"
+
+
+class CaseEvent(models.Model):
+    """The case's history as people see it; append-only."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=20)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20)
+    payload = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["case_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self):
+        return f"{self.case_id}#{self.seq} {self.action}"
+
+
+class Outbox(models.Model):
+    """Messages to applicants; a sender delivers them (design: pluggable, default: kept here)."""
+
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="messages")
+    phone = models.CharField(max_length=20)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["sent_at", "created_at"])]
+        verbose_name = _("message to applicant")
+        verbose_name_plural = _("messages to applicants")
+
+    def __str__(self):
+        return f"{self.phone}: {self.body[:30]}"

@@ -1,0 +1,41 @@
+"""Who may act on a case: the kinds of actor of lifecycle.Who, decided for one user and case."""
+
+from shenpi.org.roles import Role, has_role
+
+from .lifecycle import Who
+
+
+def staff_of(user):
+    if not user or not user.is_authenticated:
+        return None
+    return getattr(user, "staff", None)
+
+
+def _window_has(staff, field, case) -> bool:
+    window = staff.window if staff else None
+    if window is None or window.centre_id != case.centre_id:
+        return False
+    return getattr(window, field).filter(pk=case.item_id).exists()
+
+
+def is_who(user, who: str, case, step=None) -> bool:
+    staff = staff_of(user)
+    if who == Who.APPLICANT:
+        return bool(user and user.is_authenticated and case.applicant_user_id == user.pk)
+    if who == Who.CLERK:
+        return has_role(user, Role.WINDOW_CLERK) and _window_has(staff, "accept_items", case)
+    if who == Who.WINDOW_DECIDER:
+        return has_role(user, Role.WINDOW_CLERK, Role.CHIEF_REP) and _window_has(staff, "decide_items", case)
+    if who == Who.ASSIGNEE:
+        return step is not None and user.is_authenticated and step.assignee_id == user.pk
+    if who == Who.APPROVER:
+        return bool(staff and staff.department_id == case.department_id
+                    and has_role(user, Role.APPROVER, Role.CHIEF_REP, Role.DEPT_HEAD))
+    if who == Who.LEADER:
+        department_id = step.department_id if step is not None else case.department_id
+        return bool(staff and staff.department_id == department_id and has_role(user, Role.DEPT_HEAD, Role.CHIEF_REP))
+    return False
+
+
+def may(user, whos, case, step=None) -> bool:
+    return any(is_who(user, w, case, step) for w in whos)

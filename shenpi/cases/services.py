@@ -1,0 +1,562 @@
+"""Every change to a case: keyword-only, one transaction each, the case row locked, the
+transition table and the actor's rights checked, a CaseEvent and an audit entry written, and
+the stored clocks updated (design.md, "The case lifecycle")."""
+
+import secrets
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shenpi.audit.services import record
+from shenpi.catalog.codes import Category, HandlingForm
+from shenpi.catalog.selectors import item_availability
+from shenpi.org.models import Staff
+from shenpi.org.roles import Role
+from shenpi.workdays import legal
+from shenpi.workdays.selectors import current_calendar
+
+from . import notify
+from .identity import applicant_errors
+from .lifecycle import Action, State, Who, allowed_from, transition
+from .models import (
+    Case,
+    CaseCounter,
+    CaseEvent,
+    CaseMaterial,
+    Extension,
+    FeeCharge,
+    StepTask,
+    SupplementNotice,
+    Suspension,
+)
+from .permissions import may, staff_of
+
+DEFAULT_REMEDIES = ("申请人如对本决定不服，可以自收到本决定书之日起六十日内依法申请行政复议，"
+                    "或者在六个月内依法向人民法院提起行政诉讼。")
+
+
+class ConflictError(Exception):
+    """The case changed since the caller looked at it (HTTP 409)."""
+
+
+def today():
+    return timezone.localdate()
+
+
+# --- the common shape of every transition ------------------------------------------------------
+
+@contextmanager
+def _acting(*, actor, case, action: str, expected_version: int | None = None, step=None):
+    """Lock the case, check version, table and rights; yield the locked case."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("version", "item", "centre").get(pk=case.pk)
+        if expected_version is not None and locked.row_version != expected_version:
+            raise ConflictError(_("The case has changed since you looked at it (version %(now)s, not %(then)s); "
+                                  "reload it.") % {"now": locked.row_version, "then": expected_version})
+        t = transition(action)
+        if not allowed_from(action, locked.state):
+            raise ValidationError({"state": [_("“%(action)s” is not possible while the case is %(state)s.") % {
+                "action": Action(action).label, "state": State(locked.state).label}]})
+        if not may(actor, t.who, locked, step):
+            raise PermissionDenied(_("You may not %(action)s this case.") % {"action": Action(action).label})
+        yield locked
+
+
+def _event(case, *, actor, action, from_state, payload=None):
+    seq = (CaseEvent.objects.filter(case=case).order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+    payload = payload or {}
+    CaseEvent.objects.create(case=case, seq=seq, at=timezone.now(), actor=actor if actor else None,
+                             actor_name=actor.get_username() if actor else "system", action=action,
+                             from_state=from_state, to_state=case.state, payload=payload)
+    record(actor=actor, action=f"case.{action}", obj=case, before={"state": from_state},
+           after={"state": case.state, "row_version": case.row_version, **payload})
+
+
+def _save(case, *, actor, action, from_state, payload=None, notify_applicant=True):
+    case.row_version += 1
+    case.save()
+    _event(case, actor=actor, action=action, from_state=from_state, payload=payload)
+    if notify_applicant:
+        notify.case_changed(case, action)
+
+
+def _require(errors: dict):
+    if errors:
+        raise ValidationError(errors)
+
+
+def _text(value) -> str:
+    return (value or "").strip()
+
+
+# --- clocks ----------------------------------------------------------------------------------
+
+def _clock(case) -> legal.CaseClock:
+    return legal.CaseClock(accepted=case.accepted_on, statutory_limit=case.statutory_limit,
+                           promised_limit=case.promised_limit, extension_days=case.extension_days)
+
+
+def _recompute_dues(case, cal):
+    """Statutory and promised due dates: from acceptance, plus extension and suspended working days."""
+    clock = _clock(case)
+    case.statutory_due = cal.add_workdays(clock.accepted, case.statutory_limit + case.extension_days + case.suspended_days)
+    case.promised_due = cal.add_workdays(clock.accepted, case.promised_limit + case.suspended_days)
+
+
+def is_joint(version) -> bool:
+    """Art. 42's joint handling: the flow has steps of more than one department (并联审批)."""
+    return len({s.department_id for st in version.stages.all() for s in st.steps.all()}) > 1
+
+
+# --- steps -----------------------------------------------------------------------------------
+
+def work_stages(version):
+    """The flow's stages that run as steps: a first stage done wholly at the window is acceptance
+    itself, and a last one is delivery; both are the case's own actions."""
+    stages = list(version.stages.prefetch_related("steps__department"))
+    def at_window(stage):
+        return all(s.role == Role.WINDOW_CLERK for s in stage.steps.all())
+    if stages and at_window(stages[0]):
+        stages = stages[1:]
+    if stages and at_window(stages[-1]):
+        stages = stages[:-1]
+    return stages
+
+
+def default_assignee(department, role):
+    """By default a step goes to the department's holder of the step's role."""
+    staff = (Staff.objects.filter(department=department, user__groups__name=role, user__is_active=True)
+             .select_related("user").order_by("pk").first())
+    return staff.user if staff else None
+
+
+def _start_stage(case, stage, cal, day):
+    StepTask.objects.bulk_create(
+        StepTask(case=case, stage_order=stage.order, stage_name=stage.name, name=s.name, role=s.role,
+                 department=s.department, assignee=default_assignee(s.department, s.role), budget=s.budget,
+                 started_on=day, due_on=cal.add_workdays(day, s.budget))
+        for s in stage.steps.all())
+
+
+def _next_stage(case, after_order):
+    return next((st for st in work_stages(case.version) if st.order > after_order), None)
+
+
+# --- submit ------------------------------------------------------------------------------------
+
+def _next_number(centre, day) -> str:
+    CaseCounter.objects.bulk_create([CaseCounter(centre=centre, day=day, last=0)], ignore_conflicts=True)
+    counter = CaseCounter.objects.select_for_update().get(centre=centre, day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{centre.code.upper()}{day:%Y%m%d}{counter.last:04d}"
+
+
+def submit(*, actor, item, channel: str, applicant_type: str, applicant_name: str, applicant_id: str,
+           applicant_phone: str, paper_materials=(), idempotency_key: str | None = None) -> Case:
+    """Receive an application at a window or online. A retried submission with the same key
+    returns the case the first one made."""
+    key = f"{actor.pk}:{idempotency_key}" if idempotency_key else None
+    if key:
+        existing = Case.objects.filter(idempotency_key=key).first()
+        if existing:
+            return existing
+    try:
+        return _submit(actor=actor, item=item, channel=channel, applicant_type=applicant_type,
+                       applicant_name=applicant_name, applicant_id=applicant_id, applicant_phone=applicant_phone,
+                       paper_materials=paper_materials, key=key)
+    except IntegrityError:
+        existing = Case.objects.filter(idempotency_key=key).first() if key else None
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_id, applicant_phone,
+            paper_materials, key) -> Case:
+    errors = applicant_errors(applicant_type=applicant_type, applicant_id=applicant_id,
+                              applicant_name=applicant_name, applicant_phone=applicant_phone)
+    availability = item_availability(item)
+    if not availability.ok:
+        errors["item"] = [availability.reason]
+    version = availability.version
+    staff = staff_of(actor)
+    window = None
+    if channel == Case.Channel.WINDOW:
+        window = staff.window if staff else None
+        if window is None or not window.accept_items.filter(pk=item.pk).exists():
+            raise PermissionDenied(_("Only a clerk at a window authorised for this item receives it."))
+    elif channel == Case.Channel.ONLINE:
+        if version is not None and HandlingForm.ONLINE not in version.handling_forms:
+            errors["item"] = [_("This item cannot be applied for online.")]
+        if staff is not None:
+            errors["channel"] = [_("Staff receive applications at their window, not online.")]
+    else:
+        errors["channel"] = [_("The channel is “window” or “online”.")]
+    names = {m.name for m in version.materials.all()} if version else set()
+    unknown = [m for m in paper_materials if m not in names]
+    if unknown:
+        errors["paper_materials"] = [_("Not materials of this item: %(m)s.") % {"m": "、".join(unknown)}]
+    _require(errors)
+
+    cal = current_calendar()
+    now = timezone.now()
+    day = timezone.localdate(now)
+    centre = window.centre if window else version.centre
+    case = Case.objects.create(
+        number=_next_number(centre, day), query_code=f"{secrets.randbelow(10**6):06d}", centre=centre, item=item,
+        version=version, department=item.department, channel=channel, window=window,
+        received_by=actor if window else None, applicant_type=applicant_type,
+        applicant_name=applicant_name.strip(), applicant_id=applicant_id.strip().upper(),
+        applicant_phone=applicant_phone.strip(), applicant_user=None if window else actor,
+        state=State.SUBMITTED, idempotency_key=key, received_at=now, received_on=day, clock_start=day,
+        acceptance_due=legal.deemed_acceptance_date(cal, day),
+        statutory_limit=version.statutory_limit, promised_limit=version.promised_limit,
+    )
+    CaseMaterial.objects.bulk_create(CaseMaterial(case=case, name=m, paper=True) for m in paper_materials)
+    _event(case, actor=actor, action=Action.SUBMIT, from_state="",
+           payload={"channel": channel, "item": item.implementation_code, "paper_materials": list(paper_materials)})
+    notify.case_changed(case, Action.SUBMIT)
+    return case
+
+
+# --- acceptance ------------------------------------------------------------------------------
+
+def _do_accept(case, *, actor, day, cal, deemed=False):
+    from_state = case.state
+    case.state = State.ACCEPTED
+    case.accepted_on = day
+    case.deemed_accepted = deemed
+    _recompute_dues(case, cal)
+    if case.version.category != Category.INSTANT:
+        first = next(iter(work_stages(case.version)), None)
+        if first is not None:
+            _start_stage(case, first, cal, today())
+    return from_state
+
+
+def accept(*, actor, case, expected_version=None) -> Case:
+    """Art. 32: accept; the decision clock starts on the day of acceptance, or on the day the
+    supplement notice was fulfilled."""
+    with _acting(actor=actor, case=case, action=Action.ACCEPT, expected_version=expected_version) as c:
+        cal = current_calendar()
+        day = c.clock_start if c.supplement_notices.exists() else today()
+        from_state = _do_accept(c, actor=actor, day=day, cal=cal)
+        _save(c, actor=actor, action=Action.ACCEPT, from_state=from_state,
+              payload={"accepted_on": day, "statutory_due": c.statutory_due, "promised_due": c.promised_due})
+        return c
+
+
+def supplement(*, actor, case, materials=(), note: str = "", expected_version=None) -> Case:
+    """Art. 32: tell the applicant once, everything missing or deficient, within 5 working days."""
+    with _acting(actor=actor, case=case, action=Action.SUPPLEMENT, expected_version=expected_version) as c:
+        errors = {}
+        names = {m.name for m in c.version.materials.all()}
+        unknown = [m for m in materials if m not in names]
+        if unknown:
+            errors["materials"] = [_("Not materials of this item: %(m)s.") % {"m": "、".join(unknown)}]
+        if not materials and not _text(note):
+            errors["materials"] = [_("List what is missing or deficient: materials of the item or a note.")]
+        if c.supplement_notices.exists():
+            errors["state"] = [_("A supplement notice was issued already; the law asks for everything at once.")]
+        if today() > c.acceptance_due:
+            errors["state"] = [_("The 5 working days for a supplement notice ended on %(d)s; the application is "
+                                 "deemed accepted from the day it was received.") % {"d": c.acceptance_due}]
+        _require(errors)
+        SupplementNotice.objects.create(case=c, issued_on=today(), materials=list(materials), note=_text(note))
+        from_state = c.state
+        c.state = State.AWAITING_SUPPLEMENT
+        _save(c, actor=actor, action=Action.SUPPLEMENT, from_state=from_state,
+              payload={"materials": list(materials), "note": _text(note)})
+        return c
+
+
+def resubmit(*, actor, case, paper_materials=(), expected_version=None) -> Case:
+    """The applicant hands in what the notice asked for; that day starts the clocks (Art. 32)."""
+    with _acting(actor=actor, case=case, action=Action.RESUBMIT, expected_version=expected_version) as c:
+        cal = current_calendar()
+        day = today()
+        notice = c.supplement_notices.get()
+        notice.fulfilled_on = day
+        notice.save(update_fields=["fulfilled_on"])
+        CaseMaterial.objects.bulk_create(CaseMaterial(case=c, name=m, paper=True) for m in paper_materials)
+        from_state = c.state
+        c.state = State.SUBMITTED
+        c.clock_start = day
+        c.acceptance_due = legal.deemed_acceptance_date(cal, day)
+        _save(c, actor=actor, action=Action.RESUBMIT, from_state=from_state, payload={"on": day})
+        return c
+
+
+def refuse(*, actor, case, reasons: str, competent_agency: str = "", expected_version=None) -> Case:
+    """Art. 32: refuse to accept, with written reasons (and the competent agency when it is another)."""
+    with _acting(actor=actor, case=case, action=Action.REFUSE, expected_version=expected_version) as c:
+        _require({"reasons": [_("Give the reasons for not accepting.")]} if not _text(reasons) else {})
+        from_state = c.state
+        c.state = State.NOT_ACCEPTED
+        c.closed_reason = _text(reasons)
+        _save(c, actor=actor, action=Action.REFUSE, from_state=from_state,
+              payload={"reasons": _text(reasons), "competent_agency": _text(competent_agency)})
+        return c
+
+
+def deem_accepted(*, case_pk: int, on) -> bool:
+    """Art. 32: no acceptance, refusal or supplement notice within 5 working days of receipt: the
+    application is deemed accepted from the day of receipt. Claimed with a conditional update,
+    so two workers never record it twice. Returns whether this call recorded it."""
+    with transaction.atomic():
+        case = Case.objects.select_related("version").get(pk=case_pk)
+        if case.state != State.SUBMITTED or case.acceptance_due >= on:
+            return False
+        claimed = Case.objects.filter(pk=case.pk, state=State.SUBMITTED, row_version=case.row_version).update(
+            state=State.ACCEPTED, row_version=case.row_version + 1)
+        if not claimed:
+            return False
+        case.refresh_from_db()
+        cal = current_calendar()
+        _do_accept(case, actor=None, day=case.clock_start, cal=cal, deemed=True)
+        case.save()
+        _event(case, actor=None, action=Action.DEEM_ACCEPT, from_state=State.SUBMITTED,
+               payload={"accepted_on": case.accepted_on, "acceptance_due": case.acceptance_due})
+        notify.case_changed(case, Action.DEEM_ACCEPT)
+        return True
+
+
+# --- steps -----------------------------------------------------------------------------------
+
+def complete_step(*, actor, case, step_id: int, outcome: str, opinion: str, return_to_stage: int | None = None,
+                  expected_version=None) -> Case:
+    step = StepTask.objects.filter(pk=step_id, case=case).first()
+    if step is None:
+        raise ValidationError({"step": [_("No such step in this case.")]})
+    with _acting(actor=actor, case=case, action=Action.COMPLETE_STEP, expected_version=expected_version,
+                 step=step) as c:
+        step = StepTask.objects.select_for_update().get(pk=step.pk)
+        errors = {}
+        if step.status != StepTask.Status.OPEN:
+            errors["step"] = [_("The step is done already.")]
+        if outcome not in StepTask.Outcome.values:
+            errors["outcome"] = [_("The outcome is pass, return or refuse.")]
+        if not _text(opinion):
+            errors["opinion"] = [_("Write your opinion.")]
+        target = None
+        if outcome == StepTask.Outcome.RETURN:
+            target = next((st for st in work_stages(c.version) if st.order == return_to_stage), None)
+            if target is None or target.order >= step.stage_order:
+                errors["return_to_stage"] = [_("Return to an earlier stage of the flow.")]
+        _require(errors)
+        cal = current_calendar()
+        step.status, step.outcome, step.opinion, step.completed_at = (
+            StepTask.Status.DONE, outcome, _text(opinion), timezone.now())
+        step.save()
+        stage_tasks = c.steps.filter(stage_order=step.stage_order)
+        payload = {"step": step.pk, "name": step.name, "outcome": outcome, "opinion": _text(opinion)}
+        if outcome == StepTask.Outcome.RETURN:
+            stage_tasks.filter(status=StepTask.Status.OPEN).update(status=StepTask.Status.CANCELLED)
+            _start_stage(c, target, cal, today())
+            payload["returned_to"] = target.name
+        elif outcome == StepTask.Outcome.REFUSE:
+            stage_tasks.filter(status=StepTask.Status.OPEN).update(status=StepTask.Status.CANCELLED)
+        elif not stage_tasks.filter(status=StepTask.Status.OPEN).exists():
+            nxt = _next_stage(c, step.stage_order)
+            if nxt is not None:
+                _start_stage(c, nxt, cal, today())
+                payload["next_stage"] = nxt.name
+        _save(c, actor=actor, action=Action.COMPLETE_STEP, from_state=c.state, payload=payload, notify_applicant=False)
+        return c
+
+
+def reassign(*, actor, case, step_id: int, assignee, expected_version=None) -> Case:
+    step = StepTask.objects.filter(pk=step_id, case=case).first()
+    if step is None:
+        raise ValidationError({"step": [_("No such step in this case.")]})
+    with _acting(actor=actor, case=case, action=Action.REASSIGN, expected_version=expected_version, step=step) as c:
+        target = staff_of(assignee)
+        errors = {}
+        if step.status != StepTask.Status.OPEN:
+            errors["step"] = [_("The step is done already.")]
+        if target is None or target.department_id != step.department_id:
+            errors["assignee"] = [_("Assign the step to someone of %(d)s.") % {"d": step.department.name}]
+        _require(errors)
+        before = step.assignee.get_username() if step.assignee else ""
+        step.assignee = assignee
+        step.save(update_fields=["assignee"])
+        _save(c, actor=actor, action=Action.REASSIGN, from_state=c.state, notify_applicant=False,
+              payload={"step": step.pk, "from": before, "to": assignee.get_username()})
+        return c
+
+
+# --- special procedures and extension ----------------------------------------------------------
+
+def suspend(*, actor, case, kind: str, reason: str, expected_days: int, expected_version=None) -> Case:
+    """Art. 45: time for hearing, testing, expert review … is not counted; the applicant is told."""
+    with _acting(actor=actor, case=case, action=Action.SUSPEND, expected_version=expected_version) as c:
+        errors = {}
+        if kind not in Suspension.Kind.values:
+            errors["kind"] = [_("A special procedure is one of: %(k)s.") % {"k": "、".join(Suspension.Kind.values)}]
+        if not _text(reason):
+            errors["reason"] = [_("Give the reason for the special procedure.")]
+        if not isinstance(expected_days, int) or expected_days < 1:
+            errors["expected_days"] = [_("Say how many working days it is expected to take.")]
+        _require(errors)
+        Suspension.objects.create(case=c, kind=kind, reason=_text(reason), expected_days=expected_days, start_on=today())
+        from_state = c.state
+        c.state = State.SUSPENDED
+        _save(c, actor=actor, action=Action.SUSPEND, from_state=from_state,
+              payload={"kind": kind, "reason": _text(reason), "expected_days": expected_days})
+        return c
+
+
+def resume(*, actor, case, result: str = "", expected_version=None) -> Case:
+    """The suspension ends; every due date moves by its working days (standards.md §1)."""
+    with _acting(actor=actor, case=case, action=Action.RESUME, expected_version=expected_version) as c:
+        cal = current_calendar()
+        s = c.suspensions.select_for_update().get(end_on__isnull=True)
+        s.end_on = today()
+        s.result = _text(result)
+        s.save()
+        moved = legal.Suspension(start=s.start_on, end=s.end_on).workdays(cal, s.end_on)
+        c.suspended_days += moved
+        _recompute_dues(c, cal)
+        for step in c.steps.filter(status=StepTask.Status.OPEN):
+            step.due_on = cal.add_workdays(step.due_on, moved)
+            step.save(update_fields=["due_on"])
+        from_state = c.state
+        c.state = State.ACCEPTED
+        _save(c, actor=actor, action=Action.RESUME, from_state=from_state,
+              payload={"suspended_workdays": moved, "statutory_due": c.statutory_due, "promised_due": c.promised_due})
+        return c
+
+
+def extend(*, actor, case, days: int, reason: str, expected_version=None) -> Case:
+    """Art. 42: once, by at most 10 working days (15 for joint handling), with reasons told."""
+    with _acting(actor=actor, case=case, action=Action.EXTEND, expected_version=expected_version) as c:
+        errors = {}
+        problems = legal.extension_errors(days=days if isinstance(days, int) else 0, joint=is_joint(c.version),
+                                          already_extended=Extension.objects.filter(case=c).exists())
+        if problems:
+            errors["days"] = problems
+        if not _text(reason):
+            errors["reason"] = [_("Give the reasons for the extension; the applicant is told them.")]
+        _require(errors)
+        Extension.objects.create(case=c, days=days, reason=_text(reason), approved_by=actor, on=today())
+        c.extension_days = days
+        _recompute_dues(c, current_calendar())
+        _save(c, actor=actor, action=Action.EXTEND, from_state=c.state,
+              payload={"days": days, "reason": _text(reason), "statutory_due": c.statutory_due})
+        return c
+
+
+# --- decision and delivery -----------------------------------------------------------------------
+
+def _fee_errors(case, fees) -> tuple[dict, list]:
+    """Fees only from the item's fee list and at most its standard (C8)."""
+    catalog = {f.pk: f for f in case.version.fees.all()}
+    errors, charges = [], []
+    if fees and not catalog:
+        return {"fees": [_("This item is free of charge; nothing may be charged.")]}, []
+    for i, f in enumerate(fees, 1):
+        fee = catalog.get(f.get("fee"))
+        amount = f.get("amount_fen")
+        if fee is None:
+            errors.append(_("Charge %(n)s: not a fee of this item's catalog entry.") % {"n": i})
+        elif not isinstance(amount, int) or not 0 < amount <= fee.standard_fen:
+            errors.append(_("Charge %(n)s: %(fee)s is at most %(max)s fen.") % {"n": i, "fee": fee.name, "max": fee.standard_fen})
+        else:
+            charges.append((fee, amount))
+    return ({"fees": errors} if errors else {}), charges
+
+
+def decide(*, actor, case, decision: str, licence_number: str = "", reasons: str = "", remedies: str = "",
+           fees=(), expected_version=None) -> Case:
+    """Approve with a licence or document number, or deny with reasons and the applicant's
+    remedies (Art. 38). A 即办件 is accepted and decided at the window in the same visit."""
+    with _acting(actor=actor, case=case, action=Action.DECIDE, expected_version=expected_version) as c:
+        instant = c.version.category == Category.INSTANT
+        errors = {}
+        if c.state == State.SUBMITTED and not instant:
+            errors["state"] = [_("Only an instant item is decided before it is accepted.")]
+        if instant and c.state == State.SUBMITTED and not may(actor, (Who.WINDOW_DECIDER,), c):
+            raise PermissionDenied(_("Only a window authorised to decide this item decides it on the spot."))
+        if not instant and not may(actor, (Who.APPROVER,), c):
+            raise PermissionDenied(_("Only the department's approver decides this case."))
+        open_steps = c.steps.filter(status=StepTask.Status.OPEN).exists()
+        refused = c.steps.filter(outcome=StepTask.Outcome.REFUSE).exists()
+        if decision == Case.Decision.APPROVE:
+            if open_steps or refused:
+                errors["decision"] = [_("Every step must pass before the case is approved.")]
+            if not _text(licence_number):
+                errors["licence_number"] = [_("Give the licence or document number.")]
+        elif decision == Case.Decision.DENY:
+            if open_steps and not refused:
+                errors["decision"] = [_("Steps are still open; a step that refuses closes them.")]
+            if not _text(reasons):
+                errors["reasons"] = [_("A denial gives its reasons (Art. 38).")]
+        else:
+            errors["decision"] = [_("The decision is approve or deny.")]
+        fee_errors, charges = _fee_errors(c, list(fees))
+        errors.update(fee_errors)
+        _require(errors)
+        cal = current_calendar()
+        day = today()
+        if c.state == State.SUBMITTED:  # the instant item's acceptance, in the same visit
+            from_state = _do_accept(c, actor=actor, day=day, cal=cal)
+            _save(c, actor=actor, action=Action.ACCEPT, from_state=from_state, notify_applicant=False,
+                  payload={"accepted_on": day, "at_window": True})
+        from_state = c.state
+        c.state = State.APPROVED if decision == Case.Decision.APPROVE else State.DENIED
+        c.decision, c.decided_on, c.decided_by = decision, day, actor
+        c.licence_number = _text(licence_number)
+        c.decision_reasons = _text(reasons)
+        c.remedies = (_text(remedies) or DEFAULT_REMEDIES) if decision == Case.Decision.DENY else ""
+        c.delivery_due = legal.delivery_due(cal, day)
+        for fee, amount in charges:
+            FeeCharge.objects.create(case=c, fee=fee, amount_fen=amount, charged_by=actor)
+        _save(c, actor=actor, action=Action.DECIDE, from_state=from_state, payload={
+            "decision": decision, "licence_number": c.licence_number, "reasons": c.decision_reasons,
+            "delivery_due": c.delivery_due, "fees": [{"fee": f.pk, "amount_fen": a} for f, a in charges]})
+        return c
+
+
+def deliver(*, actor, case, method: str, on=None, expected_version=None) -> Case:
+    """Art. 44: the licence, or the written denial, reaches the applicant (送达)."""
+    with _acting(actor=actor, case=case, action=Action.DELIVER, expected_version=expected_version) as c:
+        day = on or today()
+        errors = {}
+        if not _text(method):
+            errors["method"] = [_("Say how it was delivered (in person, by post, electronically …).")]
+        if day > today() or day < c.decided_on:
+            errors["on"] = [_("The delivery date lies between the decision (%(d)s) and today.") % {"d": c.decided_on}]
+        _require(errors)
+        from_state = c.state
+        c.state = State.DELIVERED
+        c.delivered_on, c.delivery_method = day, _text(method)
+        _save(c, actor=actor, action=Action.DELIVER, from_state=from_state, payload={"method": c.delivery_method, "on": day})
+        return c
+
+
+def _close(action, *, actor, case, reason, required, expected_version):
+    with _acting(actor=actor, case=case, action=action, expected_version=expected_version) as c:
+        if required and not _text(reason):
+            raise ValidationError({"reason": [_("Give the reason.")]})
+        from_state = c.state
+        c.state = transition(action).target
+        c.closed_reason = _text(reason)
+        c.steps.filter(status=StepTask.Status.OPEN).update(status=StepTask.Status.CANCELLED)
+        c.suspensions.filter(end_on__isnull=True).update(end_on=today())
+        _save(c, actor=actor, action=action, from_state=from_state, payload={"reason": _text(reason)})
+        return c
+
+
+def withdraw(*, actor, case, reason: str = "", expected_version=None) -> Case:
+    return _close(Action.WITHDRAW, actor=actor, case=case, reason=reason, required=False,
+                  expected_version=expected_version)
+
+
+def terminate(*, actor, case, reason: str, expected_version=None) -> Case:
+    return _close(Action.TERMINATE, actor=actor, case=case, reason=reason, required=True,
+                  expected_version=expected_version)

@@ -1,0 +1,50 @@
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from shenpi.catalog.models import Item
+
+SH = ZoneInfo("Asia/Shanghai")
+PERSON_ID = "11010519491231002X"  # a valid resident ID (check character X)
+ORG_ID = "91350100M000100Y43"
+
+
+@pytest.fixture
+def demo(db):
+    call_command("demo-data", stdout=io.StringIO())
+
+
+def user(name):
+    return get_user_model().objects.get(username=name)
+
+
+def item(name):
+    return Item.objects.get(versions__status="published", versions__name=name)
+
+
+@pytest.fixture
+def on():
+    """Travel to a day (Asia/Shanghai, 10:00) for the rest of the test: on(2026, 3, 2)."""
+    travellers = []
+
+    def go(y, m, d, h=10):
+        if travellers:
+            travellers.pop().stop()
+        t = time_machine.travel(datetime(y, m, d, h, tzinfo=SH), tick=True)
+        t.start()
+        travellers.append(t)
+    yield go
+    for t in travellers:
+        t.stop()
+
+
+def applicant(**over):
+    data = {"applicant_type": "person", "applicant_name": "张三", "applicant_id": PERSON_ID,
+            "applicant_phone": "13800138000"}
+    data.update(over)
+    return data
