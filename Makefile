@@ -22,8 +22,8 @@ run: $(STAMP)
 	$(BIN)/shenpi demo-data
 	@echo ""
 	@echo "Shenpi is starting on http://$(HOST):$(PORT)/  (staff login: /staff/login/, API: /api/docs/, admin: /admin/)"
-	@echo "Ctrl-C stops it."
-	$(BIN)/shenpi runserver --noreload $(HOST):$(PORT)
+	@echo "The worker (deemed acceptance and other sweeps) runs beside it. Ctrl-C stops both."
+	@trap 'kill 0' INT TERM EXIT; $(BIN)/shenpi worker & $(BIN)/shenpi runserver --noreload $(HOST):$(PORT)
 
 test: $(STAMP)
 	@if [ -x /usr/bin/chromium ]; then echo "Browser tests: using /usr/bin/chromium"; \

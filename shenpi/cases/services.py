@@ -48,6 +48,13 @@ def today():
 
 # --- the common shape of every transition ------------------------------------------------------
 
+def ensure_may(*, actor, case, action: str, step=None):
+    """The rights check alone, for callers that want to refuse before reading a request's body;
+    the service checks again under the lock."""
+    if not may(actor, transition(action).who, case, step):
+        raise PermissionDenied(_("You may not %(action)s this case.") % {"action": Action(action).label})
+
+
 @contextmanager
 def _acting(*, actor, case, action: str, expected_version: int | None = None, step=None):
     """Lock the case, check version, table and rights; yield the locked case."""
@@ -56,12 +63,10 @@ def _acting(*, actor, case, action: str, expected_version: int | None = None, st
         if expected_version is not None and locked.row_version != expected_version:
             raise ConflictError(_("The case has changed since you looked at it (version %(now)s, not %(then)s); "
                                   "reload it.") % {"now": locked.row_version, "then": expected_version})
-        t = transition(action)
+        ensure_may(actor=actor, case=locked, action=action, step=step)
         if not allowed_from(action, locked.state):
             raise ValidationError({"state": [_("“%(action)s” is not possible while the case is %(state)s.") % {
                 "action": Action(action).label, "state": State(locked.state).label}]})
-        if not may(actor, t.who, locked, step):
-            raise PermissionDenied(_("You may not %(action)s this case.") % {"action": Action(action).label})
         yield locked
 
 

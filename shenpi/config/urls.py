@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from shenpi.cases import api as cases_api
 from shenpi.catalog import api as catalog_api
 from shenpi.org import api as org_api
 from shenpi.workdays import api as workdays_api
@@ -23,6 +24,12 @@ api_v1 = [
     path("workdays/add", workdays_api.AddView.as_view(), name="workdays-add"),
     path("workdays/between", workdays_api.BetweenView.as_view(), name="workdays-between"),
     path("workdays/day", workdays_api.DayView.as_view(), name="workdays-day"),
+    path("cases/", cases_api.CaseListView.as_view(), name="cases"),
+    path("cases/lookup/", cases_api.LookupView.as_view(), name="cases-lookup"),
+    path("cases/<str:number>/", cases_api.CaseDetailView.as_view(), name="case-detail"),
+    *[path(f"cases/<str:number>/{name}/", cases_api.action_view(name), name=f"case-{name}") for name in cases_api.ACTIONS],
+    path("cases/<str:number>/steps/<int:step_id>/complete/", cases_api.StepActionView.as_view(), name="case-step-complete"),
+    path("cases/<str:number>/steps/<int:step_id>/reassign/", cases_api.StepReassignView.as_view(), name="case-step-reassign"),
     path("auth/token/", obtain_auth_token, name="auth-token"),
     *router.urls,
 ]

@@ -225,6 +225,7 @@ STAFF = [
     ("reviewer_fg", "钱进", "fg", None, "permanent", "officer", [Role.REVIEWER]),
     ("approver_fg", "冯敏", "fg", None, "permanent", "section_chief", [Role.APPROVER, Role.CHIEF_REP]),
     ("clerk_fgw", "何平", "fgw", "dept", "permanent", "officer", [Role.WINDOW_CLERK]),
+    ("reviewer_fgw", "谢琳", "fgw", None, "permanent", "officer", [Role.REVIEWER]),
     ("approver_fgw", "罗斌", "fgw", None, "permanent", "section_chief", [Role.APPROVER, Role.CHIEF_REP]),
     ("clerk_general", "林芳", None, "general", "permanent", "officer", [Role.WINDOW_CLERK]),
     ("supervisor", "邓监察", None, None, "permanent", "officer", [Role.SUPERVISOR]),

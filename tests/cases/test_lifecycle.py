@@ -222,3 +222,17 @@ def test_steps_of_the_flow(on):
     on(2026, 3, 2)
     case = s.accept(actor=user("clerk"), case=receive())
     assert list(StepTask.objects.filter(case=case).values_list("stage_name", "role")) == [("审查", "reviewer")]
+
+
+def test_worker_sweeps_deemed_acceptance_once(on):
+    import io
+
+    from django.core.management import call_command
+    on(2026, 2, 12)
+    case = receive()
+    on(2026, 2, 27, 9)
+    out = io.StringIO()
+    call_command("worker", "--once", stdout=out)
+    assert "sweep_deemed_acceptance: 1" in out.getvalue()
+    call_command("worker", "--once", stdout=io.StringIO())
+    assert CaseEvent.objects.filter(case=case, action="deem_accept").count() == 1

@@ -1,0 +1,307 @@
+"""Cases API: thin views; reads through selectors, every action through a service."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shenpi.catalog.models import Item
+
+from . import selectors, services
+from .identity import mask
+from .lifecycle import State, actions_from
+from .models import Case, StepTask, Suspension
+
+
+class StepOut(serializers.ModelSerializer):
+    assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)
+    department = serializers.CharField(source="department.name")
+
+    class Meta:
+        model = StepTask
+        fields = ["id", "stage_order", "stage_name", "name", "role", "department", "assignee", "budget",
+                  "started_on", "due_on", "status", "outcome", "opinion", "completed_at"]
+
+
+class EventOut(serializers.Serializer):
+    seq = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor_name")
+    action = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    payload = serializers.JSONField()
+
+
+class ClockOut(serializers.Serializer):
+    due = serializers.DateField(allow_null=True)
+    remaining = serializers.IntegerField(allow_null=True, help_text="Working days left; negative when overdue")
+    colour = serializers.CharField()
+
+
+class CaseSummary(serializers.ModelSerializer):
+    item_name = serializers.CharField(source="version.name")
+    applicant_id = serializers.SerializerMethodField()
+    promised = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = ["number", "item", "item_name", "department", "channel", "state", "applicant_name", "applicant_id",
+                  "received_on", "accepted_on", "promised_due", "statutory_due", "promised", "row_version"]
+
+    def get_applicant_id(self, obj) -> str:
+        return mask(obj.applicant_id)
+
+    def get_promised(self, obj) -> dict:
+        return ClockOut(selectors.clock_view(obj)["promised"]).data
+
+
+class CaseDetail(CaseSummary):
+    clocks = serializers.SerializerMethodField()
+    steps = StepOut(many=True, read_only=True)
+    events = EventOut(many=True, read_only=True)
+    actions = serializers.SerializerMethodField()
+
+    class Meta(CaseSummary.Meta):
+        fields = [*CaseSummary.Meta.fields, "query_code", "acceptance_due", "deemed_accepted", "statutory_limit",
+                  "promised_limit", "extension_days", "suspended_days", "decision", "decided_on", "licence_number",
+                  "decision_reasons", "remedies", "delivery_due", "delivered_on", "delivery_method", "clocks",
+                  "steps", "events", "actions"]
+
+    def get_clocks(self, obj) -> dict:
+        return {k: ClockOut(v).data for k, v in selectors.clock_view(obj).items()}
+
+    def get_actions(self, obj) -> list[str]:
+        return actions_from(obj.state)
+
+
+class SubmitIn(serializers.Serializer):
+    item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
+    channel = serializers.ChoiceField(choices=Case.Channel.choices)
+    applicant_type = serializers.ChoiceField(choices=Case.ApplicantType.choices)
+    applicant_name = serializers.CharField(max_length=100)
+    applicant_id = serializers.CharField(max_length=18)
+    applicant_phone = serializers.CharField(max_length=11)
+    paper_materials = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
+
+
+class VersionIn(serializers.Serializer):
+    version = serializers.IntegerField(required=False, allow_null=True,
+                                       help_text="The case version you acted on; a stale one gets 409")
+
+
+class SupplementIn(VersionIn):
+    materials = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ResubmitIn(VersionIn):
+    paper_materials = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
+
+
+class RefuseIn(VersionIn):
+    reasons = serializers.CharField(allow_blank=True)
+    competent_agency = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SuspendIn(VersionIn):
+    kind = serializers.ChoiceField(choices=Suspension.Kind.choices)
+    reason = serializers.CharField(allow_blank=True)
+    expected_days = serializers.IntegerField(min_value=1, max_value=365)
+
+
+class ResumeIn(VersionIn):
+    result = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ExtendIn(VersionIn):
+    days = serializers.IntegerField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class FeeIn(serializers.Serializer):
+    fee = serializers.IntegerField()
+    amount_fen = serializers.IntegerField()
+
+
+class DecideIn(VersionIn):
+    decision = serializers.ChoiceField(choices=Case.Decision.choices)
+    licence_number = serializers.CharField(required=False, allow_blank=True, default="")
+    reasons = serializers.CharField(required=False, allow_blank=True, default="")
+    remedies = serializers.CharField(required=False, allow_blank=True, default="")
+    fees = FeeIn(many=True, required=False, default=list)
+
+
+class DeliverIn(VersionIn):
+    method = serializers.CharField(allow_blank=True)
+    on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CloseIn(VersionIn):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CompleteStepIn(VersionIn):
+    outcome = serializers.ChoiceField(choices=StepTask.Outcome.choices)
+    opinion = serializers.CharField(allow_blank=True)
+    return_to_stage = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class ReassignIn(VersionIn):
+    assignee = serializers.CharField(help_text="User name")
+
+
+ACTIONS = {
+    "accept": (VersionIn, services.accept),
+    "supplement": (SupplementIn, services.supplement),
+    "resubmit": (ResubmitIn, services.resubmit),
+    "refuse": (RefuseIn, services.refuse),
+    "suspend": (SuspendIn, services.suspend),
+    "resume": (ResumeIn, services.resume),
+    "extend": (ExtendIn, services.extend),
+    "decide": (DecideIn, services.decide),
+    "deliver": (DeliverIn, services.deliver),
+    "withdraw": (CloseIn, services.withdraw),
+    "terminate": (CloseIn, services.terminate),
+}
+
+
+def _visible(request, number) -> Case:
+    return get_object_or_404(selectors.cases_visible_to(request.user), number=number)
+
+
+def _detail(case) -> dict:
+    case = Case.objects.prefetch_related("steps__assignee", "steps__department", "events").select_related(
+        "version").get(pk=case.pk)
+    return CaseDetail(case).data
+
+
+class CaseListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=CaseSummary(many=True), parameters=[
+        OpenApiParameter("state", str, enum=State.values), OpenApiParameter("q", str)])
+    def get(self, request):
+        qs = selectors.cases_visible_to(request.user)
+        if request.query_params.get("state"):
+            qs = qs.filter(state=request.query_params["state"])
+        if request.query_params.get("q"):
+            qs = qs.filter(number__icontains=request.query_params["q"].strip())
+        from shenpi.core.api import Pagination
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs.order_by("-received_at"), request, view=self)
+        return paginator.get_paginated_response(CaseSummary(page, many=True).data)
+
+    @extend_schema(request=SubmitIn, responses={201: CaseDetail, 200: CaseDetail}, parameters=[
+        OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,
+                         description="Retrying with the same key returns the case made the first time")])
+    def post(self, request):
+        s = SubmitIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key") or None
+        if key and len(key) > 100:
+            raise serializers.ValidationError({"Idempotency-Key": ["At most 100 characters."]})
+        existing_before = key and Case.objects.filter(idempotency_key=f"{request.user.pk}:{key}").exists()
+        case = services.submit(actor=request.user, idempotency_key=key, **s.validated_data)
+        return Response(_detail(case), status=status.HTTP_200_OK if existing_before else status.HTTP_201_CREATED)
+
+
+class CaseDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=CaseDetail)
+    def get(self, request, number):
+        return Response(_detail(_visible(request, number)))
+
+
+class CaseActionView(APIView):
+    permission_classes = [IsAuthenticated]
+    action_name = ""
+
+    def post(self, request, number):
+        case = _visible(request, number)
+        serializer_class, service = ACTIONS[self.action_name]
+        services.ensure_may(actor=request.user, case=case, action=self.action_name)
+        s = serializer_class(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = dict(s.validated_data)
+        version = data.pop("version", None)
+        if version is None and request.headers.get("If-Match", "").strip('"').isdigit():
+            version = int(request.headers["If-Match"].strip('"'))
+        service(actor=request.user, case=case, expected_version=version, **data)
+        return Response(_detail(case))
+
+
+def action_view(name):
+    @extend_schema(request=ACTIONS[name][0], responses=CaseDetail, operation_id=f"cases_{name}",
+                   summary=f"{name.title()} a case")
+    def post(self, request, number):
+        return CaseActionView.post(self, request, number)
+
+    return type(f"Case{name.title()}View", (CaseActionView,), {"action_name": name, "post": post}).as_view()
+
+
+class StepActionView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=CompleteStepIn, responses=CaseDetail, operation_id="cases_steps_complete")
+    def post(self, request, number, step_id):
+        case = _visible(request, number)
+        services.ensure_may(actor=request.user, case=case, action="complete_step",
+                            step=get_object_or_404(StepTask, pk=step_id, case=case))
+        s = CompleteStepIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = dict(s.validated_data)
+        services.complete_step(actor=request.user, case=case, step_id=step_id,
+                               expected_version=data.pop("version", None), **data)
+        return Response(_detail(case))
+
+
+class StepReassignView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ReassignIn, responses=CaseDetail, operation_id="cases_steps_reassign")
+    def post(self, request, number, step_id):
+        from django.contrib.auth import get_user_model
+        case = _visible(request, number)
+        services.ensure_may(actor=request.user, case=case, action="reassign",
+                            step=get_object_or_404(StepTask, pk=step_id, case=case))
+        s = ReassignIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        assignee = get_user_model().objects.filter(username=s.validated_data["assignee"]).first()
+        if assignee is None:
+            raise serializers.ValidationError({"assignee": ["No such user."]})
+        services.reassign(actor=request.user, case=case, step_id=step_id, assignee=assignee,
+                          expected_version=s.validated_data.get("version"))
+        return Response(_detail(case))
+
+
+class LookupOut(serializers.Serializer):
+    number = serializers.CharField()
+    item_name = serializers.CharField(source="version.name")
+    state = serializers.CharField()
+    received_on = serializers.DateField()
+    accepted_on = serializers.DateField(allow_null=True)
+    promised_due = serializers.DateField(allow_null=True)
+    decided_on = serializers.DateField(allow_null=True)
+    delivered_on = serializers.DateField(allow_null=True)
+
+
+class LookupView(APIView):
+    """The applicant's lookup: case number and query code, no account needed."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(parameters=[OpenApiParameter("number", str, required=True), OpenApiParameter("code", str, required=True)],
+                   responses=LookupOut)
+    def get(self, request):
+        case = selectors.public_lookup(number=request.query_params.get("number", ""),
+                                       query_code=request.query_params.get("code", ""))
+        if case is None:
+            return Response({"detail": "No case with that number and query code."}, status=status.HTTP_404_NOT_FOUND)
+        return Response(LookupOut(case).data)
+
+

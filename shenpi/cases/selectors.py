@@ -1,0 +1,64 @@
+"""Reads of cases, always scoped to who asks (design.md, Security)."""
+
+from django.db.models import Q, QuerySet
+
+from shenpi.org.roles import Role, has_role, is_centre_admin
+from shenpi.workdays import legal
+from shenpi.workdays.selectors import current_calendar
+
+from .lifecycle import State
+from .models import Case
+from .permissions import staff_of
+
+RUNNING = (State.SUBMITTED, State.AWAITING_SUPPLEMENT, State.ACCEPTED, State.SUSPENDED)
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Centre administrators, supervisors and leaders read every case; department staff their
+    department's cases and the cases where they hold a step; a window clerk the cases of the
+    items the window accepts; an applicant their own."""
+    qs = Case.objects.select_related("item", "version", "department", "centre", "window")
+    if not user or not user.is_authenticated:
+        return qs.none()
+    if is_centre_admin(user) or has_role(user, Role.SUPERVISOR, Role.LEADER):
+        return qs
+    staff = staff_of(user)
+    if staff is None:
+        return qs.filter(applicant_user=user)
+    cond = Q(steps__assignee=user)
+    if staff.department_id:
+        cond |= Q(department_id=staff.department_id) | Q(steps__department_id=staff.department_id)
+    if staff.window_id:
+        cond |= Q(item__accepting_windows=staff.window_id, centre_id=staff.window.centre_id)
+    return qs.filter(pk__in=Case.objects.filter(cond).values("pk"))
+
+
+def public_lookup(*, number: str, query_code: str) -> Case | None:
+    """The applicant's lookup by case number and the query code on the receipt."""
+    if not number or not query_code:
+        return None
+    return Case.objects.select_related("item", "version", "centre").filter(
+        number=number.strip().upper(), query_code=query_code.strip()).first()
+
+
+def colour(remaining: int | None) -> str:
+    """Green; yellow with 1 working day or less; red when overdue (issue 4, 4)."""
+    if remaining is None:
+        return ""
+    if remaining < 0:
+        return "red"
+    return "yellow" if remaining <= 1 else "green"
+
+
+def clock_view(case, *, on=None, cal=None) -> dict:
+    """Remaining working days and colour of a running case's promised and statutory clocks."""
+    from django.utils import timezone
+
+    on = on or timezone.localdate()
+    cal = cal or current_calendar()
+    out = {}
+    for name in ("promised", "statutory"):
+        due = getattr(case, f"{name}_due")
+        remaining = legal.remaining_workdays(cal, due, on) if due and case.state in (State.ACCEPTED,) else None
+        out[name] = {"due": due, "remaining": remaining, "colour": colour(remaining)}
+    return out

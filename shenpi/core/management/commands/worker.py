@@ -1,0 +1,40 @@
+"""`shenpi worker`: runs the periodic sweeps in a loop (the embedded default, no broker needed)."""
+
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from shenpi.cases import tasks as case_tasks
+
+PERIODIC = [*case_tasks.PERIODIC]
+
+
+class Command(BaseCommand):
+    help = "Run Shenpi's periodic work (deemed acceptance, …) every --interval seconds."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=60.0)
+        parser.add_argument("--once", action="store_true", help="Run every sweep once and exit")
+
+    def handle(self, *args, interval, once, **options):
+        stop = []
+        signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+        self.stdout.write(f"shenpi worker: {len(PERIODIC)} periodic task(s) every {interval:g}s")
+        while not stop:
+            for task in PERIODIC:
+                close_old_connections()
+                try:
+                    done = task()
+                except Exception as exc:  # one failing sweep must not stop the others
+                    self.stderr.write(f"{task.__name__}: {exc!r}")
+                    continue
+                if done:
+                    self.stdout.write(f"{task.__name__}: {done}")
+            if once:
+                break
+            try:
+                time.sleep(interval)
+            except KeyboardInterrupt:
+                break
