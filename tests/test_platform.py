@@ -55,9 +55,3 @@ def test_demo_data_is_a_whole_city_centre():
     assert AuditEntry.objects.count() == n
 
 
-@pytest.mark.django_db
-def test_audit_chain_detects_a_changed_row(admin_user, centre):
-    assert first_broken_entry() is None
-    entry = AuditEntry.objects.order_by("seq").first()
-    AuditEntry.objects.filter(pk=entry.pk).update(actor_name="mallory")
-    assert first_broken_entry().seq == entry.seq

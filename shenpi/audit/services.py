@@ -70,3 +70,16 @@ def first_broken_entry():
         prev = e.hash
         expected_seq += 1
     return None
+
+
+def chain_problem() -> str | None:
+    """None when the chain holds; otherwise a sentence naming the first entry that does not."""
+    bad = first_broken_entry()
+    if bad is not None:
+        return (f"entry #{bad.seq} ({bad.action} {bad.object_type}:{bad.object_id}, {bad.at.isoformat()}): "
+                f"its hash or its link to the entry before does not match")
+    last = AuditEntry.objects.order_by("-seq").first()
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is not None and head.seq != (last.seq if last else 0):
+        return f"entry #{(last.seq if last else 0) + 1}: missing (the chain's head is at #{head.seq})"
+    return None

@@ -7,7 +7,8 @@ from django.core.management import call_command
 
 # serialized_rollback: the flush after a transactional test would wipe what migrations seeded
 # (the calendar, role groups, the audit head); this restores it for the tests that follow.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True),
+              pytest.mark.usefixtures("audit_flushable")]
 
 
 def test_catalog_search_guide_and_qr(live_server, page):
