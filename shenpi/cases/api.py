@@ -1,7 +1,8 @@
 """Cases API: thin views; reads through selectors, every action through a service."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -305,3 +306,40 @@ class LookupView(APIView):
         return Response(LookupOut(case).data)
 
 
+
+
+class MaterialOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    paper = serializers.BooleanField()
+    original_name = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+
+
+class MaterialUploadView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request={"multipart/form-data": inline_serializer(
+        "MaterialUpload", {"name": serializers.CharField(), "file": serializers.FileField()})},
+        responses={201: MaterialOut}, operation_id="cases_materials_upload")
+    def post(self, request, number):
+        case = _visible(request, number)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise serializers.ValidationError({"file": ["Attach the material as “file”."]})
+        material = services.add_material(actor=request.user, case=case, name=request.data.get("name", ""), upload=upload)
+        return Response(MaterialOut(material).data, status=status.HTTP_201_CREATED)
+
+
+class MaterialDownloadView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}, operation_id="cases_materials_download")
+    def get(self, request, number, material_id):
+        from django.http import FileResponse, Http404
+        case = _visible(request, number)
+        material = case.materials.filter(pk=material_id).exclude(file="").first()
+        if material is None:
+            raise Http404
+        return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.original_name)

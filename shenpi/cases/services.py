@@ -565,3 +565,43 @@ def withdraw(*, actor, case, reason: str = "", expected_version=None) -> Case:
 def terminate(*, actor, case, reason: str, expected_version=None) -> Case:
     return _close(Action.TERMINATE, actor=actor, case=case, reason=reason, required=True,
                   expected_version=expected_version)
+
+
+# --- materials ---------------------------------------------------------------------------------
+
+def add_material(*, actor, case, name: str, upload) -> CaseMaterial:
+    """An uploaded material (pdf, jpg, png, ofd), kept outside the web root with its SHA-256.
+    Checked before anything is written, so a refused upload leaves no file behind."""
+    import hashlib
+
+    from .uploads import upload_errors
+
+    if not (may(actor, (Who.CLERK, Who.APPLICANT), case)):
+        raise PermissionDenied(_("Only the receiving window or the applicant adds materials."))
+    errors = {}
+    if case.state not in (State.SUBMITTED, State.AWAITING_SUPPLEMENT):
+        errors["state"] = [_("Materials are added before the case is accepted.")]
+    if name not in {m.name for m in case.version.materials.all()}:
+        errors["name"] = [_("Not materials of this item: %(m)s.") % {"m": name}]
+    problems = upload_errors(upload)
+    if problems:
+        errors["file"] = problems
+    _require(errors)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    material = CaseMaterial(case=case, name=name, original_name=upload.name[:200],
+                            content_type=getattr(upload, "content_type", "") or "", size=upload.size,
+                            sha256=digest.hexdigest())
+    material.file.save(f"{case.number}-{digest.hexdigest()[:12]}.{upload.name.rsplit('.', 1)[-1].lower()}", upload,
+                       save=False)
+    try:
+        with transaction.atomic():
+            material.save()
+            _event(case, actor=actor, action="add_material", from_state=case.state,
+                   payload={"name": name, "file": upload.name, "sha256": material.sha256, "size": upload.size})
+    except Exception:
+        material.file.delete(save=False)  # no orphan file when the row could not be written
+        raise
+    return material

@@ -198,6 +198,14 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Case materials: the types a centre accepts and the largest file (SHENPI_MAX_UPLOAD_MB).
+SHENPI_UPLOAD_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
+                       "ofd": "application/ofd"}
+SHENPI_MAX_UPLOAD_BYTES = int(float(env("SHENPI_MAX_UPLOAD_MB", "10")) * 1024 * 1024)
+# Dotted path of a callable(outbox_id) that delivers a message (an SMS gateway adapter); empty:
+# messages stay in the outbox table.
+SHENPI_SMS_SENDER = env("SHENPI_SMS_SENDER", "")
+
 SHENPI = {
     "CENTRE_NAME": env("SHENPI_CENTRE_NAME", "衡阳市政务服务中心"),
     "HOTLINE": env("SHENPI_HOTLINE", "0734-12345"),

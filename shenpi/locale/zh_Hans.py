@@ -288,4 +288,9 @@ ZH = {
     "Say how it was delivered (in person, by post, electronically …).": "请填写送达方式(直接送达、邮寄、电子送达等)。",
     "The delivery date lies between the decision (%(d)s) and today.": "送达日期应在决定日期(%(d)s)与今天之间。",
     "Give the reason.": "请说明原因。",
+    "Only the receiving window or the applicant adds materials.": "只有收件窗口或申请人可以添加材料。",
+    "Materials are added before the case is accepted.": "材料应在受理前添加。",
+    "“%(name)s”: only %(types)s files are accepted.": "“%(name)s”:只接受 %(types)s 文件。",
+    "“%(name)s” is %(size).1f MB; the limit is %(limit).1f MB.": "“%(name)s”大小为 %(size).1f MB,上限为 %(limit).1f MB。",
+    "“%(name)s” is not really a %(ext)s file.": "“%(name)s”不是真正的 %(ext)s 文件。",
 }

@@ -24,7 +24,6 @@ class Command(BaseCommand):
         self.stdout.write(f"shenpi worker: {len(PERIODIC)} periodic task(s) every {interval:g}s")
         while not stop:
             for task in PERIODIC:
-                close_old_connections()
                 try:
                     done = task()
                 except Exception as exc:  # one failing sweep must not stop the others
@@ -34,6 +33,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"{task.__name__}: {done}")
             if once:
                 break
+            close_old_connections()  # like a request's end: drop a connection that went bad or old
             try:
                 time.sleep(interval)
             except KeyboardInterrupt:
