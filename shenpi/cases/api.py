@@ -59,8 +59,17 @@ class CaseSummary(serializers.ModelSerializer):
         return ClockOut(selectors.clock_view(obj)["promised"]).data
 
 
+class NoticeOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    issued_at = serializers.DateTimeField()
+
+
 class CaseDetail(CaseSummary):
     clocks = serializers.SerializerMethodField()
+    notices = NoticeOut(many=True, read_only=True)
     steps = StepOut(many=True, read_only=True)
     events = EventOut(many=True, read_only=True)
     actions = serializers.SerializerMethodField()
@@ -69,7 +78,7 @@ class CaseDetail(CaseSummary):
         fields = [*CaseSummary.Meta.fields, "query_code", "acceptance_due", "deemed_accepted", "statutory_limit",
                   "promised_limit", "extension_days", "suspended_days", "decision", "decided_on", "licence_number",
                   "decision_reasons", "remedies", "delivery_due", "delivered_on", "delivery_method", "clocks",
-                  "steps", "events", "actions"]
+                  "steps", "events", "notices", "actions"]
 
     def get_clocks(self, obj) -> dict:
         return {k: ClockOut(v).data for k, v in selectors.clock_view(obj).items()}
@@ -174,7 +183,7 @@ def _visible(request, number) -> Case:
 
 
 def _detail(case) -> dict:
-    case = Case.objects.prefetch_related("steps__assignee", "steps__department", "events").select_related(
+    case = Case.objects.prefetch_related("steps__assignee", "steps__department", "events", "notices").select_related(
         "version").get(pk=case.pk)
     return CaseDetail(case).data
 
@@ -343,3 +352,26 @@ class MaterialDownloadView(APIView):
         if material is None:
             raise Http404
         return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.original_name)
+
+
+def lookup_url(request, case) -> str:
+    from django.urls import reverse
+    return request.build_absolute_uri(reverse("portal:lookup")) + f"?number={case.number}"
+
+
+def notice_pdf_response(request, notice):
+    from django.http import HttpResponse
+
+    from .notices import render_pdf
+    response = HttpResponse(render_pdf(notice, lookup_url=lookup_url(request, notice.case)), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{notice.number}.pdf"'
+    return response
+
+
+class NoticePdfView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY}, operation_id="cases_notices_pdf")
+    def get(self, request, number, notice_id):
+        case = _visible(request, number)
+        return notice_pdf_response(request, get_object_or_404(case.notices, pk=notice_id))

@@ -256,6 +256,10 @@ class CaseEvent(models.Model):
     def __str__(self):
         return f"{self.case_id}#{self.seq} {self.action}"
 
+    def get_action_label(self) -> str:
+        from .lifecycle import Action
+        return str(Action(self.action).label) if self.action in Action.values else self.action
+
 
 class Outbox(models.Model):
     """Messages to applicants; a sender delivers them (design: pluggable, default: kept here)."""
@@ -276,3 +280,31 @@ class Outbox(models.Model):
 
     def __str__(self):
         return f"{self.phone}: {self.body[:30]}"
+
+
+class Notice(models.Model):
+    """A written notice as issued (行政许可法 Art. 32, 38, 44): its text is fixed when issued;
+    the PDF is drawn from that text whenever it is downloaded."""
+
+    class Kind(models.TextChoices):
+        ACCEPTANCE = "acceptance", _("Acceptance notice")  # 受理通知书
+        SUPPLEMENT = "supplement", _("Supplement notice")  # 补正材料通知书
+        REFUSAL = "refusal", _("Refusal notice")  # 不予受理通知书
+        APPROVAL = "approval", _("Licensing decision")  # 准予行政许可决定书
+        DENIAL = "denial", _("Denial decision")  # 不予行政许可决定书
+        RECEIPT = "receipt", _("Delivery receipt")  # 送达回证
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    number = models.CharField(_("document number"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=60)
+    body = models.JSONField(_("text"), default=list)
+    issued_at = models.DateTimeField(_("issued"))
+
+    class Meta:
+        ordering = ["case_id", "issued_at", "id"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+
+    def __str__(self):
+        return self.number

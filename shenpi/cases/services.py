@@ -18,7 +18,7 @@ from shenpi.org.roles import Role
 from shenpi.workdays import legal
 from shenpi.workdays.selectors import current_calendar
 
-from . import notify
+from . import notices, notify
 from .identity import applicant_errors
 from .lifecycle import Action, State, Who, allowed_from, transition
 from .models import (
@@ -28,6 +28,7 @@ from .models import (
     CaseMaterial,
     Extension,
     FeeCharge,
+    Notice,
     StepTask,
     SupplementNotice,
     Suspension,
@@ -251,6 +252,7 @@ def accept(*, actor, case, expected_version=None) -> Case:
         cal = current_calendar()
         day = c.clock_start if c.supplement_notices.exists() else today()
         from_state = _do_accept(c, actor=actor, day=day, cal=cal)
+        notices.issue(c, Notice.Kind.ACCEPTANCE)
         _save(c, actor=actor, action=Action.ACCEPT, from_state=from_state,
               payload={"accepted_on": day, "statutory_due": c.statutory_due, "promised_due": c.promised_due})
         return c
@@ -273,6 +275,7 @@ def supplement(*, actor, case, materials=(), note: str = "", expected_version=No
                                  "deemed accepted from the day it was received.") % {"d": c.acceptance_due}]
         _require(errors)
         SupplementNotice.objects.create(case=c, issued_on=today(), materials=list(materials), note=_text(note))
+        notices.issue(c, Notice.Kind.SUPPLEMENT, materials=list(materials), note=_text(note))
         from_state = c.state
         c.state = State.AWAITING_SUPPLEMENT
         _save(c, actor=actor, action=Action.SUPPLEMENT, from_state=from_state,
@@ -304,6 +307,7 @@ def refuse(*, actor, case, reasons: str, competent_agency: str = "", expected_ve
         from_state = c.state
         c.state = State.NOT_ACCEPTED
         c.closed_reason = _text(reasons)
+        notices.issue(c, Notice.Kind.REFUSAL, reasons=_text(reasons), competent_agency=_text(competent_agency))
         _save(c, actor=actor, action=Action.REFUSE, from_state=from_state,
               payload={"reasons": _text(reasons), "competent_agency": _text(competent_agency)})
         return c
@@ -325,6 +329,7 @@ def deem_accepted(*, case_pk: int, on) -> bool:
         cal = current_calendar()
         _do_accept(case, actor=None, day=case.clock_start, cal=cal, deemed=True)
         case.save()
+        notices.issue(case, Notice.Kind.ACCEPTANCE)
         _event(case, actor=None, action=Action.DEEM_ACCEPT, from_state=State.SUBMITTED,
                payload={"accepted_on": case.accepted_on, "acceptance_due": case.acceptance_due})
         notify.case_changed(case, Action.DEEM_ACCEPT)
@@ -521,6 +526,7 @@ def decide(*, actor, case, decision: str, licence_number: str = "", reasons: str
         c.delivery_due = legal.delivery_due(cal, day)
         for fee, amount in charges:
             FeeCharge.objects.create(case=c, fee=fee, amount_fen=amount, charged_by=actor)
+        notices.issue(c, Notice.Kind.APPROVAL if decision == Case.Decision.APPROVE else Notice.Kind.DENIAL)
         _save(c, actor=actor, action=Action.DECIDE, from_state=from_state, payload={
             "decision": decision, "licence_number": c.licence_number, "reasons": c.decision_reasons,
             "delivery_due": c.delivery_due, "fees": [{"fee": f.pk, "amount_fen": a} for f, a in charges]})
@@ -540,6 +546,9 @@ def deliver(*, actor, case, method: str, on=None, expected_version=None) -> Case
         from_state = c.state
         c.state = State.DELIVERED
         c.delivered_on, c.delivery_method = day, _text(method)
+        document = c.notices.filter(kind__in=[Notice.Kind.APPROVAL, Notice.Kind.DENIAL]).order_by("-issued_at").first()
+        notices.issue(c, Notice.Kind.RECEIPT, document=f"{document.title}({document.number})" if document else "",
+                      method=c.delivery_method, on=day)
         _save(c, actor=actor, action=Action.DELIVER, from_state=from_state, payload={"method": c.delivery_method, "on": day})
         return c
 

@@ -31,6 +31,7 @@ api_v1 = [
     path("cases/<str:number>/materials/", cases_api.MaterialUploadView.as_view(), name="case-materials"),
     path("cases/<str:number>/materials/<int:material_id>/", cases_api.MaterialDownloadView.as_view(),
          name="case-material-download"),
+    path("cases/<str:number>/notices/<int:notice_id>/pdf/", cases_api.NoticePdfView.as_view(), name="case-notice-pdf"),
     path("cases/<str:number>/steps/<int:step_id>/complete/", cases_api.StepActionView.as_view(), name="case-step-complete"),
     path("cases/<str:number>/steps/<int:step_id>/reassign/", cases_api.StepReassignView.as_view(), name="case-step-reassign"),
     path("auth/token/", obtain_auth_token, name="auth-token"),

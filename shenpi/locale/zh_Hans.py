@@ -293,4 +293,10 @@ ZH = {
     "“%(name)s”: only %(types)s files are accepted.": "“%(name)s”:只接受 %(types)s 文件。",
     "“%(name)s” is %(size).1f MB; the limit is %(limit).1f MB.": "“%(name)s”大小为 %(size).1f MB,上限为 %(limit).1f MB。",
     "“%(name)s” is not really a %(ext)s file.": "“%(name)s”不是真正的 %(ext)s 文件。",
+    "Acceptance notice": "受理通知书", "Supplement notice": "补正材料通知书", "Refusal notice": "不予受理通知书",
+    "Licensing decision": "准予行政许可决定书", "Denial decision": "不予行政许可决定书", "Delivery receipt": "送达回证",
+    "title": "标题", "text": "正文", "issued": "出具时间", "notice": "文书", "notices": "文书",
+    "Case lookup": "办件查询", "Case number": "办件编号", "Query code": "查询码", "Look up": "查询",
+    "No case with that number and query code.": "没有与该办件编号和查询码相符的办件。", "Received": "收件",
+    "Accepted": "受理", "Promised by": "承诺办结", "Decided": "决定", "Notices": "文书", "Progress": "办理进度",
 }

@@ -75,3 +75,26 @@ def material_file(request, code, material_id, kind):
     if not f:
         raise Http404
     return FileResponse(f.open("rb"), as_attachment=True, filename=f.name.rsplit("/", 1)[-1])
+
+
+def _looked_up(request):
+    from shenpi.cases.selectors import public_lookup
+    return public_lookup(number=request.GET.get("number", "")[:40], query_code=request.GET.get("code", "")[:8])
+
+
+def lookup(request):
+    """The applicant's lookup: case number and the query code from the receipt, no account needed."""
+    case = _looked_up(request) if request.GET.get("code") else None
+    asked = bool(request.GET.get("number") and request.GET.get("code"))
+    return render(request, "portal/lookup.html", {
+        "case": case, "asked": asked, "number": request.GET.get("number", ""),
+        "events": case.events.order_by("seq") if case else [], "notices": case.notices.all() if case else []})
+
+
+def lookup_notice(request, notice_id):
+    from shenpi.cases.api import notice_pdf_response
+    case = _looked_up(request)
+    notice = case.notices.filter(pk=notice_id).first() if case else None
+    if notice is None:
+        raise Http404
+    return notice_pdf_response(request, notice)

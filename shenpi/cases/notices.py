@@ -1,0 +1,119 @@
+"""Written notices (C6): the text is composed and kept when a notice is issued; the PDF, with
+the case number and a lookup QR code, is drawn from that text on download.
+
+The PDF uses ReportLab's built-in Adobe-GB1 CID font (STSong-Light): nothing to install, and
+every reader with a Chinese font (poppler with fonts-noto-cjk, Acrobat, browsers) renders it.
+"""
+
+import io
+
+from django.utils import timezone
+
+from .models import Notice
+
+KIND_TITLES = {
+    Notice.Kind.ACCEPTANCE: "受理通知书",
+    Notice.Kind.SUPPLEMENT: "补正材料通知书",
+    Notice.Kind.REFUSAL: "不予受理通知书",
+    Notice.Kind.APPROVAL: "准予行政许可决定书",
+    Notice.Kind.DENIAL: "不予行政许可决定书",
+    Notice.Kind.RECEIPT: "送达回证",
+}
+SUFFIX = {Notice.Kind.ACCEPTANCE: "SL", Notice.Kind.SUPPLEMENT: "BZ", Notice.Kind.REFUSAL: "BSL",
+          Notice.Kind.APPROVAL: "ZY", Notice.Kind.DENIAL: "BY", Notice.Kind.RECEIPT: "SD"}
+
+
+def _d(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def _body(case, kind, extra) -> list[str]:
+    item, centre = case.version.name, case.centre.name
+    who = f"{case.applicant_name}:"
+    if kind == Notice.Kind.ACCEPTANCE:
+        lines = [who, f"你(单位)于{_d(case.received_on)}提出的“{item}”申请,"
+                      + ("因本机关未在法定期限内作出处理,依照《中华人民共和国行政许可法》第三十二条,自收到申请材料之日起即为受理。"
+                         if case.deemed_accepted else "申请材料齐全、符合法定形式,依照《中华人民共和国行政许可法》第三十二条,决定予以受理。"),
+                 f"受理日期:{_d(case.accepted_on)};承诺办结日期:{_d(case.promised_due)};法定办结日期:{_d(case.statutory_due)}。",
+                 f"办件查询码:{case.query_code}(凭办件编号和查询码可在网上查询办理进度)。"]
+    elif kind == Notice.Kind.SUPPLEMENT:
+        lines = [who, f"你(单位)于{_d(case.received_on)}提出的“{item}”申请,申请材料不齐全或者不符合法定形式。"
+                      "依照《中华人民共和国行政许可法》第三十二条,现一次性告知需要补正的全部内容:"]
+        lines += [f"{i}. {m}" for i, m in enumerate(extra.get("materials", []), 1)]
+        if extra.get("note"):
+            lines.append(f"其他:{extra['note']}")
+        lines.append("请补正全部内容后再次提交;自补正材料齐全之日起受理。")
+    elif kind == Notice.Kind.REFUSAL:
+        lines = [who, f"你(单位)于{_d(case.received_on)}提出的“{item}”申请,依照《中华人民共和国行政许可法》第三十二条,决定不予受理。",
+                 f"理由:{extra.get('reasons', '')}"]
+        if extra.get("competent_agency"):
+            lines.append(f"请向{extra['competent_agency']}提出申请。")
+    elif kind == Notice.Kind.APPROVAL:
+        lines = [who, f"你(单位)提出的“{item}”申请,经审查,符合法定条件、标准,依照《中华人民共和国行政许可法》第三十八条,"
+                      "决定准予行政许可。",
+                 f"证照(文书)编号:{case.licence_number}。",
+                 f"本机关将于{_d(case.delivery_due)}前向你(单位)颁发、送达证照(《中华人民共和国行政许可法》第四十四条)。"]
+    elif kind == Notice.Kind.DENIAL:
+        lines = [who, f"你(单位)提出的“{item}”申请,经审查,依照《中华人民共和国行政许可法》第三十八条,决定不予行政许可。",
+                 f"理由:{case.decision_reasons}", case.remedies]
+    else:
+        lines = [f"受送达人:{case.applicant_name}", f"送达文书:{extra.get('document', '')}",
+                 f"送达方式:{extra.get('method', '')}", f"送达日期:{_d(extra.get('on'))}",
+                 "受送达人签名:__________    送达人签名:__________"]
+    lines.append(f"{centre}    {_d(timezone.localdate())}")
+    return lines
+
+
+def issue(case, kind: str, **extra) -> Notice:
+    """Issue a notice now (inside the service's transaction): number, title and text are fixed."""
+    n = case.notices.filter(kind=kind).count() + 1
+    number = f"{case.number}-{SUFFIX[kind]}" + (f"-{n}" if n > 1 else "")
+    return Notice.objects.create(case=case, kind=kind, number=number, title=KIND_TITLES[kind],
+                                 body=_body(case, kind, extra), issued_at=timezone.now())
+
+
+def render_pdf(notice: Notice, *, lookup_url: str) -> bytes:
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setTitle(f"{notice.title} {notice.case.number}")
+    width, height = A4
+    c.setFont("STSong-Light", 20)
+    c.drawCentredString(width / 2, height - 30 * mm, notice.title)
+    c.setFont("STSong-Light", 10.5)
+    c.drawString(20 * mm, height - 40 * mm, f"文书编号:{notice.number}")
+    c.drawString(20 * mm, height - 46 * mm, f"办件编号:{notice.case.number}")
+    qr = QrCodeWidget(lookup_url)
+    x0, y0, x1, y1 = qr.getBounds()
+    size = 28 * mm
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(qr)
+    renderPDF.draw(drawing, c, width - 20 * mm - size, height - 52 * mm)
+    c.setFont("STSong-Light", 12)
+    y = height - 62 * mm
+    per_line = 38  # characters of 12 pt on the text width
+    for paragraph in notice.body:
+        text = str(paragraph)
+        while text:
+            c.drawString(20 * mm, y, text[:per_line])
+            text = text[per_line:]
+            y -= 7.5 * mm
+            if y < 25 * mm:
+                c.showPage()
+                c.setFont("STSong-Light", 12)
+                y = height - 25 * mm
+        y -= 2 * mm
+    c.setFont("STSong-Light", 8)
+    c.drawString(20 * mm, 12 * mm, f"扫描二维码查询办件:{lookup_url}")
+    c.save()
+    return buf.getvalue()

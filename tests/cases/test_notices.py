@@ -1,0 +1,82 @@
+"""Notices as PDF: Chinese text, the case number, a lookup QR code; rendered to check it shows."""
+
+import io
+import shutil
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from shenpi.cases import services as s
+from tests.conftest import api
+
+from .conftest import applicant, item, user
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+@pytest.fixture
+def accepted(on):
+    on(2026, 3, 2)
+    case = s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    return s.accept(actor=user("clerk"), case=case)
+
+
+def pdf_text(data: bytes) -> str:
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_acceptance_notice_pdf(accepted, tmp_path):
+    detail = api(user("clerk")).get(f"/api/v1/cases/{accepted.number}/").json()
+    (notice,) = detail["notices"]
+    assert notice["title"] == "受理通知书" and notice["number"] == f"{accepted.number}-SL"
+    r = api(user("reviewer")).get(f"/api/v1/cases/{accepted.number}/notices/{notice['id']}/pdf/")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = pdf_text(r.content)
+    for words in ("受理通知书", accepted.number, "建筑工程施工许可证核发", "2026年3月9日", "行政许可法", accepted.query_code):
+        assert words in text, words
+    assert api(user("clerk_sj")).get(f"/api/v1/cases/{accepted.number}/notices/{notice['id']}/pdf/").status_code == 404
+    if not shutil.which("pdftoppm"):
+        pytest.skip("PDF RENDER CHECK SKIPPED: pdftoppm not found (apt-get install poppler-utils poppler-data)")
+    (tmp_path / "n.pdf").write_bytes(r.content)
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(tmp_path / "n.pdf"), str(tmp_path / "p")],
+                   check=True, timeout=60)
+    from PIL import Image
+    page = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    w, h = page.size
+    title = page.crop((int(w * 0.3), int(h * 0.05), int(w * 0.7), int(h * 0.14)))  # the centred title
+    dark = title.point(lambda v: 255 if v < 128 else 0).histogram()[255]  # dark pixels
+    assert dark > 150, "the Chinese title did not render"
+
+
+def test_every_kind_of_notice(on):
+    on(2026, 3, 2)
+    clerk, approver = user("clerk"), user("approver")
+    refused = s.submit(actor=clerk, item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    s.refuse(actor=clerk, case=refused, reasons="不属于本机关职权范围", competent_agency="衡阳县住房和城乡建设局")
+    supplemented = s.submit(actor=clerk, item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    s.supplement(actor=clerk, case=supplemented, materials=["建设工程施工合同"], note="缺少盖章页")
+    case = s.accept(actor=clerk, case=s.submit(actor=clerk, item=item("建筑工程施工许可证核发"), channel="window",
+                                               **applicant()))
+    for _ in range(2):
+        step = case.steps.filter(status="open").first()
+        s.complete_step(actor=step.assignee, case=case, step_id=step.pk, outcome="pass", opinion="同意")
+    s.decide(actor=approver, case=case, decision="approve", licence_number="430400202603020101")
+    s.deliver(actor=clerk, case=case, method="窗口领取")
+    assert [n.title for n in refused.notices.all()] == ["不予受理通知书"]
+    assert "衡阳县住房和城乡建设局" in "".join(refused.notices.get().body)
+    assert "建设工程施工合同" in "".join(supplemented.notices.get().body)
+    assert [n.title for n in case.notices.all()] == ["受理通知书", "准予行政许可决定书", "送达回证"]
+    assert "430400202603020101" in "".join(case.notices.get(kind="approval").body)
+
+
+def test_applicant_looks_up_and_downloads(accepted, client):
+    page = client.get(f"/lookup/?number={accepted.number}&code={accepted.query_code}").content.decode()
+    assert accepted.number in page and "受理通知书" in page
+    notice = accepted.notices.get()
+    url = f"/lookup/notices/{notice.pk}.pdf?number={accepted.number}&code={accepted.query_code}"
+    r = client.get(url)
+    assert r.status_code == 200 and accepted.number in pdf_text(r.content)
+    assert client.get(url.replace(accepted.query_code, "999999" if accepted.query_code != "999999" else "000000")).status_code == 404
+    page = client.get(f"/lookup/?number={accepted.number}&code=12").content.decode()
+    assert 'id="case"' not in page and 'role="alert"' in page
