@@ -4,6 +4,8 @@ the stored clocks updated (design.md, "The case lifecycle")."""
 
 import secrets
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from shenpi.audit.services import record
 from shenpi.catalog.codes import Category, HandlingForm
+from shenpi.catalog.models import FlowStage
 from shenpi.catalog.selectors import item_availability
 from shenpi.org.models import Staff
 from shenpi.org.roles import Role
@@ -114,27 +117,51 @@ def _recompute_dues(case, cal):
 
 def is_joint(version) -> bool:
     """Art. 42's joint handling: the flow has steps of more than one department (并联审批)."""
-    return len({s.department_id for st in version.stages.all() for s in st.steps.all()}) > 1
+    return len({s.department_id for st in work_stages(version) for s in st.steps} | {version.item.department_id}) > 1
 
 
 # --- steps -----------------------------------------------------------------------------------
 
-def work_stages(version):
-    """The flow's stages that run as steps: a first stage done wholly at the window is acceptance
-    itself, and a last one is delivery; both are the case's own actions."""
-    stages = list(version.stages.prefetch_related("steps__department"))
+@dataclass(frozen=True)
+class FlowStepSpec:
+    name: str
+    role: str
+    department_id: int
+    budget: int
+
+
+@dataclass(frozen=True)
+class FlowStageSpec:
+    order: int
+    name: str
+    steps: tuple[FlowStepSpec, ...]
+
+
+@lru_cache(maxsize=4096)
+def _work_stages(version_pk: int) -> tuple[FlowStageSpec, ...]:
+    stages = [FlowStageSpec(st.order, st.name, tuple(FlowStepSpec(s.name, s.role, s.department_id, s.budget)
+                                                      for s in st.steps.all()))
+              for st in FlowStage.objects.filter(version_id=version_pk).prefetch_related("steps").order_by("order")]
+
     def at_window(stage):
-        return all(s.role == Role.WINDOW_CLERK for s in stage.steps.all())
+        return all(s.role == Role.WINDOW_CLERK for s in stage.steps)
     if stages and at_window(stages[0]):
         stages = stages[1:]
     if stages and at_window(stages[-1]):
         stages = stages[:-1]
-    return stages
+    return tuple(stages)
 
 
-def default_assignee(department, role):
+def work_stages(version) -> tuple[FlowStageSpec, ...]:
+    """The flow's stages that run as steps: a first stage done wholly at the window is acceptance
+    itself, and a last one is delivery; both are the case's own actions. A case's version is a
+    published one, which never changes, so each process reads a flow once."""
+    return _work_stages(version.pk)
+
+
+def default_assignee(department_id, role):
     """By default a step goes to the department's holder of the step's role."""
-    staff = (Staff.objects.filter(department=department, user__groups__name=role, user__is_active=True)
+    staff = (Staff.objects.filter(department_id=department_id, user__groups__name=role, user__is_active=True)
              .select_related("user").order_by("pk").first())
     return staff.user if staff else None
 
@@ -142,9 +169,9 @@ def default_assignee(department, role):
 def _start_stage(case, stage, cal, day):
     StepTask.objects.bulk_create(
         StepTask(case=case, stage_order=stage.order, stage_name=stage.name, name=s.name, role=s.role,
-                 department=s.department, assignee=default_assignee(s.department, s.role), budget=s.budget,
+                 department_id=s.department_id, assignee=default_assignee(s.department_id, s.role), budget=s.budget,
                  started_on=day, due_on=cal.add_workdays(day, s.budget))
-        for s in stage.steps.all())
+        for s in stage.steps)
 
 
 def _next_stage(case, after_order):

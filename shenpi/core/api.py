@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -28,7 +29,14 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         return Response(validation_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)
     from shenpi.cases.services import ConflictError
+    from shenpi.workdays.calendar import CalendarRangeError
+    from shenpi.workdays.parsing import range_message
 
+    if isinstance(exc, CalendarRangeError):
+        # Not the caller's fault: the centre has not entered next year's schedule yet.
+        return Response({"detail": range_message(exc) + " " + str(_("A centre administrator adds the year's holiday "
+                                                                    "schedule in the working-day calendar."))},
+                        status=status.HTTP_503_SERVICE_UNAVAILABLE)
     if isinstance(exc, ConflictError):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, PermissionDenied):
