@@ -145,3 +145,30 @@ def audit_flushable(django_db_blocker):
     if connection.vendor == "sqlite":
         with django_db_blocker.unblock(), connection.cursor() as cur:
             cur.execute("UPDATE audit_guard SET enabled = 0")
+
+
+@pytest.fixture(autouse=True)
+def fresh_flow_cache():
+    """Published flows are cached per version id in each process; tests roll back and reuse ids."""
+    from shenpi.cases.services import _work_stages
+    _work_stages.cache_clear()
+    yield
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """What the migrations seed (role groups, the calendar, the audit chain's head), put back for a
+    transactional test: an earlier one's flush empties every table."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from shenpi.workdays.models import CalendarDay
+    importlib.import_module("shenpi.org.migrations.0002_role_groups").create_groups(apps, None)
+    importlib.import_module("shenpi.audit.migrations.0002_head").create_head(apps, None)
+    if not CalendarDay.objects.exists():
+        importlib.import_module("shenpi.workdays.migrations.0002_seed_calendar").seed(apps, None)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("UPDATE audit_guard SET enabled = 1")

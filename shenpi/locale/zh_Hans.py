@@ -299,4 +299,12 @@ ZH = {
     "Case lookup": "办件查询", "Case number": "办件编号", "Query code": "查询码", "Look up": "查询",
     "No case with that number and query code.": "没有与该办件编号和查询码相符的办件。", "Received": "收件",
     "Accepted": "受理", "Promised by": "承诺办结", "Decided": "决定", "Notices": "文书", "Progress": "办理进度",
+    "A centre administrator adds the year's holiday schedule in the working-day calendar.": "请中心管理员在工作日历中录入该年放假安排。",
+    "Received: case %(number)s, query code %(code)s.": "已收件:办件编号 %(number)s,查询码 %(code)s。",
+    "Done.": "已完成。", "My tasks": "我的待办", "Department queue": "部门办件队列", "No such user.": "没有该用户。",
+    "Materials handed in on paper": "已收取的纸质材料", "%(o)s original(s), %(c)s copy(ies)": "原件 %(o)s 份,复印件 %(c)s 份",
+    "Choose the item to tick the materials handed in.": "请先选择事项,再勾选收取的材料。",
+    "%(n)s working days left": "剩余 %(n)s 个工作日", "Actions": "操作", "competent agency, if another": "有权机关(如属其他机关)",
+    "My step": "我的环节", "Window workbench": "窗口工作台", "None.": "无。", "Receive an application": "收件",
+    "Receive": "收件", "Open cases at this window": "本窗口在办件",
 }

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import case_views, views
 
 app_name = "staff"
 urlpatterns = [
@@ -11,4 +11,13 @@ urlpatterns = [
     path("catalog/figures/", views.figures, name="figures"),
     path("catalog/transfer/", views.transfer, name="transfer"),
     path("catalog/export.xlsx", views.export, name="export"),
+    path("window/", case_views.window, name="window"),
+    path("window/materials/", case_views.materials_checklist, name="window-materials"),
+    path("tasks/", case_views.my_tasks, name="tasks"),
+    path("queue/", case_views.queue, name="queue"),
+    path("cases/<str:number>/", case_views.case_page, name="case"),
+    path("cases/<str:number>/act/<str:action>/", case_views.act, name="case-act"),
+    path("cases/<str:number>/steps/<int:step_id>/complete/", case_views.complete_step, name="case-step"),
+    path("cases/<str:number>/steps/<int:step_id>/reassign/", case_views.reassign, name="case-reassign"),
+    path("cases/<str:number>/notices/<int:notice_id>.pdf", case_views.notice_pdf, name="case-notice"),
 ]

@@ -29,6 +29,7 @@ def home(request):
     staff = getattr(request.user, "staff", None)
     return render(request, "staff/home.html", {
         "staff": staff, "roles": sorted(roles_of(request.user)), "is_admin": is_centre_admin(request.user),
+        "is_leader": bool(staff and staff.department_id) and bool(roles_of(request.user) & {"dept_head", "chief_rep"}),
     })
 
 

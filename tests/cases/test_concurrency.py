@@ -17,8 +17,8 @@ from .conftest import applicant, item, user
 
 pg_only = pytest.mark.skipif(connection.vendor != "postgresql",
                              reason="races need separate connections to one database: run on PostgreSQL (CI does)")
-pytestmark = [pg_only, pytest.mark.django_db(transaction=True, serialized_rollback=True),
-              pytest.mark.usefixtures("audit_flushable")]
+pytestmark = [pg_only, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("seeded", "audit_flushable")]
 
 
 def run_together(n, fn):

@@ -5,10 +5,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-# serialized_rollback: the flush after a transactional test would wipe what migrations seeded
-# (the calendar, role groups, the audit head); this restores it for the tests that follow.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True),
-              pytest.mark.usefixtures("audit_flushable")]
+# A transactional test: `seeded` puts back what an earlier flush emptied.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("seeded", "audit_flushable")]
 
 
 def test_catalog_search_guide_and_qr(live_server, page):

@@ -1,0 +1,199 @@
+"""Staff pages for cases (htmx): the window workbench, the case page, My tasks and the
+department queue. Thin: reads through selectors, every action through a service."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from shenpi.cases import selectors, services
+from shenpi.cases.lifecycle import State, actions_from
+from shenpi.cases.models import Case, StepTask, Suspension
+from shenpi.cases.permissions import staff_of
+from shenpi.catalog.models import Item
+from shenpi.org.roles import Role, has_role
+from shenpi.workdays import legal
+from shenpi.workdays.selectors import current_calendar
+
+from .views import staff_required
+
+
+class ReceiveForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("item"), queryset=Item.objects.none())
+    applicant_type = forms.ChoiceField(label=_("applicant type"), choices=Case.ApplicantType.choices)
+    applicant_name = forms.CharField(label=_("applicant"), max_length=100)
+    applicant_id = forms.CharField(label=_("ID number or credit code"), max_length=18)
+    applicant_phone = forms.CharField(label=_("phone"), max_length=11)
+
+    def __init__(self, *args, window=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = window.accept_items.all() if window else Item.objects.none()
+        self.fields["item"].queryset = qs.filter(versions__status="published").distinct()
+        self.fields["item"].label_from_instance = lambda i: i.versions.get(status="published").name
+
+
+def _errors_to_messages(request, exc: ValidationError):
+    for reasons in exc.message_dict.values():
+        for reason in reasons:
+            messages.error(request, reason)
+
+
+@staff_required
+def window(request):
+    staff = staff_of(request.user)
+    win = staff.window if staff else None
+    if win is None or not has_role(request.user, Role.WINDOW_CLERK):
+        raise PermissionDenied
+    form = ReceiveForm(request.POST or None, window=win)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            case = services.submit(actor=request.user, channel="window",
+                                   paper_materials=request.POST.getlist("paper_materials"),
+                                   idempotency_key=request.POST.get("idempotency_key") or None, **data)
+        except ValidationError as exc:
+            for field, reasons in exc.message_dict.items():
+                for reason in reasons:
+                    form.add_error(field if field in form.fields else None, reason)
+        else:
+            messages.success(request, _("Received: case %(number)s, query code %(code)s.") % {
+                "number": case.number, "code": case.query_code})
+            return redirect("staff:case", number=case.number)
+    open_cases = (selectors.cases_visible_to(request.user).filter(window=win, state__in=selectors.RUNNING)
+                  .order_by("acceptance_due"))
+    return render(request, "staff/window.html", {"form": form, "window": win, "cases": open_cases,
+                                                 "idempotency_key": timezone.now().strftime("%Y%m%d%H%M%S%f")})
+
+
+@staff_required
+def materials_checklist(request):
+    """htmx: the chosen item's materials, to tick what was handed in on paper."""
+    staff = staff_of(request.user)
+    item = Item.objects.filter(pk=request.GET.get("item") or 0).first()
+    if item is None or staff is None or staff.window is None or not staff.window.accept_items.filter(pk=item.pk).exists():
+        return render(request, "staff/_materials.html", {"materials": []})
+    version = item.versions.get(status="published")
+    return render(request, "staff/_materials.html", {"materials": version.materials.all(), "version": version})
+
+
+def _case_for(request, number) -> Case:
+    return get_object_or_404(selectors.cases_visible_to(request.user), number=number)
+
+
+@staff_required
+def case_page(request, number):
+    case = _case_for(request, number)
+    my_steps = case.steps.filter(assignee=request.user, status=StepTask.Status.OPEN)
+    return render(request, "staff/case.html", {
+        "case": case, "clocks": selectors.clock_view(case), "steps": case.steps.select_related("assignee", "department"),
+        "events": case.events.all(), "notices": case.notices.all(), "materials": case.materials.all(),
+        "actions": set(actions_from(case.state)), "my_steps": my_steps, "item_materials": case.version.materials.all(),
+        "suspension_kinds": Suspension.Kind.choices, "State": State,
+        "return_stages": [st for st in services.work_stages(case.version)],
+    })
+
+
+ACTION_FIELDS = {
+    "accept": lambda p: {},
+    "supplement": lambda p: {"materials": p.getlist("materials"), "note": p.get("note", "")},
+    "resubmit": lambda p: {"paper_materials": p.getlist("paper_materials")},
+    "refuse": lambda p: {"reasons": p.get("reasons", ""), "competent_agency": p.get("competent_agency", "")},
+    "suspend": lambda p: {"kind": p.get("kind", ""), "reason": p.get("reason", ""),
+                          "expected_days": int(p["expected_days"]) if p.get("expected_days", "").isdigit() else 0},
+    "resume": lambda p: {"result": p.get("result", "")},
+    "extend": lambda p: {"days": int(p["days"]) if p.get("days", "").isdigit() else 0, "reason": p.get("reason", "")},
+    "decide": lambda p: {"decision": p.get("decision", ""), "licence_number": p.get("licence_number", ""),
+                         "reasons": p.get("reasons", ""), "remedies": p.get("remedies", "")},
+    "deliver": lambda p: {"method": p.get("method", "")},
+    "withdraw": lambda p: {"reason": p.get("reason", "")},
+    "terminate": lambda p: {"reason": p.get("reason", "")},
+}
+
+
+@staff_required
+@require_POST
+def act(request, number, action):
+    if action not in ACTION_FIELDS:
+        raise Http404
+    case = _case_for(request, number)
+    version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
+    try:
+        getattr(services, action)(actor=request.user, case=case, expected_version=version,
+                                  **ACTION_FIELDS[action](request.POST))
+        messages.success(request, _("Done."))
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    except services.ConflictError as exc:
+        messages.error(request, str(exc))
+    return redirect("staff:case", number=case.number)
+
+
+@staff_required
+@require_POST
+def complete_step(request, number, step_id):
+    case = _case_for(request, number)
+    stage = request.POST.get("return_to_stage", "")
+    try:
+        services.complete_step(actor=request.user, case=case, step_id=step_id, outcome=request.POST.get("outcome", ""),
+                               opinion=request.POST.get("opinion", ""),
+                               return_to_stage=int(stage) if stage.isdigit() else None)
+        messages.success(request, _("Done."))
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("staff:case", number=case.number)
+
+
+@staff_required
+def notice_pdf(request, number, notice_id):
+    from shenpi.cases.api import notice_pdf_response
+    case = _case_for(request, number)
+    return notice_pdf_response(request, get_object_or_404(case.notices, pk=notice_id))
+
+
+def _coloured(steps, today, cal):
+    rows = []
+    for s in steps:
+        remaining = legal.remaining_workdays(cal, s.due_on, today)
+        rows.append({"step": s, "remaining": remaining, "colour": selectors.colour(remaining)})
+    return rows
+
+
+@staff_required
+def my_tasks(request):
+    steps = (StepTask.objects.filter(assignee=request.user, status=StepTask.Status.OPEN, case__state=State.ACCEPTED)
+             .select_related("case", "case__version").order_by("due_on"))
+    return render(request, "staff/tasks.html", {"rows": _coloured(steps, timezone.localdate(), current_calendar()),
+                                                "title": _("My tasks")})
+
+
+@staff_required
+def queue(request):
+    staff = staff_of(request.user)
+    if staff is None or staff.department_id is None or not has_role(request.user, Role.DEPT_HEAD, Role.CHIEF_REP):
+        raise PermissionDenied
+    steps = (StepTask.objects.filter(department_id=staff.department_id, status=StepTask.Status.OPEN,
+                                     case__state__in=[State.ACCEPTED, State.SUSPENDED])
+             .select_related("case", "case__version", "assignee").order_by("due_on"))
+    colleagues = get_user_model().objects.filter(staff__department_id=staff.department_id).order_by("username")
+    return render(request, "staff/tasks.html", {"rows": _coloured(steps, timezone.localdate(), current_calendar()),
+                                                "title": _("Department queue"), "colleagues": colleagues})
+
+
+@staff_required
+@require_POST
+def reassign(request, number, step_id):
+    case = _case_for(request, number)
+    assignee = get_user_model().objects.filter(username=request.POST.get("assignee", "")).first()
+    try:
+        if assignee is None:
+            raise ValidationError({"assignee": [_("No such user.")]})
+        services.reassign(actor=request.user, case=case, step_id=step_id, assignee=assignee)
+        messages.success(request, _("Done."))
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("staff:queue")

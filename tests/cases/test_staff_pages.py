@@ -1,0 +1,78 @@
+"""Staff pages for cases through real HTTP: who reaches which page, and actions from the forms."""
+
+import pytest
+
+from shenpi.cases import services as s
+from shenpi.cases.models import Case
+
+from .conftest import applicant, item, user
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+def login(client, name):
+    client.force_login(user(name))
+    return client
+
+
+def test_window_receives_with_form_errors_in_chinese(client, on, unchanged):
+    on(2026, 3, 2)
+    c = login(client, "clerk")
+    assert c.get("/staff/window/").status_code == 200
+    permit = item("建筑工程施工许可证核发")
+    partial = c.get(f"/staff/window/materials/?item={permit.pk}").content.decode()
+    assert "建设工程施工合同" in partial
+    with unchanged():
+        r = c.post("/staff/window/", {"item": permit.pk, **applicant(applicant_id="11010519491231002")})
+        assert r.status_code == 200 and "不是有效的公民身份号码" in r.content.decode()
+    r = c.post("/staff/window/", {"item": permit.pk, **applicant(), "paper_materials": ["申请书(申请表)"]})
+    number = Case.objects.get().number
+    assert r.status_code == 302 and r.url == f"/staff/cases/{number}/"
+    page = c.get(r.url).content.decode()
+    assert number in page and 'id="accept"' in page
+
+
+def test_case_page_actions_and_step_forms(client, on):
+    on(2026, 3, 2)
+    case = s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    c = login(client, "clerk")
+    r = c.post(f"/staff/cases/{case.number}/act/refuse/", {"reasons": "", "version": case.row_version}, follow=True)
+    assert "请说明不予受理的理由" in r.content.decode()
+    c.post(f"/staff/cases/{case.number}/act/accept/", {"version": case.row_version})
+    case.refresh_from_db()
+    assert case.state == "accepted"
+    step = case.steps.get()
+    r = login(client, "reviewer").get("/staff/tasks/")
+    assert case.number in r.content.decode()
+    r = client.post(f"/staff/cases/{case.number}/steps/{step.pk}/complete/", {"outcome": "pass", "opinion": "同意"})
+    assert r.status_code == 302
+    step.refresh_from_db()
+    assert step.status == "done"
+    notice = case.notices.get()
+    r = client.get(f"/staff/cases/{case.number}/notices/{notice.pk}.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+
+
+def test_queue_for_leaders_with_reassignment(client, on):
+    on(2026, 3, 2)
+    case = s.accept(actor=user("clerk"), case=s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"),
+                                                        channel="window", **applicant()))
+    assert login(client, "reviewer").get("/staff/queue/").status_code == 403
+    c = login(client, "depthead")
+    assert case.number in c.get("/staff/queue/").content.decode()
+    step = case.steps.get()
+    c.post(f"/staff/cases/{case.number}/steps/{step.pk}/reassign/", {"assignee": "handler"})
+    step.refresh_from_db()
+    assert step.assignee.username == "handler"
+
+
+def test_pages_refuse_whoever_may_not(client, on):
+    on(2026, 3, 2)
+    case = s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    assert client.get(f"/staff/cases/{case.number}/").status_code == 302  # to the login page
+    assert login(client, "clerk_sj").get(f"/staff/cases/{case.number}/").status_code == 404
+    assert login(client, "reviewer").get("/staff/window/").status_code == 403
+    r = login(client, "reviewer").post(f"/staff/cases/{case.number}/act/accept/", {})
+    assert r.status_code == 403
+    case.refresh_from_db()
+    assert case.state == "submitted"
