@@ -206,6 +206,11 @@ SHENPI_MAX_UPLOAD_BYTES = int(float(env("SHENPI_MAX_UPLOAD_MB", "10")) * 1024 * 
 # messages stay in the outbox table.
 SHENPI_SMS_SENDER = env("SHENPI_SMS_SENDER", "")
 
+# Background work: without a broker the sweeps run in `shenpi worker`; with one, on Celery.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+
 SHENPI = {
     "CENTRE_NAME": env("SHENPI_CENTRE_NAME", "衡阳市政务服务中心"),
     "HOTLINE": env("SHENPI_HOTLINE", "0734-12345"),

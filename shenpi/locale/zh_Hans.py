@@ -307,4 +307,9 @@ ZH = {
     "%(n)s working days left": "剩余 %(n)s 个工作日", "Actions": "操作", "competent agency, if another": "有权机关(如属其他机关)",
     "My step": "我的环节", "Window workbench": "窗口工作台", "None.": "无。", "Receive an application": "收件",
     "Receive": "收件", "Open cases at this window": "本窗口在办件",
+    "My cases": "我的办件", "Mobile phone": "手机号码", "Enter an 11-digit mobile number starting with 1.": "请输入以 1 开头的 11 位手机号码。",
+    "This number has an account already; log in.": "该号码已注册,请直接登录。",
+    "Submitted: case %(number)s, query code %(code)s.": "已提交:办件编号 %(number)s,查询码 %(code)s。",
+    "Apply online": "网上申请", "Applicant login": "申请人登录",
+    "No account yet? Register with your mobile number.": "还没有账号?用手机号码注册。", "Register": "注册",
 }

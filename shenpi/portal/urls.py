@@ -1,11 +1,17 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import applicant_views, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.catalog, name="catalog"),
     path("lookup/", views.lookup, name="lookup"),
+    path("login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
+    path("register/", applicant_views.register, name="register"),
+    path("apply/<str:code>/", applicant_views.apply, name="apply"),
+    path("my/", applicant_views.my_cases, name="my-cases"),
+    path("my/<str:number>/", applicant_views.my_case, name="my-case"),
     path("lookup/notices/<int:notice_id>.pdf", views.lookup_notice, name="lookup-notice"),
     path("guide/<str:code>/", views.guide, name="guide"),
     path("guide/<str:code>/qr.svg", views.guide_qr, name="guide-qr"),

@@ -1,0 +1,58 @@
+"""Cases in the admin: read-only (every change goes through the services and their pages); the
+outbox of messages to applicants is here too."""
+
+from django.contrib import admin
+
+from shenpi.core.admin import CentreAdminOnly
+
+from .models import Case, CaseEvent, FeeCharge, Notice, Outbox, StepTask
+
+
+class ReadOnly(CentreAdminOnly):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class StepInline(ReadOnly, admin.TabularInline):
+    model = StepTask
+    extra = 0
+    fields = ["stage_name", "name", "department", "assignee", "due_on", "status", "outcome", "opinion"]
+    readonly_fields = fields
+
+
+class EventInline(ReadOnly, admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    fields = ["seq", "at", "actor_name", "action", "from_state", "to_state"]
+    readonly_fields = fields
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["number", "item", "department", "state", "received_on", "promised_due", "statutory_due"]
+    list_filter = ["state", "department", "channel"]
+    search_fields = ["number", "applicant_name"]
+    date_hierarchy = "received_on"
+    inlines = [StepInline, EventInline]
+    exclude = ["applicant_id", "idempotency_key"]
+
+
+@admin.register(Outbox)
+class OutboxAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["created_at", "phone", "body", "sent_at", "attempts"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["phone", "body", "case__number"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["number", "title", "case", "issued_at"]
+    search_fields = ["number", "case__number"]
+
+
+@admin.register(FeeCharge)
+class FeeChargeAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["case", "fee", "amount_fen", "charged_by", "charged_at"]

@@ -1,0 +1,25 @@
+"""Celery, used only when CELERY_BROKER_URL is set (e.g. redis://127.0.0.1:6379/0): the periodic
+sweeps then run on Celery beat and workers instead of `shenpi worker`.
+
+    celery -A shenpi.config.celery worker --beat --loglevel=info
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shenpi.config.settings")
+
+app = Celery("shenpi")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+@app.task(name="shenpi.sweep_deemed_acceptance")
+def sweep_deemed_acceptance():
+    from shenpi.cases.tasks import sweep_deemed_acceptance as sweep
+    return sweep()
+
+
+app.conf.beat_schedule = {
+    "deemed-acceptance": {"task": "shenpi.sweep_deemed_acceptance", "schedule": 60.0},
+}

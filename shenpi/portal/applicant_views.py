@@ -1,0 +1,116 @@
+"""The applicant's side of the portal: an account, applying online with uploads, my cases.
+
+Applicants hold local accounts (mobile number and password). A city deployment would put its
+province's unified identity service (统一身份认证) in front instead; the ID number or credit
+code of each application is checked when it is made, whoever is logged in."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from shenpi.cases import services
+from shenpi.cases.identity import PHONE
+from shenpi.cases.models import Case
+from shenpi.cases.uploads import upload_errors
+from shenpi.catalog import selectors as catalog
+from shenpi.catalog.codes import HandlingForm
+
+
+class RegisterForm(forms.Form):
+    phone = forms.CharField(label=_("Mobile phone"), max_length=11)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if not PHONE.match(phone):
+            raise ValidationError(_("Enter an 11-digit mobile number starting with 1."))
+        if get_user_model().objects.filter(username=phone).exists():
+            raise ValidationError(_("This number has an account already; log in."))
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password"):
+            try:
+                validate_password(cleaned["password"])
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        return cleaned
+
+
+def register(request):
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = get_user_model().objects.create_user(username=form.cleaned_data["phone"],
+                                                    password=form.cleaned_data["password"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect(request.GET.get("next") or "portal:my-cases")
+    return render(request, "portal/register.html", {"form": form})
+
+
+class ApplyForm(forms.Form):
+    applicant_type = forms.ChoiceField(label=_("applicant type"), choices=Case.ApplicantType.choices)
+    applicant_name = forms.CharField(label=_("applicant"), max_length=100)
+    applicant_id = forms.CharField(label=_("ID number or credit code"), max_length=18)
+    applicant_phone = forms.CharField(label=_("phone"), max_length=11)
+
+
+@login_required(login_url="portal:login")
+def apply(request, code):
+    version = catalog.guide_version(code)
+    if version is None or HandlingForm.ONLINE not in version.handling_forms:
+        raise Http404
+    materials = list(version.materials.all())
+    form = ApplyForm(request.POST or None, initial={"applicant_phone": request.user.username})
+    file_errors = {}
+    if request.method == "POST" and form.is_valid():
+        uploads = [(m.name, request.FILES.get(f"material-{m.pk}")) for m in materials]
+        for m, (_name, f) in zip(materials, uploads, strict=True):
+            if f is not None:
+                problems = upload_errors(f)
+                if problems:
+                    file_errors[m.pk] = problems
+        if not file_errors:
+            saved = []
+            try:
+                with transaction.atomic():
+                    case = services.submit(actor=request.user, item=version.item, channel="online",
+                                           idempotency_key=request.POST.get("idempotency_key") or None,
+                                           **form.cleaned_data)
+                    for name, f in uploads:
+                        if f is not None:
+                            saved.append(services.add_material(actor=request.user, case=case, name=name, upload=f))
+            except ValidationError as exc:
+                for m in saved:  # the rows rolled back; their files must not stay behind
+                    m.file.delete(save=False)
+                for field, reasons in exc.message_dict.items():
+                    for reason in reasons:
+                        form.add_error(field if field in form.fields else None, reason)
+            else:
+                messages.success(request, _("Submitted: case %(number)s, query code %(code)s.") % {
+                    "number": case.number, "code": case.query_code})
+                return redirect("portal:my-case", number=case.number)
+    import time
+    return render(request, "portal/apply.html", {"v": version, "form": form, "materials": materials,
+                                                 "file_errors": file_errors, "idempotency_key": f"{time.time_ns()}"})
+
+
+@login_required(login_url="portal:login")
+def my_cases(request):
+    return render(request, "portal/my_cases.html",
+                  {"cases": Case.objects.filter(applicant_user=request.user).select_related("version")})
+
+
+@login_required(login_url="portal:login")
+def my_case(request, number):
+    case = get_object_or_404(Case, number=number, applicant_user=request.user)
+    return render(request, "portal/lookup.html", {"case": case, "asked": True, "number": case.number,
+                                                  "events": case.events.order_by("seq"), "notices": case.notices.all(),
+                                                  "owner": True})
