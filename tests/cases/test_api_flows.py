@@ -38,6 +38,7 @@ def test_instant_item_in_one_visit(on):
     c = post("clerk", f"/api/v1/cases/{number}/deliver/", {"method": "窗口领取"})
     assert c["state"] == "delivered"
     assert events(c) == ["submit", "accept", "decide", "deliver"]
+    assert [n["title"] for n in c["notices"]] == ["准予行政许可决定书", "送达回证"]
     assert Outbox.objects.filter(case__number=number).count() >= 3
 
 
@@ -65,6 +66,7 @@ def test_one_review_one_approval(on):
     assert c["state"] == "approved" and c["delivery_due"] == "2026-03-11"  # 2-28 is a worked Saturday
     c = post("clerk", f"/api/v1/cases/{number}/deliver/", {"method": "邮寄送达"})
     assert events(c) == ["submit", "accept", "complete_step", "complete_step", "decide", "deliver"]
+    assert [n["title"] for n in c["notices"]] == ["受理通知书", "准予行政许可决定书", "送达回证"]
     assert first_broken_entry() is None
 
 
@@ -94,6 +96,7 @@ def test_promised_item_with_a_parallel_stage_of_two_departments(on):
     c = post("clerk_fgw", f"/api/v1/cases/{number}/deliver/", {"method": "窗口领取"})
     assert c["state"] == "delivered"
     assert events(c) == ["submit", "accept"] + ["complete_step"] * 4 + ["decide", "deliver"]
+    assert [n["number"] for n in c["notices"]] == [f"{number}-SL", f"{number}-ZY", f"{number}-SD"]
 
 
 def test_idempotent_submission_over_http(on):

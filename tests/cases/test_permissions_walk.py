@@ -33,6 +33,21 @@ def everyone(db):
     return list(User.objects.values_list("username", flat=True))
 
 
+def test_staff_pages_with_every_role(case, everyone, client):
+    for name in everyone:
+        client.force_login(user(name))
+        page = client.get(f"/staff/cases/{case.number}/")
+        if name in SEES:
+            assert page.status_code == 200, name
+        else:
+            assert page.status_code in (403, 404), (name, page.status_code)
+        assert case.number not in client.get("/staff/tasks/").content.decode() or name in SEES
+        window = client.get("/staff/window/")
+        assert window.status_code in (200, 302, 403), name  # 302: not staff, to the login page
+        if window.status_code == 200 and name not in SEES:
+            assert case.number not in window.content.decode(), name
+
+
 def test_lists_and_details(case, everyone):
     for name in everyone:
         client = api(user(name))
