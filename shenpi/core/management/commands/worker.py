@@ -1,7 +1,7 @@
 """`shenpi worker`: runs the periodic sweeps in a loop (the embedded default, no broker needed)."""
 
 import signal
-import time
+import threading
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
@@ -19,10 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Run every sweep once and exit")
 
     def handle(self, *args, interval, once, **options):
-        stop = []
-        signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
         self.stdout.write(f"shenpi worker: {len(PERIODIC)} periodic task(s) every {interval:g}s")
-        while not stop:
+        while not stop.is_set():
             for task in PERIODIC:
                 try:
                     done = task()
@@ -34,7 +35,4 @@ class Command(BaseCommand):
             if once:
                 break
             close_old_connections()  # like a request's end: drop a connection that went bad or old
-            try:
-                time.sleep(interval)
-            except KeyboardInterrupt:
-                break
+            stop.wait(interval)  # a stop signal ends the wait at once
