@@ -76,3 +76,11 @@ def test_pages_refuse_whoever_may_not(client, on):
     assert r.status_code == 403
     case.refresh_from_db()
     assert case.state == "submitted"
+
+
+def test_case_page_offers_only_what_the_viewer_may_do(client, on):
+    on(2026, 3, 2)
+    case = s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    assert 'id="accept"' in login(client, "clerk").get(f"/staff/cases/{case.number}/").content.decode()
+    page = login(client, "reviewer").get(f"/staff/cases/{case.number}/").content.decode()
+    assert 'id="accept"' not in page and "/act/refuse/" not in page
