@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from shenpi.cases import selectors, services
-from shenpi.cases.lifecycle import State, actions_from, transition
+from shenpi.cases.lifecycle import State, actions_from
 from shenpi.cases.models import Case, StepTask, Suspension
-from shenpi.cases.permissions import may, staff_of
+from shenpi.cases.permissions import may_act, staff_of
 from shenpi.catalog.models import Item
 from shenpi.org.roles import Role, has_role
 from shenpi.workdays import legal
@@ -92,7 +92,7 @@ def case_page(request, number):
     return render(request, "staff/case.html", {
         "case": case, "clocks": selectors.clock_view(case), "steps": case.steps.select_related("assignee", "department"),
         "events": case.events.all(), "notices": case.notices.all(), "materials": case.materials.all(),
-        "actions": {a for a in actions_from(case.state) if may(request.user, transition(a).who, case)},
+        "actions": {a for a in actions_from(case.state) if may_act(request.user, a, case)},
         "my_steps": my_steps, "item_materials": case.version.materials.all(),
         "suspension_kinds": Suspension.Kind.choices, "State": State,
         "return_stages": [st for st in services.work_stages(case.version)],

@@ -17,7 +17,7 @@ SEES = {"clerk", "handler", "reviewer", "approver", "depthead", "admin", "superv
 APPROVERS = {"approver", "depthead"}  # 住建's approver (also its chief representative) and its head
 MAY = {"accept": {"clerk"}, "supplement": {"clerk"}, "refuse": {"clerk"}, "withdraw": {"clerk"}, "resubmit": {"clerk"},
        "terminate": APPROVERS, "suspend": APPROVERS, "resume": APPROVERS, "extend": APPROVERS,
-       "decide": APPROVERS | {"clerk"}, "deliver": APPROVERS | {"clerk"}}
+       "decide": APPROVERS, "deliver": APPROVERS | {"clerk"}}  # a 一审一核件 is decided by its department
 
 
 @pytest.fixture
