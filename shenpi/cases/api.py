@@ -9,11 +9,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shenpi.catalog.models import Item
+from shenpi.core.api import Pagination
 
 from . import selectors, services
 from .identity import mask
 from .lifecycle import State, actions_from
 from .models import Case, StepTask, Suspension
+
+
+def clock_context() -> dict:
+    from django.utils import timezone
+
+    from shenpi.workdays.selectors import current_calendar
+    return {"cal": current_calendar(), "on": timezone.localdate()}
 
 
 class StepOut(serializers.ModelSerializer):
@@ -56,7 +64,12 @@ class CaseSummary(serializers.ModelSerializer):
         return mask(obj.applicant_id)
 
     def get_promised(self, obj) -> dict:
-        return ClockOut(selectors.clock_view(obj)["promised"]).data
+        return ClockOut(self._clocks(obj)["promised"]).data
+
+    def _clocks(self, obj) -> dict:
+        # One calendar and one "today" for the whole list: the calendar's version is read once.
+        ctx = self.context if "cal" in self.context else clock_context()
+        return selectors.clock_view(obj, on=ctx["on"], cal=ctx["cal"])
 
 
 class NoticeOut(serializers.Serializer):
@@ -81,7 +94,7 @@ class CaseDetail(CaseSummary):
                   "steps", "events", "notices", "actions"]
 
     def get_clocks(self, obj) -> dict:
-        return {k: ClockOut(v).data for k, v in selectors.clock_view(obj).items()}
+        return {k: ClockOut(v).data for k, v in self._clocks(obj).items()}
 
     def get_actions(self, obj) -> list[str]:
         return actions_from(obj.state)
@@ -185,7 +198,7 @@ def _visible(request, number) -> Case:
 def _detail(case) -> dict:
     case = Case.objects.prefetch_related("steps__assignee", "steps__department", "events", "notices").select_related(
         "version").get(pk=case.pk)
-    return CaseDetail(case).data
+    return CaseDetail(case, context=clock_context()).data
 
 
 class CaseListView(APIView):
@@ -199,10 +212,9 @@ class CaseListView(APIView):
             qs = qs.filter(state=request.query_params["state"])
         if request.query_params.get("q"):
             qs = qs.filter(number__icontains=request.query_params["q"].strip())
-        from shenpi.core.api import Pagination
         paginator = Pagination()
         page = paginator.paginate_queryset(qs.order_by("-received_at"), request, view=self)
-        return paginator.get_paginated_response(CaseSummary(page, many=True).data)
+        return paginator.get_paginated_response(CaseSummary(page, many=True, context=clock_context()).data)
 
     @extend_schema(request=SubmitIn, responses={201: CaseDetail, 200: CaseDetail}, parameters=[
         OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,
@@ -213,9 +225,8 @@ class CaseListView(APIView):
         key = request.headers.get("Idempotency-Key") or None
         if key and len(key) > 100:
             raise serializers.ValidationError({"Idempotency-Key": ["At most 100 characters."]})
-        existing_before = key and Case.objects.filter(idempotency_key=f"{request.user.pk}:{key}").exists()
-        case = services.submit(actor=request.user, idempotency_key=key, **s.validated_data)
-        return Response(_detail(case), status=status.HTTP_200_OK if existing_before else status.HTTP_201_CREATED)
+        case, created = services.submit_once(actor=request.user, idempotency_key=key, **s.validated_data)
+        return Response(_detail(case), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class CaseDetailView(APIView):

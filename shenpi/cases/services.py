@@ -188,24 +188,29 @@ def _next_number(centre, day) -> str:
     return f"{centre.code.upper()}{day:%Y%m%d}{counter.last:04d}"
 
 
-def submit(*, actor, item, channel: str, applicant_type: str, applicant_name: str, applicant_id: str,
-           applicant_phone: str, paper_materials=(), idempotency_key: str | None = None) -> Case:
-    """Receive an application at a window or online. A retried submission with the same key
-    returns the case the first one made."""
+def submit(**kwargs) -> Case:
+    """Receive an application at a window or online (see submit_once)."""
+    return submit_once(**kwargs)[0]
+
+
+def submit_once(*, actor, item, channel: str, applicant_type: str, applicant_name: str, applicant_id: str,
+                applicant_phone: str, paper_materials=(), idempotency_key: str | None = None) -> tuple[Case, bool]:
+    """Receive an application; returns the case and whether this call made it. A retried
+    submission with the same key returns the case the first one made."""
     key = f"{actor.pk}:{idempotency_key}" if idempotency_key else None
     if key:
         existing = Case.objects.filter(idempotency_key=key).first()
         if existing:
-            return existing
+            return existing, False
     try:
         return _submit(actor=actor, item=item, channel=channel, applicant_type=applicant_type,
                        applicant_name=applicant_name, applicant_id=applicant_id, applicant_phone=applicant_phone,
-                       paper_materials=paper_materials, key=key)
+                       paper_materials=paper_materials, key=key), True
     except IntegrityError:
         existing = Case.objects.filter(idempotency_key=key).first() if key else None
         if existing is None:
             raise
-        return existing
+        return existing, False
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +16,7 @@ from shenpi.cases import selectors, services
 from shenpi.cases.lifecycle import State, actions_from
 from shenpi.cases.models import Case, StepTask, Suspension
 from shenpi.cases.permissions import may_act, staff_of
-from shenpi.catalog.models import Item
+from shenpi.catalog.models import Item, ItemVersion
 from shenpi.org.roles import Role, has_role
 from shenpi.workdays import legal
 from shenpi.workdays.selectors import current_calendar
@@ -33,8 +34,11 @@ class ReceiveForm(forms.Form):
     def __init__(self, *args, window=None, **kwargs):
         super().__init__(*args, **kwargs)
         qs = window.accept_items.all() if window else Item.objects.none()
-        self.fields["item"].queryset = qs.filter(versions__status="published").distinct()
-        self.fields["item"].label_from_instance = lambda i: i.versions.get(status="published").name
+        published = ItemVersion.objects.filter(item=OuterRef("pk"), status=ItemVersion.Status.PUBLISHED)
+        # The published name comes with each item in the one query, not one query per option.
+        self.fields["item"].queryset = qs.annotate(published_name=Subquery(published.values("name")[:1])).exclude(
+            published_name=None)
+        self.fields["item"].label_from_instance = lambda i: i.published_name
 
 
 def _errors_to_messages(request, exc: ValidationError):

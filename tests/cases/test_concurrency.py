@@ -68,9 +68,10 @@ def test_ten_submissions_with_one_key_make_one_case(demo_db, on):
     def submit(i):
         r = api(clerk).post("/api/v1/cases/", body, format="json", HTTP_IDEMPOTENCY_KEY="retry-42")
         assert r.status_code in (200, 201), r.content
-        return r.json()["number"]
-    numbers = run_together(10, submit)
-    assert len(set(numbers)) == 1 and Case.objects.count() == 1
+        return r.status_code, r.json()["number"]
+    results = run_together(10, submit)
+    assert len({number for _status, number in results}) == 1 and Case.objects.count() == 1
+    assert sorted(status for status, _n in results) == [200] * 9 + [201]  # exactly one call made it
 
 
 def test_case_numbers_gapless_under_concurrency(demo_db, on):

@@ -84,3 +84,10 @@ def test_case_page_offers_only_what_the_viewer_may_do(client, on):
     assert 'id="accept"' in login(client, "clerk").get(f"/staff/cases/{case.number}/").content.decode()
     page = login(client, "reviewer").get(f"/staff/cases/{case.number}/").content.decode()
     assert 'id="accept"' not in page and "/act/refuse/" not in page
+
+
+def test_window_item_choices_in_one_query(client, django_assert_max_num_queries):
+    c = login(client, "clerk")
+    with django_assert_max_num_queries(10):  # session, user, staff, window, groups, items, open cases …
+        page = c.get("/staff/window/").content.decode()
+    assert "建筑工程施工许可证核发" in page
