@@ -1,16 +1,20 @@
 """Benchmark: complete cases per second through the services (submit → accept → review →
 approve → decide → deliver, with events, notices, messages and the audit chain).
 
-Run: .venv/bin/python bench/lifecycle.py [--cases N] [--postgres]
+Run: .venv/bin/python bench/lifecycle.py [--cases N] [--postgres] [--processes P]
 Each run uses a throwaway database: a temporary SQLite file, or with --postgres a fresh
-database on 127.0.0.1:5432 that is dropped afterwards. Writes bench/results/lifecycle.txt.
+database on 127.0.0.1:5432 that is dropped afterwards. With --processes P, P worker processes
+(each with its own connection, as behind gunicorn) share the N cases; they all write the one
+audit chain. Writes bench/results/lifecycle.txt.
 """
 
 import argparse
+import multiprocessing
 import os
 import platform
 import sys
 import tempfile
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+TRANSITIONS = 6  # submit, accept, review step, approval step, decide, deliver
 
 
 def setup(postgres: bool) -> str:
@@ -42,10 +47,57 @@ def drop(name):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
+def make_runner():
+    """One complete case per call, through the services, as the staff of the demo centre."""
+    from django.contrib.auth import get_user_model
+
+    from shenpi.cases import services as s
+    from shenpi.cases.models import StepTask
+    from shenpi.catalog.models import Item
+
+    User = get_user_model()
+    clerk, reviewer, approver = (User.objects.get(username=n) for n in ("clerk", "reviewer", "approver"))
+    item = Item.objects.get(versions__status="published", versions__name="建筑工程施工许可证核发")
+    person = {"applicant_type": "person", "applicant_name": "张三", "applicant_id": "11010519491231002X",
+              "applicant_phone": "13800138000"}
+
+    def open_step(case):
+        return StepTask.objects.filter(case=case, status=StepTask.Status.OPEN).values_list("pk", flat=True).get()
+
+    def one():
+        case = s.submit(actor=clerk, item=item, channel="window", **person)
+        s.accept(actor=clerk, case=case)
+        s.complete_step(actor=reviewer, case=case, step_id=open_step(case), outcome="pass", opinion="同意")
+        s.complete_step(actor=approver, case=case, step_id=open_step(case), outcome="pass", opinion="同意")
+        s.decide(actor=approver, case=case, decision="approve", licence_number=f"L{case.pk}")
+        s.deliver(actor=clerk, case=case, method="窗口领取")
+    return one
+
+
+def child(n, barrier, done):
+    import traceback
+
+    from django.db import connections
+    connections.close_all()  # never share the parent's connection
+    try:
+        one = make_runner()
+        for _ in range(10):
+            one()
+        barrier.wait(timeout=120)
+        for _ in range(n):
+            one()
+        done.put(time.perf_counter())
+    except Exception:
+        barrier.abort()
+        done.put(traceback.format_exc())
+    connections.close_all()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--processes", type=int, default=1)
     args = parser.parse_args()
     pg_name = setup(args.postgres)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shenpi.config.settings")
@@ -55,52 +107,62 @@ def main():
 
     import time_machine
     from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.core.management import call_command
-
-    from shenpi.cases import services as s
-    from shenpi.catalog.models import Item
+    from django.db import connections
 
     try:
         call_command("migrate", verbosity=0)
         call_command("demo-data", stdout=io.StringIO())
         settings.SHENPI_SMS_SENDER = ""
-        User = get_user_model()
-        clerk, reviewer, approver = (User.objects.get(username=n) for n in ("clerk", "reviewer", "approver"))
-        item = Item.objects.get(versions__status="published", versions__name="建筑工程施工许可证核发")
-        person = {"applicant_type": "person", "applicant_name": "张三", "applicant_id": "11010519491231002X",
-                  "applicant_phone": "13800138000"}
         # A fixed working Monday, so every due date lies inside the known calendar.
         with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
-            def one():
-                case = s.submit(actor=clerk, item=item, channel="window", **person)
-                s.accept(actor=clerk, case=case)
-                step = case.steps.get(status="open")
-                s.complete_step(actor=reviewer, case=case, step_id=step.pk, outcome="pass", opinion="同意")
-                step = case.steps.get(status="open")
-                s.complete_step(actor=approver, case=case, step_id=step.pk, outcome="pass", opinion="同意")
-                s.decide(actor=approver, case=case, decision="approve", licence_number=f"L{case.pk}")
-                s.deliver(actor=clerk, case=case, method="窗口领取")
-            for _ in range(20):  # warm up caches and the connection
-                one()
-            start = time.perf_counter()
-            for _ in range(args.cases):
-                one()
-            elapsed = time.perf_counter() - start
+            if args.processes == 1:
+                one = make_runner()
+                for _ in range(20):  # warm up caches and the connection
+                    one()
+                start = time.perf_counter()
+                for _ in range(args.cases):
+                    one()
+                elapsed = time.perf_counter() - start
+            else:
+                connections.close_all()
+                ctx = multiprocessing.get_context("fork")
+                barrier, done = ctx.Barrier(args.processes + 1), ctx.Queue()
+                share = [args.cases // args.processes + (i < args.cases % args.processes)
+                         for i in range(args.processes)]
+                procs = [ctx.Process(target=child, args=(n, barrier, done)) for n in share]
+                for p in procs:
+                    p.start()
+                try:
+                    barrier.wait(timeout=180)
+                except threading.BrokenBarrierError:
+                    pass
+                start = time.perf_counter()
+                ends = [done.get(timeout=600) for _ in procs]
+                for p in procs:
+                    p.join()
+                failed = [e for e in ends if isinstance(e, str)]
+                if failed:
+                    raise SystemExit(f"a worker process failed:\n{failed[0]}")
+                elapsed = max(ends) - start
         from shenpi.audit.services import chain_problem
-        assert chain_problem() is None
+        from shenpi.cases.models import Case
+        assert chain_problem() is None, chain_problem()
+        assert Case.objects.filter(state="delivered").count() >= args.cases
         rate = args.cases / elapsed
         db = "PostgreSQL" if args.postgres else "SQLite"
-        line = (f"{db:<10} {rate:8.1f} complete cases/s  ({args.cases} cases in {elapsed:.2f}s, one process; "
-                f"7 transitions, 8 events and audit entries per case)")
+        who = "one process" if args.processes == 1 else f"{args.processes} processes"
+        key = f"{db:<10} {who:<13}"
+        line = (f"{key} {rate:8.1f} complete cases/s  ({args.cases} cases in {elapsed:.2f}s; "
+                f"{TRANSITIONS} transactions, events and audit entries per case)")
         print(line)
         out = ROOT / "bench" / "results" / "lifecycle.txt"
         lines = out.read_text().splitlines() if out.exists() else []
-        lines = [ln for ln in lines if not ln.startswith(db) and not ln.startswith("# machine")]
+        lines = [ln for ln in lines if not ln.startswith("#") and not ln.startswith(key)]
         cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
                     if ln.startswith("model name")), "unknown CPU")
         header = f"# machine: {platform.node()} · {cpu} · {os.cpu_count()} cores · Python {platform.python_version()}"
-        out.write_text("\n".join([header, *[ln for ln in lines if not ln.startswith("#")], line]) + "\n")
+        out.write_text("\n".join([header, *sorted(lines + [line])]) + "\n")
     finally:
         if pg_name:
             drop(pg_name)
