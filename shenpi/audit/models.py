@@ -35,6 +35,10 @@ class AuditHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    prev_hash = models.CharField(max_length=64, default="0" * 64)
+    # Entries from this number on link as hash(prev:seq:body) (see audit.services); those
+    # before it were written by the first scheme and are checked by it.
+    linked_from = models.BigIntegerField(default=1)
 
     def __str__(self):
         return f"audit head #{self.seq}"

@@ -6,6 +6,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from shenpi.core import sql
+
 from .models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -20,6 +22,7 @@ def _plain(value):
 
 def entry_hash(*, seq, at, actor_id, actor_name, action, object_type, object_id, object_repr,
                before, after, prev_hash) -> str:
+    """The first scheme (entries before the head's ``linked_from``): one hash over everything."""
     payload = json.dumps(
         [seq, at.astimezone(UTC).isoformat(), actor_id, actor_name, action,
          object_type, str(object_id), object_repr, before, after, prev_hash],
@@ -28,44 +31,121 @@ def entry_hash(*, seq, at, actor_id, actor_name, action, object_type, object_id,
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def body_digest(*, at, actor_id, actor_name, action, object_type, object_id, object_repr, before, after) -> str:
+    """What an entry says, hashed on its own (by the writer, outside any lock)."""
+    payload = json.dumps(
+        [at.astimezone(UTC).isoformat(), actor_id, actor_name, action, object_type, str(object_id), object_repr,
+         before, after],
+        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def link_hash(prev_hash: str, seq: int, digest: str) -> str:
+    """The chain's link: the previous hash, the sequence number and the body's digest. The
+    database computes the same (see _advance) while it holds the head row."""
+    return hashlib.sha256(f"{prev_hash}:{seq}:{digest}".encode()).hexdigest()
+
+
+# The head moves in one statement, so the row that serialises every writer is held only from
+# this statement to the commit. The database hashes prev:seq:digest itself (PostgreSQL's
+# sha256(), and on SQLite the SHA256 function Django registers on each connection).
+_LINK = {
+    "postgresql": "encode(sha256(convert_to(hash || ':' || (seq + 1)::text || ':' || %s, 'UTF8')), 'hex')",
+    "sqlite": "SHA256(hash || ':' || (seq + 1) || ':' || %s)",
+}
+_ADVANCE = ("UPDATE audit_audithead SET seq = seq + 1, prev_hash = hash, hash = {link} WHERE id = 1 "
+            "RETURNING seq, prev_hash, hash")
+_FIELDS = ("at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr", "before", "after")
+_insert_sql: dict = {}
+
+
+def _entry_insert_sql(connection) -> str:
+    """PostgreSQL: advance the head and insert the entry in a single statement."""
+    sql = _insert_sql.get(connection.vendor)
+    if sql is None:
+        fields = [AuditEntry._meta.get_field(f) for f in _FIELDS]
+        columns = ", ".join(["seq", *(f.column for f in fields), "prev_hash", "hash"])
+        values = ", ".join(["h.seq", *(["%s"] * len(fields)), "h.prev_hash", "h.hash"])
+        sql = _insert_sql[connection.vendor] = (
+            f"WITH h AS ({_ADVANCE.format(link=_LINK['postgresql'])}) "
+            f"INSERT INTO audit_auditentry ({columns}) SELECT {values} FROM h RETURNING id, seq, prev_hash, hash")
+    return sql
+
+
+def _ensure_head():
+    AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS, "prev_hash": GENESIS})
+
+
 def record(*, actor, action: str, obj=None, object_type: str = "", object_id="",
            before=None, after=None) -> AuditEntry:
-    """Append one entry to the chain. Call inside the service's transaction."""
-    with transaction.atomic():
-        head = AuditHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head = AuditHead.objects.create(pk=1, seq=0, hash=GENESIS)
-        if obj is not None:
-            object_type = object_type or obj._meta.label_lower
-            object_id = object_id or obj.pk
-        fields = {
-            "seq": head.seq + 1,
-            "at": timezone.now(),
-            "actor_id": getattr(actor, "pk", None),
-            "actor_name": getattr(actor, "get_username", lambda: "system")() if actor else "system",
-            "action": action,
-            "object_type": object_type,
-            "object_id": str(object_id or ""),
-            "object_repr": str(obj)[:255] if obj is not None else "",
-            "before": _plain(before),
-            "after": _plain(after),
-            "prev_hash": head.hash,
-        }
-        fields["hash"] = entry_hash(**fields)
-        entry = AuditEntry.objects.create(**fields)
-        AuditHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
+    """Append one entry to the chain, inside the caller's transaction (or its own). Call it
+    last before the commit: from here to the commit every other writer waits for the head."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    entry = AuditEntry(
+        at=timezone.now(), actor_id=getattr(actor, "pk", None),
+        actor_name=actor.get_username() if actor else "system", action=action, object_type=object_type,
+        object_id=str(object_id or ""), object_repr=str(obj)[:255] if obj is not None else "",
+        before=_plain(before), after=_plain(after))
+    digest = body_digest(**{f: getattr(entry, f) for f in _FIELDS})
+    connection = transaction.get_connection()
+    writes = sql.current_writes()
+    if connection.vendor == "postgresql":
+        statement = _entry_insert_sql(connection)
+        params = [digest, *(AuditEntry._meta.get_field(f).get_db_prep_save(getattr(entry, f), connection)
+                            for f in _FIELDS)]
+
+        def linked(rows):
+            if not rows:  # no head row (a test emptied the table): make it, then link again
+                _ensure_head()
+                with connection.cursor() as cursor:
+                    cursor.execute(statement, params)
+                    rows = cursor.fetchall()
+            entry.pk, entry.seq, entry.prev_hash, entry.hash = rows[0]
+            entry._state.adding, entry._state.db = False, connection.alias
+        if writes is not None:
+            writes.add(statement, params, linked)
+        else:
+            with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+                cursor.execute(statement, params)
+                linked(cursor.fetchall())
         return entry
+
+    def advance_and_insert(cursor):
+        for _ in range(2):
+            cursor.execute(_ADVANCE.format(link=_LINK[connection.vendor]), [digest])
+            row = cursor.fetchone()
+            if row is not None:
+                entry.seq, entry.prev_hash, entry.hash = row
+                with sql.immediate():
+                    sql.insert(entry, using=connection.alias)
+                return
+            _ensure_head()
+        raise RuntimeError("the audit chain's head row is missing and could not be made")
+    if writes is not None:
+        writes.add(advance_and_insert)
+    else:
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            advance_and_insert(cursor)
+    return entry
+
+
+def _expected_hash(e, linked_from) -> str:
+    if e.seq < linked_from:
+        return entry_hash(**{f: getattr(e, f) for f in ("seq", *_FIELDS, "prev_hash")})
+    return link_hash(e.prev_hash, e.seq, body_digest(**{f: getattr(e, f) for f in _FIELDS}))
 
 
 def first_broken_entry():
     """The first entry whose link or hash does not hold, or None when the chain is whole."""
+    head = AuditHead.objects.filter(pk=1).first()
+    linked_from = head.linked_from if head is not None else 1
     prev = GENESIS
     expected_seq = 1
     for e in AuditEntry.objects.order_by("seq").iterator():
-        fields = {f: getattr(e, f) for f in (
-            "seq", "at", "actor_id", "actor_name", "action", "object_type", "object_id",
-            "object_repr", "before", "after", "prev_hash")}
-        if e.seq != expected_seq or e.prev_hash != prev or entry_hash(**fields) != e.hash:
+        if e.seq != expected_seq or e.prev_hash != prev or _expected_hash(e, linked_from) != e.hash:
             return e
         prev = e.hash
         expected_seq += 1
