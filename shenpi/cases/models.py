@@ -52,6 +52,7 @@ class Case(models.Model):
     received_on = models.DateField(_("received on"))
     clock_start = models.DateField(_("clock starts"), help_text=_("Receipt, or the day the supplement was complete"))
     acceptance_due = models.DateField(_("acceptance due"))
+    supplemented_on = models.DateField(_("supplement complete on"), null=True, blank=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     deemed_accepted = models.BooleanField(_("deemed accepted"), default=False)
     statutory_limit = models.PositiveIntegerField(_("statutory limit"))

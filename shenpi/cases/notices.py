@@ -9,6 +9,8 @@ import io
 
 from django.utils import timezone
 
+from shenpi.core import sql
+
 from .models import Notice
 
 KIND_TITLES = {
@@ -64,12 +66,16 @@ def _body(case, kind, extra) -> list[str]:
     return lines
 
 
+def number(case, kind: str) -> str:
+    """A notice's document number: the case number and the kind's suffix. The lifecycle issues
+    each kind at most once per case (and the column is unique)."""
+    return f"{case.number}-{SUFFIX[kind]}"
+
+
 def issue(case, kind: str, **extra) -> Notice:
     """Issue a notice now (inside the service's transaction): number, title and text are fixed."""
-    n = case.notices.filter(kind=kind).count() + 1
-    number = f"{case.number}-{SUFFIX[kind]}" + (f"-{n}" if n > 1 else "")
-    return Notice.objects.create(case=case, kind=kind, number=number, title=KIND_TITLES[kind],
-                                 body=_body(case, kind, extra), issued_at=timezone.now())
+    return sql.insert(Notice(case=case, kind=kind, number=number(case, kind), title=KIND_TITLES[kind],
+                             body=_body(case, kind, extra), issued_at=timezone.now()))
 
 
 def render_pdf(notice: Notice, *, lookup_url: str) -> bytes:

@@ -7,6 +7,8 @@ SHENPI_SMS_SENDER set to a dotted path, that callable delivers them (an SMS gate
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from shenpi.core import sql
+
 from .lifecycle import Action, State
 from .models import Outbox
 
@@ -24,7 +26,7 @@ def case_changed(case, action: str) -> Outbox:
     body = TEMPLATES.get(action, DEFAULT).format(
         centre=case.centre.name, number=case.number, code=case.query_code, promised_due=case.promised_due,
         state=State(case.state).label)
-    message = Outbox.objects.create(case=case, phone=case.applicant_phone, body=body)
+    message = sql.insert(Outbox(case=case, phone=case.applicant_phone, body=body))
     sender = getattr(settings, "SHENPI_SMS_SENDER", "")
     if sender:
         from django.db import transaction

@@ -2,6 +2,7 @@
 
 from shenpi.org.roles import Role, has_role
 
+from . import store
 from .lifecycle import Action, Who, transition
 
 
@@ -15,7 +16,7 @@ def _window_has(staff, field, case) -> bool:
     window = staff.window if staff else None
     if window is None or window.centre_id != case.centre_id:
         return False
-    return getattr(window, field).filter(pk=case.item_id).exists()
+    return store.window_has(window.pk, field, case.item_id)
 
 
 def is_who(user, who: str, case, step=None) -> bool:

@@ -16,12 +16,12 @@ from shenpi.audit.services import record
 from shenpi.catalog.codes import Category, HandlingForm
 from shenpi.catalog.models import FlowStage
 from shenpi.catalog.selectors import item_availability
-from shenpi.org.models import Staff
+from shenpi.core import sql
 from shenpi.org.roles import Role
 from shenpi.workdays import legal
 from shenpi.workdays.selectors import current_calendar
 
-from . import notices, notify
+from . import notices, notify, store
 from .identity import applicant_errors
 from .lifecycle import Action, State, Who, allowed_from, transition
 from .models import (
@@ -59,37 +59,60 @@ def ensure_may(*, actor, case, action: str, step=None):
         raise PermissionDenied(_("You may not %(action)s this case.") % {"action": Action(action).label})
 
 
+def _lock_and_check(*, actor, case, action, expected_version, step_id=None):
+    locked = store.lock_case(case.pk)
+    step = None
+    if step_id is not None:
+        step = store.step_of(locked, step_id)
+        if step is None:
+            raise ValidationError({"step": [_("No such step in this case.")]})
+    if expected_version is not None and locked.row_version != expected_version:
+        raise ConflictError(_("The case has changed since you looked at it (version %(now)s, not %(then)s); "
+                              "reload it.") % {"now": locked.row_version, "then": expected_version})
+    ensure_may(actor=actor, case=locked, action=action, step=step)
+    if not allowed_from(action, locked.state):
+        raise ValidationError({"state": [_("“%(action)s” is not possible while the case is %(state)s.") % {
+            "action": Action(action).label, "state": State(locked.state).label}]})
+    return locked, step
+
+
 @contextmanager
-def _acting(*, actor, case, action: str, expected_version: int | None = None, step=None):
-    """Lock the case, check version, table and rights; yield the locked case."""
+def _acting(*, actor, case, action: str, expected_version: int | None = None):
+    """Lock the case, check version, table and rights; yield the locked case. The service's
+    inserts and updates are queued and sent together before the commit (core.sql.queued)."""
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("version", "item", "centre").get(pk=case.pk)
-        if expected_version is not None and locked.row_version != expected_version:
-            raise ConflictError(_("The case has changed since you looked at it (version %(now)s, not %(then)s); "
-                                  "reload it.") % {"now": locked.row_version, "then": expected_version})
-        ensure_may(actor=actor, case=locked, action=action, step=step)
-        if not allowed_from(action, locked.state):
-            raise ValidationError({"state": [_("“%(action)s” is not possible while the case is %(state)s.") % {
-                "action": Action(action).label, "state": State(locked.state).label}]})
-        yield locked
+        locked = _lock_and_check(actor=actor, case=case, action=action, expected_version=expected_version)[0]
+        with sql.queued():
+            yield locked
+
+
+@contextmanager
+def _acting_on_step(*, actor, case, step_id, action: str, expected_version: int | None = None):
+    """As _acting, for an action on one of the case's steps; yields the case and the step."""
+    with transaction.atomic():
+        locked = _lock_and_check(actor=actor, case=case, action=action, expected_version=expected_version,
+                                 step_id=step_id)
+        with sql.queued():
+            yield locked
 
 
 def _event(case, *, actor, action, from_state, payload=None):
-    seq = (CaseEvent.objects.filter(case=case).order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
+    """The case's history entry and the audit entry. Every event comes with a new row version,
+    so the version is the event's number; the audit entry goes last, just before the commit."""
     payload = payload or {}
-    CaseEvent.objects.create(case=case, seq=seq, at=timezone.now(), actor=actor if actor else None,
-                             actor_name=actor.get_username() if actor else "system", action=action,
-                             from_state=from_state, to_state=case.state, payload=payload)
+    sql.insert(CaseEvent(case=case, seq=case.row_version, at=timezone.now(), actor=actor if actor else None,
+                         actor_name=actor.get_username() if actor else "system", action=action,
+                         from_state=from_state, to_state=case.state, payload=payload))
     record(actor=actor, action=f"case.{action}", obj=case, before={"state": from_state},
            after={"state": case.state, "row_version": case.row_version, **payload})
 
 
 def _save(case, *, actor, action, from_state, payload=None, notify_applicant=True):
     case.row_version += 1
-    case.save()
-    _event(case, actor=actor, action=action, from_state=from_state, payload=payload)
+    sql.update(case)
     if notify_applicant:
         notify.case_changed(case, action)
+    _event(case, actor=actor, action=action, from_state=from_state, payload=payload)
 
 
 def _require(errors: dict):
@@ -159,19 +182,11 @@ def work_stages(version) -> tuple[FlowStageSpec, ...]:
     return _work_stages(version.pk)
 
 
-def default_assignee(department_id, role):
-    """By default a step goes to the department's holder of the step's role."""
-    staff = (Staff.objects.filter(department_id=department_id, user__groups__name=role, user__is_active=True)
-             .select_related("user").order_by("pk").first())
-    return staff.user if staff else None
-
-
 def _start_stage(case, stage, cal, day):
-    StepTask.objects.bulk_create(
-        StepTask(case=case, stage_order=stage.order, stage_name=stage.name, name=s.name, role=s.role,
-                 department_id=s.department_id, assignee=default_assignee(s.department_id, s.role), budget=s.budget,
-                 started_on=day, due_on=cal.add_workdays(day, s.budget))
-        for s in stage.steps)
+    for s in stage.steps:
+        sql.insert(StepTask(case=case, stage_order=stage.order, stage_name=stage.name, name=s.name, role=s.role,
+                            department_id=s.department_id, assignee_id=store.holder_of(s.department_id, s.role),
+                            budget=s.budget, started_on=day, due_on=cal.add_workdays(day, s.budget)))
 
 
 def _next_stage(case, after_order):
@@ -181,11 +196,17 @@ def _next_stage(case, after_order):
 # --- submit ------------------------------------------------------------------------------------
 
 def _next_number(centre, day) -> str:
-    CaseCounter.objects.bulk_create([CaseCounter(centre=centre, day=day, last=0)], ignore_conflicts=True)
-    counter = CaseCounter.objects.select_for_update().get(centre=centre, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{centre.code.upper()}{day:%Y%m%d}{counter.last:04d}"
+    """The centre's next number of the day: one upsert that takes the counter row's lock, so
+    concurrent submissions queue on it and numbers have no gaps (a rolled-back submission
+    rolls its number back too)."""
+    table = CaseCounter._meta.db_table
+    connection = transaction.get_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (centre_id, day, last) VALUES (%s, %s, 1) "
+                       f"ON CONFLICT (centre_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+                       [centre.pk, connection.ops.adapt_datefield_value(day)])
+        last = cursor.fetchone()[0]
+    return f"{centre.code.upper()}{day:%Y%m%d}{last:04d}"
 
 
 def submit(**kwargs) -> Case:
@@ -226,7 +247,7 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
     window = None
     if channel == Case.Channel.WINDOW:
         window = staff.window if staff else None
-        if window is None or not window.accept_items.filter(pk=item.pk).exists():
+        if window is None or not store.window_has(window.pk, "accept_items", item.pk):
             raise PermissionDenied(_("Only a clerk at a window authorised for this item receives it."))
     elif channel == Case.Channel.ONLINE:
         if version is not None and HandlingForm.ONLINE not in version.handling_forms:
@@ -235,7 +256,7 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
             errors["channel"] = [_("Staff receive applications at their window, not online.")]
     else:
         errors["channel"] = [_("The channel is “window” or “online”.")]
-    names = {m.name for m in version.materials.all()} if version else set()
+    names = {m.name for m in version.materials.all()} if version and paper_materials else set()
     unknown = [m for m in paper_materials if m not in names]
     if unknown:
         errors["paper_materials"] = [_("Not materials of this item: %(m)s.") % {"m": "、".join(unknown)}]
@@ -245,7 +266,7 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
     now = timezone.now()
     day = timezone.localdate(now)
     centre = window.centre if window else version.centre
-    case = Case.objects.create(
+    case = sql.insert(Case(
         number=_next_number(centre, day), query_code=f"{secrets.randbelow(10**6):06d}", centre=centre, item=item,
         version=version, department=item.department, channel=channel, window=window,
         received_by=actor if window else None, applicant_type=applicant_type,
@@ -254,11 +275,13 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
         state=State.SUBMITTED, idempotency_key=key, received_at=now, received_on=day, clock_start=day,
         acceptance_due=legal.deemed_acceptance_date(cal, day),
         statutory_limit=version.statutory_limit, promised_limit=version.promised_limit,
-    )
-    CaseMaterial.objects.bulk_create(CaseMaterial(case=case, name=m, paper=True) for m in paper_materials)
-    _event(case, actor=actor, action=Action.SUBMIT, from_state="",
-           payload={"channel": channel, "item": item.implementation_code, "paper_materials": list(paper_materials)})
-    notify.case_changed(case, Action.SUBMIT)
+    ))
+    if paper_materials:
+        CaseMaterial.objects.bulk_create(CaseMaterial(case=case, name=m, paper=True) for m in paper_materials)
+    with sql.queued():
+        notify.case_changed(case, Action.SUBMIT)
+        _event(case, actor=actor, action=Action.SUBMIT, from_state="", payload={
+            "channel": channel, "item": item.implementation_code, "paper_materials": list(paper_materials)})
     return case
 
 
@@ -281,8 +304,8 @@ def accept(*, actor, case, expected_version=None) -> Case:
     """Art. 32: accept; the decision clock starts on the day of acceptance, or on the day the
     supplement notice was fulfilled."""
     with _acting(actor=actor, case=case, action=Action.ACCEPT, expected_version=expected_version) as c:
-        cal = current_calendar()
-        day = c.clock_start if c.supplement_notices.exists() else today()
+        cal = current_calendar(c.calendar_version)
+        day = c.clock_start if c.supplemented_on else today()
         from_state = _do_accept(c, actor=actor, day=day, cal=cal)
         notices.issue(c, Notice.Kind.ACCEPTANCE)
         _save(c, actor=actor, action=Action.ACCEPT, from_state=from_state,
@@ -318,11 +341,12 @@ def supplement(*, actor, case, materials=(), note: str = "", expected_version=No
 def resubmit(*, actor, case, paper_materials=(), expected_version=None) -> Case:
     """The applicant hands in what the notice asked for; that day starts the clocks (Art. 32)."""
     with _acting(actor=actor, case=case, action=Action.RESUBMIT, expected_version=expected_version) as c:
-        cal = current_calendar()
+        cal = current_calendar(c.calendar_version)
         day = today()
         notice = c.supplement_notices.get()
         notice.fulfilled_on = day
         notice.save(update_fields=["fulfilled_on"])
+        c.supplemented_on = day
         CaseMaterial.objects.bulk_create(CaseMaterial(case=c, name=m, paper=True) for m in paper_materials)
         from_state = c.state
         c.state = State.SUBMITTED
@@ -361,10 +385,11 @@ def deem_accepted(*, case_pk: int, on) -> bool:
         cal = current_calendar()
         _do_accept(case, actor=None, day=case.clock_start, cal=cal, deemed=True)
         case.save()
-        notices.issue(case, Notice.Kind.ACCEPTANCE)
-        _event(case, actor=None, action=Action.DEEM_ACCEPT, from_state=State.SUBMITTED,
-               payload={"accepted_on": case.accepted_on, "acceptance_due": case.acceptance_due})
-        notify.case_changed(case, Action.DEEM_ACCEPT)
+        with sql.queued():
+            notices.issue(case, Notice.Kind.ACCEPTANCE)
+            notify.case_changed(case, Action.DEEM_ACCEPT)
+            _event(case, actor=None, action=Action.DEEM_ACCEPT, from_state=State.SUBMITTED,
+                   payload={"accepted_on": case.accepted_on, "acceptance_due": case.acceptance_due})
         return True
 
 
@@ -372,12 +397,9 @@ def deem_accepted(*, case_pk: int, on) -> bool:
 
 def complete_step(*, actor, case, step_id: int, outcome: str, opinion: str, return_to_stage: int | None = None,
                   expected_version=None) -> Case:
-    step = StepTask.objects.filter(pk=step_id, case=case).first()
-    if step is None:
-        raise ValidationError({"step": [_("No such step in this case.")]})
-    with _acting(actor=actor, case=case, action=Action.COMPLETE_STEP, expected_version=expected_version,
-                 step=step) as c:
-        step = StepTask.objects.select_for_update().get(pk=step.pk)
+    with _acting_on_step(actor=actor, case=case, step_id=step_id, action=Action.COMPLETE_STEP,
+                         expected_version=expected_version) as (c, step):
+        # The case row's lock covers its steps: every change to a step goes through it.
         errors = {}
         if step.status != StepTask.Status.OPEN:
             errors["step"] = [_("The step is done already.")]
@@ -391,19 +413,20 @@ def complete_step(*, actor, case, step_id: int, outcome: str, opinion: str, retu
             if target is None or target.order >= step.stage_order:
                 errors["return_to_stage"] = [_("Return to an earlier stage of the flow.")]
         _require(errors)
-        cal = current_calendar()
+        cal = current_calendar(c.calendar_version)
         step.status, step.outcome, step.opinion, step.completed_at = (
             StepTask.Status.DONE, outcome, _text(opinion), timezone.now())
-        step.save()
+        sql.update(step, ("status", "outcome", "opinion", "completed_at"))
         stage_tasks = c.steps.filter(stage_order=step.stage_order)
         payload = {"step": step.pk, "name": step.name, "outcome": outcome, "opinion": _text(opinion)}
+        others = stage_tasks.exclude(pk=step.pk)  # this step's own update is queued
         if outcome == StepTask.Outcome.RETURN:
-            stage_tasks.filter(status=StepTask.Status.OPEN).update(status=StepTask.Status.CANCELLED)
+            others.filter(status=StepTask.Status.OPEN).update(status=StepTask.Status.CANCELLED)
             _start_stage(c, target, cal, today())
             payload["returned_to"] = target.name
         elif outcome == StepTask.Outcome.REFUSE:
-            stage_tasks.filter(status=StepTask.Status.OPEN).update(status=StepTask.Status.CANCELLED)
-        elif not stage_tasks.filter(status=StepTask.Status.OPEN).exists():
+            others.filter(status=StepTask.Status.OPEN).update(status=StepTask.Status.CANCELLED)
+        elif not store.stage_has_open_steps(c, step.stage_order, besides=step.pk):
             nxt = _next_stage(c, step.stage_order)
             if nxt is not None:
                 _start_stage(c, nxt, cal, today())
@@ -413,10 +436,8 @@ def complete_step(*, actor, case, step_id: int, outcome: str, opinion: str, retu
 
 
 def reassign(*, actor, case, step_id: int, assignee, expected_version=None) -> Case:
-    step = StepTask.objects.filter(pk=step_id, case=case).first()
-    if step is None:
-        raise ValidationError({"step": [_("No such step in this case.")]})
-    with _acting(actor=actor, case=case, action=Action.REASSIGN, expected_version=expected_version, step=step) as c:
+    with _acting_on_step(actor=actor, case=case, step_id=step_id, action=Action.REASSIGN,
+                         expected_version=expected_version) as (c, step):
         target = staff_of(assignee)
         errors = {}
         if step.status != StepTask.Status.OPEN:
@@ -456,7 +477,7 @@ def suspend(*, actor, case, kind: str, reason: str, expected_days: int, expected
 def resume(*, actor, case, result: str = "", expected_version=None) -> Case:
     """The suspension ends; every due date moves by its working days (standards.md §1)."""
     with _acting(actor=actor, case=case, action=Action.RESUME, expected_version=expected_version) as c:
-        cal = current_calendar()
+        cal = current_calendar(c.calendar_version)
         s = c.suspensions.select_for_update().get(end_on__isnull=True)
         s.end_on = today()
         s.result = _text(result)
@@ -487,7 +508,7 @@ def extend(*, actor, case, days: int, reason: str, expected_version=None) -> Cas
         _require(errors)
         Extension.objects.create(case=c, days=days, reason=_text(reason), approved_by=actor, on=today())
         c.extension_days = days
-        _recompute_dues(c, current_calendar())
+        _recompute_dues(c, current_calendar(c.calendar_version))
         _save(c, actor=actor, action=Action.EXTEND, from_state=c.state,
               payload={"days": days, "reason": _text(reason), "statutory_due": c.statutory_due})
         return c
@@ -522,8 +543,9 @@ def decide(*, actor, case, decision: str, licence_number: str = "", reasons: str
         errors = {}
         if c.state == State.SUBMITTED and not instant:
             errors["state"] = [_("Only an instant item is decided before it is accepted.")]
-        open_steps = c.steps.filter(status=StepTask.Status.OPEN).exists()
-        refused = c.steps.filter(outcome=StepTask.Outcome.REFUSE).exists()
+        states = store.step_states(c)
+        open_steps = any(status == StepTask.Status.OPEN for status, _outcome in states)
+        refused = any(outcome == StepTask.Outcome.REFUSE for _status, outcome in states)
         if decision == Case.Decision.APPROVE:
             if open_steps or refused:
                 errors["decision"] = [_("Every step must pass before the case is approved.")]
@@ -536,10 +558,10 @@ def decide(*, actor, case, decision: str, licence_number: str = "", reasons: str
                 errors["reasons"] = [_("A denial gives its reasons (Art. 38).")]
         else:
             errors["decision"] = [_("The decision is approve or deny.")]
-        fee_errors, charges = _fee_errors(c, list(fees))
+        fee_errors, charges = _fee_errors(c, list(fees)) if fees else ({}, [])
         errors.update(fee_errors)
         _require(errors)
-        cal = current_calendar()
+        cal = current_calendar(c.calendar_version)
         day = today()
         if c.state == State.SUBMITTED:  # the instant item's acceptance, in the same visit
             from_state = _do_accept(c, actor=actor, day=day, cal=cal)
@@ -574,8 +596,8 @@ def deliver(*, actor, case, method: str, on=None, expected_version=None) -> Case
         from_state = c.state
         c.state = State.DELIVERED
         c.delivered_on, c.delivery_method = day, _text(method)
-        document = c.notices.filter(kind__in=[Notice.Kind.APPROVAL, Notice.Kind.DENIAL]).order_by("-issued_at").first()
-        notices.issue(c, Notice.Kind.RECEIPT, document=f"{document.title}({document.number})" if document else "",
+        decided = Notice.Kind.APPROVAL if c.decision == Case.Decision.APPROVE else Notice.Kind.DENIAL
+        notices.issue(c, Notice.Kind.RECEIPT, document=f"{notices.KIND_TITLES[decided]}({notices.number(c, decided)})",
                       method=c.delivery_method, on=day)
         _save(c, actor=actor, action=Action.DELIVER, from_state=from_state, payload={"method": c.delivery_method, "on": day})
         return c
@@ -635,9 +657,16 @@ def add_material(*, actor, case, name: str, upload) -> CaseMaterial:
                        save=False)
     try:
         with transaction.atomic():
+            c = store.lock_case(case.pk)
+            if c.state not in (State.SUBMITTED, State.AWAITING_SUPPLEMENT):
+                raise ValidationError({"state": [_("Materials are added before the case is accepted.")]})
+            material.case = c
             material.save()
-            _event(case, actor=actor, action="add_material", from_state=case.state,
+            c.row_version += 1
+            sql.update(c, ("row_version",))
+            _event(c, actor=actor, action="add_material", from_state=c.state,
                    payload={"name": name, "file": upload.name, "sha256": material.sha256, "size": upload.size})
+            case.row_version = c.row_version
     except Exception:
         material.file.delete(save=False)  # no orphan file when the row could not be written
         raise

@@ -237,7 +237,7 @@ ZH = {
     "received by": "收件人", "applicant type": "申请人类型", "applicant": "申请人", "ID number or credit code": "证件号码",
     "applicant account": "申请人账号", "state": "状态", "received": "收件时间", "received on": "收件日期",
     "clock starts": "起算日期", "Receipt, or the day the supplement was complete": "收件日,或补正齐全之日",
-    "acceptance due": "受理期限", "accepted on": "受理日期", "deemed accepted": "视为受理", "statutory limit": "法定时限",
+    "acceptance due": "受理期限", "supplement complete on": "补正齐全日期", "accepted on": "受理日期", "deemed accepted": "视为受理", "statutory limit": "法定时限",
     "promised limit": "承诺时限", "extension (working days)": "延长(工作日)", "suspended working days": "特别程序工作日",
     "statutory due": "法定办结日期", "promised due": "承诺办结日期", "decision": "决定", "decided on": "决定日期",
     "licence or document number": "证照或文书编号", "reasons": "理由", "remedies": "救济途径", "delivery due": "送达期限",

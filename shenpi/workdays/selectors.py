@@ -3,6 +3,8 @@
 import threading
 from datetime import date
 
+from shenpi.core.sql import Prepared
+
 from .calendar import WorkCalendar
 from .models import CalendarDay, CalendarVersion
 
@@ -10,16 +12,22 @@ _lock = threading.Lock()
 _cached: WorkCalendar | None = None
 
 
+_VERSION = Prepared(lambda: CalendarVersion.objects.order_by("id").values_list("version")[:1])
+
+
 def calendar_version() -> int:
-    return CalendarVersion.objects.values_list("version", flat=True).first() or 0
+    rows = _VERSION.rows()
+    return rows[0][0] if rows else 0
 
 
-def current_calendar() -> WorkCalendar:
-    """The calendar as the database has it now: one small query to compare versions, and a
-    rebuild only after a change. Take it once per request or service call and do the
-    arithmetic on it; its methods touch no database."""
+def current_calendar(version: int | None = None) -> WorkCalendar:
+    """The calendar as the database has it now: one small query to compare versions (or the
+    version a caller read in its own statement), and a rebuild only after a change. Take it
+    once per request or service call and do the arithmetic on it; its methods touch no
+    database."""
     global _cached
-    version = calendar_version()
+    if version is None:
+        version = calendar_version()
     cal = _cached
     if cal is None or cal.version != version:
         with _lock:

@@ -91,3 +91,36 @@ def test_two_workers_never_record_deemed_acceptance_twice(demo_db, on):
     assert sum(counts) == 5
     for c in cases:
         assert CaseEvent.objects.filter(case=c, action="deem_accept").count() == 1
+
+
+def test_acting_on_a_case_locks_that_row_only_so_busy_centres_never_deadlock(demo_db, on):
+    """A transition used to lock the case's centre, item and version rows with it (FOR UPDATE
+    over select_related), so every transition of a centre queued on one row and concurrent
+    submissions deadlocked on it in their foreign-key checks (found by bench/lifecycle.py with
+    several processes). While one case is locked, its centre, item and version stay free, and
+    another case of the same item can be accepted."""
+    on(2026, 3, 2)
+    clerk, it = user("clerk"), item("建筑工程施工许可证核发")
+    first = s.submit(actor=clerk, item=it, channel="window", **applicant())
+    second = s.submit(actor=clerk, item=it, channel="window", **applicant())
+    locked, release = threading.Event(), threading.Event()
+
+    def hold(i):
+        if i == 0:
+            with s._acting(actor=clerk, case=first, action="accept"):
+                locked.set()
+                release.wait(20)
+            return "held"
+        locked.wait(20)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '2s'")
+                for table, pk in (("org_centre", first.centre_id), ("catalog_item", first.item_id),
+                                  ("catalog_itemversion", first.version_id)):
+                    cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR UPDATE NOWAIT", [pk])
+            s.accept(actor=user("clerk"), case=second)
+            return "free"
+        finally:
+            release.set()
+    assert run_together(2, hold) == ["held", "free"]
+    assert Case.objects.get(pk=second.pk).state == "accepted"

@@ -1,0 +1,243 @@
+"""Statements compiled once per process, for the hot write path of the case lifecycle.
+
+Django's query compiler costs 200–500 µs of CPU for each statement on a small server, more
+than the database spends running it; the lifecycle runs the same few statements for every
+case. Here a queryset (or a model's INSERT and UPDATE) is compiled once, and later calls only
+bind new values: the same SQL Django would send, the same field conversions on the way in and
+out, models built with ``Model.from_db`` as the ORM does. No signals are sent (none are
+connected to these models). Everything else keeps using the ORM (design.md, "Departures").
+"""
+
+import threading
+
+from django.db import connections
+from django.db.models.fields import AutoFieldMixin
+
+_lock = threading.Lock()
+
+
+class Prepared:
+    """A read compiled once. ``build(*sentinels)`` returns the queryset with a distinct
+    sentinel value (an int or str used nowhere else in it) for each argument; each call puts
+    its arguments where the sentinels reached the SQL's parameters. ``objects``/``first``
+    return model instances with their annotations; ``rows`` the converted value tuples."""
+
+    def __init__(self, build, *sentinels):
+        self._build = build
+        self._sentinels = sentinels
+        self._compiled = {}
+
+    def _compile(self, alias):
+        compiled = self._compiled.get(alias)
+        if compiled is None:
+            with _lock:
+                qs = self._build(*self._sentinels).using(alias)
+                compiler = qs.query.get_compiler(alias)
+                sql, params = compiler.as_sql()
+                params = list(params)
+                slots = []
+                for n, sentinel in enumerate(self._sentinels):
+                    at = [i for i, p in enumerate(params) if isinstance(p, type(sentinel)) and p == sentinel]
+                    if len(at) != 1:
+                        raise ValueError(f"sentinel {sentinel!r} reaches the SQL {len(at)} times: {params!r}")
+                    # The backend may wrap a value (psycopg's Int2 for a small integer field): wrap
+                    # each call's value the same way.
+                    wrap = type(params[at[0]])
+                    slots.append((at[0], n, None if wrap is type(sentinel) else wrap))
+                compiled = self._compiled[alias] = (sql, params, tuple(slots), compiler, qs.model)
+        return compiled
+
+    def _fetch(self, args, alias):
+        sql, template, slots, compiler, model = self._compile(alias)
+        params = list(template)
+        for i, n, wrap in slots:
+            params[i] = args[n] if wrap is None else wrap(args[n])
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            results = cursor.fetchall()
+        return compiler, model, list(compiler.results_iter(results=[results]))
+
+    def rows(self, *params, using="default"):
+        return self._fetch(params, using)[2]
+
+    def exists(self, *params, using="default") -> bool:
+        return bool(self.rows(*params, using=using))
+
+    def objects(self, *params, using="default"):
+        compiler, model, rows = self._fetch(params, using)
+        info = compiler.klass_info
+        start, end = info["select_fields"][0], info["select_fields"][-1] + 1
+        names = [s[0].target.attname for s in compiler.select[start:end]]
+        out = []
+        for row in rows:
+            obj = model.from_db(using, names, row[start:end])
+            for attr, pos in compiler.annotation_col_map.items():
+                setattr(obj, attr, row[pos])
+            out.append(obj)
+        return out
+
+    def first(self, *params, using="default"):
+        found = self.objects(*params, using=using)
+        return found[0] if found else None
+
+
+def _columns(model, *, insert: bool):
+    """INSERT leaves out a generated primary key; UPDATE leaves out the primary key."""
+    pk = model._meta.pk
+    skip = pk if (not insert or isinstance(pk, AutoFieldMixin)) else None
+    return tuple(f for f in model._meta.concrete_fields if f is not skip)
+
+
+_insert_cache: dict = {}
+_update_cache: dict = {}
+_local = threading.local()
+
+
+class Writes:
+    """Writes queued for one transaction and sent together just before it commits: in one round
+    trip on PostgreSQL (several statements in one simple query, as psycopg's client-side
+    binding allows), one after another on SQLite, which has no round trips to save. An item is
+    SQL with parameters and a callback for the rows it returns, or (SQLite only) a callable
+    that runs its own statements."""
+
+    def __init__(self, using="default"):
+        self.using = using
+        self.items = []
+
+    def add(self, statement, params=(), on_rows=None):
+        self.items.append((statement, list(params), on_rows))
+
+    def flush(self):
+        items, self.items = self.items, []
+        if not items:
+            return
+        connection = connections[self.using]
+        if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("server_side_binding"):
+            connection.ensure_connection()
+            raw = connection.connection
+            with raw.pipeline():
+                cursors = []
+                for statement, params, _on_rows in items:
+                    cursor = raw.cursor()
+                    cursor.execute(statement, params)
+                    cursors.append(cursor)
+            for cursor, (_statement, _params, on_rows) in zip(cursors, items, strict=True):
+                if on_rows is not None:
+                    on_rows(cursor.fetchall())
+                cursor.close()
+            return
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("; ".join(sql for sql, _params, _cb in items),
+                               [p for _sql, params, _cb in items for p in params])
+                for n, (_sql, _params, on_rows) in enumerate(items):
+                    if n:
+                        cursor.nextset()
+                    if on_rows is not None:
+                        on_rows(cursor.fetchall())
+                return
+            for statement, params, on_rows in items:
+                if callable(statement):
+                    statement(cursor)
+                    continue
+                cursor.execute(statement, params)
+                if on_rows is not None:
+                    on_rows(cursor.fetchall())
+
+
+def current_writes() -> Writes | None:
+    stack = getattr(_local, "stack", None)
+    return stack[-1] if stack else None
+
+
+class queued:
+    """``with sql.queued():`` — inserts and updates below are queued and sent together when the
+    block ends without an error (inside the caller's transaction)."""
+
+    def __init__(self, using="default"):
+        self.writes = Writes(using)
+
+    def __enter__(self) -> Writes:
+        stack = getattr(_local, "stack", None)
+        if stack is None:
+            stack = _local.stack = []
+        stack.append(self.writes)
+        return self.writes
+
+    def __exit__(self, exc_type, exc, tb):
+        _local.stack.pop()
+        if exc_type is None:
+            self.writes.flush()
+        return False
+
+
+class immediate:
+    """``with sql.immediate():`` — writes below run at once, even inside a queued block."""
+
+    def __enter__(self):
+        stack = getattr(_local, "stack", None)
+        if stack is None:
+            stack = _local.stack = []
+        stack.append(None)
+
+    def __exit__(self, exc_type, exc, tb):
+        _local.stack.pop()
+        return False
+
+
+def _set_pk(obj, using):
+    def on_rows(rows):
+        obj.pk = rows[0][0]
+        obj._state.adding = False
+        obj._state.db = using
+    return on_rows
+
+
+def insert(obj, using="default"):
+    """INSERT one model instance (fields' pre_save and database preparation applied, as
+    ``save()`` does) and set its primary key: now, or when the queued writes are sent."""
+    connection = connections[using]
+    key = (type(obj), connection.vendor)
+    compiled = _insert_cache.get(key)
+    if compiled is None:
+        model = type(obj)
+        fields = _columns(model, insert=True)
+        qn = connection.ops.quote_name
+        sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+               f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {qn(model._meta.pk.column)}")
+        compiled = _insert_cache[key] = (sql, fields)
+    sql, fields = compiled
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    writes = current_writes()
+    if writes is not None:
+        writes.add(sql, params, _set_pk(obj, using))
+        return obj
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        _set_pk(obj, using)(cursor.fetchall())
+    return obj
+
+
+def update(obj, fields: tuple[str, ...] | None = None, using="default"):
+    """UPDATE one model instance by primary key (the named fields, or every concrete field):
+    now, or when the queued writes are sent."""
+    connection = connections[using]
+    model = type(obj)
+    key = (model, fields, connection.vendor)
+    compiled = _update_cache.get(key)
+    if compiled is None:
+        columns = (_columns(model, insert=False) if fields is None
+                   else tuple(model._meta.get_field(name) for name in fields))
+        qn = connection.ops.quote_name
+        sql = (f"UPDATE {qn(model._meta.db_table)} SET {', '.join(f'{qn(f.column)} = %s' for f in columns)} "
+               f"WHERE {qn(model._meta.pk.column)} = %s")
+        compiled = _update_cache[key] = (sql, columns)
+    sql, columns = compiled
+    params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in columns]
+    params.append(obj.pk)
+    writes = current_writes()
+    if writes is not None:
+        writes.add(sql, params)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
