@@ -9,6 +9,8 @@ Environment variables (all optional):
   SHENPI_CENTRE_NAME      the service centre's name shown on pages
   SHENPI_HOTLINE          the centre's public hotline
   SHENPI_PAGE_SIZE        default page size of API lists (default 20)
+  SHENPI_DB_SERVER_BINDING     PostgreSQL: bind parameters on the server (default 1; 0 behind pgbouncer)
+  SHENPI_DB_PREPARE_THRESHOLD  PostgreSQL: prepare a statement after N runs (default 5; 0 never)
 """
 
 import os
@@ -115,6 +117,15 @@ DATABASES = {
         conn_max_age=int(env("SHENPI_DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Bind on the server and prepare a statement once it has run a few times: the lifecycle
+    # runs the same statements all day, and parsing and planning them each time cost the
+    # database more than running them (README, PostgreSQL). Off for transaction-mode poolers.
+    _threshold = int(env("SHENPI_DB_PREPARE_THRESHOLD", "5"))
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": env_bool("SHENPI_DB_SERVER_BINDING", True),
+        "prepare_threshold": _threshold or None,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer commits; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue instead of failing half-way with "database is locked".
