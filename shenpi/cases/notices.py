@@ -75,7 +75,7 @@ def number(case, kind: str) -> str:
 def issue(case, kind: str, **extra) -> Notice:
     """Issue a notice now (inside the service's transaction): number, title and text are fixed."""
     return sql.insert(Notice(case=case, kind=kind, number=number(case, kind), title=KIND_TITLES[kind],
-                             body=_body(case, kind, extra), issued_at=timezone.now()))
+                             body=_body(case, kind, extra), issued_at=timezone.now()), need_pk=False)
 
 
 def render_pdf(notice: Notice, *, lookup_url: str) -> bytes:

@@ -26,8 +26,8 @@ def case_changed(case, action: str) -> Outbox:
     body = TEMPLATES.get(action, DEFAULT).format(
         centre=case.centre.name, number=case.number, code=case.query_code, promised_due=case.promised_due,
         state=State(case.state).label)
-    message = sql.insert(Outbox(case=case, phone=case.applicant_phone, body=body))
     sender = getattr(settings, "SHENPI_SMS_SENDER", "")
+    message = sql.insert(Outbox(case=case, phone=case.applicant_phone, body=body), need_pk=bool(sender))
     if sender:
         from django.db import transaction
         transaction.on_commit(lambda: import_string(sender)(message.pk))

@@ -16,7 +16,7 @@ def _window_has(staff, field, case) -> bool:
     window = staff.window if staff else None
     if window is None or window.centre_id != case.centre_id:
         return False
-    return store.window_has(window.pk, field, case.item_id)
+    return store.window_has(window.pk, field, case.item_id, case)
 
 
 def is_who(user, who: str, case, step=None) -> bool:

@@ -60,10 +60,18 @@ def ensure_may(*, actor, case, action: str, step=None):
 
 
 def _lock_and_check(*, actor, case, action, expected_version, step_id=None):
-    locked = store.lock_case(case.pk)
+    if step_id is not None:
+        try:
+            step_id = int(step_id)
+        except (TypeError, ValueError):
+            raise ValidationError({"step": [_("No such step in this case.")]}) from None
+    staff = staff_of(actor)
+    locked = store.lock_case(case.pk, window_id=staff.window_id if staff and staff.window_id else None,
+                             window_field="decide_items" if action == Action.DECIDE else "accept_items",
+                             step_id=step_id, holders=action in (Action.ACCEPT, Action.COMPLETE_STEP))
     step = None
     if step_id is not None:
-        step = store.step_of(locked, step_id)
+        step = next((s for s in locked.stage_steps if s.pk == step_id), None)
         if step is None:
             raise ValidationError({"step": [_("No such step in this case.")]})
     if expected_version is not None and locked.row_version != expected_version:
@@ -102,14 +110,15 @@ def _event(case, *, actor, action, from_state, payload=None):
     payload = payload or {}
     sql.insert(CaseEvent(case=case, seq=case.row_version, at=timezone.now(), actor=actor if actor else None,
                          actor_name=actor.get_username() if actor else "system", action=action,
-                         from_state=from_state, to_state=case.state, payload=payload))
+                         from_state=from_state, to_state=case.state, payload=payload), need_pk=False)
     record(actor=actor, action=f"case.{action}", obj=case, before={"state": from_state},
            after={"state": case.state, "row_version": case.row_version, **payload})
 
 
 def _save(case, *, actor, action, from_state, payload=None, notify_applicant=True):
     case.row_version += 1
-    sql.update(case)
+    sql.update(case, store.changed_fields(case))
+    store.mark_saved(case)
     if notify_applicant:
         notify.case_changed(case, action)
     _event(case, actor=actor, action=action, from_state=from_state, payload=payload)
@@ -184,9 +193,12 @@ def work_stages(version) -> tuple[FlowStageSpec, ...]:
 
 def _start_stage(case, stage, cal, day):
     for s in stage.steps:
+        holders = getattr(case, "holders", None)
+        assignee_id = (holders.get((s.department_id, s.role)) if holders is not None
+                       else store.holder_of(s.department_id, s.role))
         sql.insert(StepTask(case=case, stage_order=stage.order, stage_name=stage.name, name=s.name, role=s.role,
-                            department_id=s.department_id, assignee_id=store.holder_of(s.department_id, s.role),
-                            budget=s.budget, started_on=day, due_on=cal.add_workdays(day, s.budget)))
+                            department_id=s.department_id, assignee_id=assignee_id,
+                            budget=s.budget, started_on=day, due_on=cal.add_workdays(day, s.budget)), need_pk=False)
 
 
 def _next_stage(case, after_order):
@@ -417,16 +429,16 @@ def complete_step(*, actor, case, step_id: int, outcome: str, opinion: str, retu
         step.status, step.outcome, step.opinion, step.completed_at = (
             StepTask.Status.DONE, outcome, _text(opinion), timezone.now())
         sql.update(step, ("status", "outcome", "opinion", "completed_at"))
-        stage_tasks = c.steps.filter(stage_order=step.stage_order)
         payload = {"step": step.pk, "name": step.name, "outcome": outcome, "opinion": _text(opinion)}
-        others = stage_tasks.exclude(pk=step.pk)  # this step's own update is queued
+        # The stage's other steps; this step's own update is queued.
+        others = [s.pk for s in c.stage_steps if s.pk != step.pk and s.status == StepTask.Status.OPEN]
         if outcome == StepTask.Outcome.RETURN:
-            others.filter(status=StepTask.Status.OPEN).update(status=StepTask.Status.CANCELLED)
+            StepTask.objects.filter(pk__in=others).update(status=StepTask.Status.CANCELLED)
             _start_stage(c, target, cal, today())
             payload["returned_to"] = target.name
         elif outcome == StepTask.Outcome.REFUSE:
-            others.filter(status=StepTask.Status.OPEN).update(status=StepTask.Status.CANCELLED)
-        elif not store.stage_has_open_steps(c, step.stage_order, besides=step.pk):
+            StepTask.objects.filter(pk__in=others).update(status=StepTask.Status.CANCELLED)
+        elif not others:
             nxt = _next_stage(c, step.stage_order)
             if nxt is not None:
                 _start_stage(c, nxt, cal, today())

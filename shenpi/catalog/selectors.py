@@ -8,6 +8,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shenpi.core.sql import Prepared, read_together
+
 from .codes import CLOSED_STATUSES, Category, HandlingForm, ReformStatus
 from .models import Item, ItemVersion, ReformRecord
 
@@ -28,6 +30,11 @@ def reform_status_subquery(on: date, item_ref: str = "pk"):
 
 def current_reform_record(item: Item, on: date | None = None) -> ReformRecord | None:
     return item.reform_records.filter(effective_date__lte=on or today()).order_by("-effective_date", "-id").first()
+
+
+# Every submission asks these two; compiled once (core.sql).
+_PUBLISHED = Prepared(lambda item: ItemVersion.objects.filter(item_id=item, status=ItemVersion.Status.PUBLISHED), 9001)
+_REFORMS = Prepared(lambda item: ReformRecord.objects.filter(item_id=item).order_by("-effective_date", "-id"), 9002)
 
 
 def published_versions(on: date | None = None) -> QuerySet[ItemVersion]:
@@ -81,10 +88,12 @@ class Availability:
 def item_availability(item: Item, on: date | None = None) -> Availability:
     """Whether the item can take a new case on that day, and if not, why not."""
     on = on or today()
-    version = published_version_of(item)
+    published, reforms = read_together((_PUBLISHED, (item.pk,)), (_REFORMS, (item.pk,)))
+    version = next(iter(_PUBLISHED.instances(published)), None)
     if version is None:
         return Availability(False, _("The item has no published version."))
-    rec = current_reform_record(item, on)
+    version.item = item
+    rec = next((r for r in _REFORMS.instances(reforms) if r.effective_date <= on), None)
     if rec is not None and rec.status in CLOSED_STATUSES:
         reasons = {
             ReformStatus.CANCELLED: _("The item was cancelled on %(date)s by %(doc)s."),

@@ -44,41 +44,93 @@ class Prepared:
                     # each call's value the same way.
                     wrap = type(params[at[0]])
                     slots.append((at[0], n, None if wrap is type(sentinel) else wrap))
+                fields = [col[0] for col in compiler.select[0:compiler.col_count]]
+                compiler.shenpi_converters = compiler.get_converters(fields)
                 compiled = self._compiled[alias] = (sql, params, tuple(slots), compiler, qs.model)
         return compiled
 
-    def _fetch(self, args, alias):
-        sql, template, slots, compiler, model = self._compile(alias)
+    def bind(self, args, alias="default") -> tuple[str, list]:
+        sql, template, slots, _compiler, _model = self._compile(alias)
         params = list(template)
         for i, n, wrap in slots:
             params[i] = args[n] if wrap is None else wrap(args[n])
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, params)
-            results = cursor.fetchall()
-        return compiler, model, list(compiler.results_iter(results=[results]))
+        return sql, params
 
-    def rows(self, *params, using="default"):
-        return self._fetch(params, using)[2]
+    def convert(self, raw_rows, alias="default") -> list:
+        """The database's rows as Django would give them (its converters applied)."""
+        compiler = self._compile(alias)[3]
+        if not compiler.shenpi_converters:
+            return raw_rows
+        return [tuple(row) for row in compiler.apply_converters(raw_rows, compiler.shenpi_converters)]
 
-    def exists(self, *params, using="default") -> bool:
-        return bool(self.rows(*params, using=using))
-
-    def objects(self, *params, using="default"):
-        compiler, model, rows = self._fetch(params, using)
+    def instances(self, rows, alias="default") -> list:
+        """Converted rows as model instances, with their annotations, as the ORM builds them."""
+        _sql, _template, _slots, compiler, model = self._compile(alias)
         info = compiler.klass_info
         start, end = info["select_fields"][0], info["select_fields"][-1] + 1
         names = [s[0].target.attname for s in compiler.select[start:end]]
         out = []
         for row in rows:
-            obj = model.from_db(using, names, row[start:end])
+            obj = model.from_db(alias, names, row[start:end])
             for attr, pos in compiler.annotation_col_map.items():
                 setattr(obj, attr, row[pos])
             out.append(obj)
         return out
 
-    def first(self, *params, using="default"):
-        found = self.objects(*params, using=using)
+    def rows(self, *args, using="default"):
+        return read_together((self, args), using=using)[0]
+
+    def exists(self, *args, using="default") -> bool:
+        return bool(self.rows(*args, using=using))
+
+    def objects(self, *args, using="default"):
+        return self.instances(self.rows(*args, using=using), using)
+
+    def first(self, *args, using="default"):
+        found = self.objects(*args, using=using)
         return found[0] if found else None
+
+
+def _pipelined(connection) -> bool:
+    return connection.vendor == "postgresql" and bool(connection.settings_dict["OPTIONS"].get("server_side_binding"))
+
+
+def _run_pipeline(connection, statements) -> list:
+    """Send statements in one round trip (psycopg's pipeline mode; a transaction's BEGIN goes
+    with them) and return each one's rows, or None for a statement that returns none."""
+    from psycopg.pq import ExecStatus
+
+    connection.ensure_connection()
+    raw = connection.connection
+    with connection.wrap_database_errors:
+        with raw.pipeline():
+            cursors = []
+            for statement, params in statements:
+                cursor = raw.cursor()
+                cursor.execute(statement, params)
+                cursors.append(cursor)
+        out = []
+        for cursor in cursors:
+            result = cursor.pgresult
+            out.append(cursor.fetchall() if result is not None and result.status == ExecStatus.TUPLES_OK else None)
+            cursor.close()
+    return out
+
+
+def read_together(*calls, using="default") -> list[list]:
+    """Run several prepared reads, ``(prepared, args)`` each, and return each one's converted
+    rows: in one round trip on PostgreSQL, one after another elsewhere."""
+    connection = connections[using]
+    bound = [prepared.bind(args, using) for prepared, args in calls]
+    if len(bound) > 1 and _pipelined(connection):
+        raw_results = _run_pipeline(connection, bound)
+    else:
+        raw_results = []
+        with connection.cursor() as cursor:
+            for statement, params in bound:
+                cursor.execute(statement, params)
+                raw_results.append(cursor.fetchall())
+    return [prepared.convert(rows, using) for (prepared, _args), rows in zip(calls, raw_results, strict=True)]
 
 
 def _columns(model, *, insert: bool):
@@ -103,28 +155,46 @@ class Writes:
     def __init__(self, using="default"):
         self.using = using
         self.items = []
+        self.targets = []
 
-    def add(self, statement, params=(), on_rows=None):
+    def add(self, statement, params=(), on_rows=None, target=None):
+        """Queue a statement; ``target`` names the row an UPDATE changes, (table, pk)."""
         self.items.append((statement, list(params), on_rows))
+        if target is not None:
+            self.targets.append(target)
+
+    def _composed(self, items):
+        """All the writes as one statement of data-modifying CTEs, when that means the same as
+        running them in turn: only the last returns rows, and no row is updated twice (in
+        one statement only one of two updates of a row would take effect)."""
+        if len(items) < 2 or len(set(self.targets)) != len(self.targets):
+            return None
+        if any(callable(st) or on_rows is not None for st, _params, on_rows in items[:-1]):
+            return None
+        last = items[-1][0]
+        ctes = ", ".join(f"w{n} AS ({st})" for n, (st, _params, _cb) in enumerate(items[:-1]))
+        tail = f", {last[len('WITH '):]}" if last.startswith("WITH ") else f" {last}"
+        return f"WITH {ctes}{tail}", [p for _st, params, _cb in items for p in params]
 
     def flush(self):
         items, self.items = self.items, []
         if not items:
             return
         connection = connections[self.using]
-        if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("server_side_binding"):
-            connection.ensure_connection()
-            raw = connection.connection
-            with raw.pipeline():
-                cursors = []
-                for statement, params, _on_rows in items:
-                    cursor = raw.cursor()
-                    cursor.execute(statement, params)
-                    cursors.append(cursor)
-            for cursor, (_statement, _params, on_rows) in zip(cursors, items, strict=True):
+        composed = self._composed(items) if _pipelined(connection) else None
+        self.targets = []
+        if composed is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(*composed)
+                on_rows = items[-1][2]
                 if on_rows is not None:
                     on_rows(cursor.fetchall())
-                cursor.close()
+            return
+        if _pipelined(connection):
+            results = _run_pipeline(connection, [(statement, params) for statement, params, _cb in items])
+            for rows, (_statement, _params, on_rows) in zip(results, items, strict=True):
+                if on_rows is not None:
+                    on_rows(rows)
             return
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -193,9 +263,10 @@ def _set_pk(obj, using):
     return on_rows
 
 
-def insert(obj, using="default"):
+def insert(obj, using="default", need_pk=True):
     """INSERT one model instance (fields' pre_save and database preparation applied, as
-    ``save()`` does) and set its primary key: now, or when the queued writes are sent."""
+    ``save()`` does) and set its primary key: now, or when the queued writes are sent (with
+    ``need_pk=False`` a queued row's key is not read back)."""
     connection = connections[using]
     key = (type(obj), connection.vendor)
     compiled = _insert_cache.get(key)
@@ -204,14 +275,19 @@ def insert(obj, using="default"):
         fields = _columns(model, insert=True)
         qn = connection.ops.quote_name
         sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-               f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {qn(model._meta.pk.column)}")
-        compiled = _insert_cache[key] = (sql, fields)
-    sql, fields = compiled
+               f"VALUES ({', '.join(['%s'] * len(fields))})")
+        compiled = _insert_cache[key] = (sql, f" RETURNING {qn(model._meta.pk.column)}", fields)
+    sql, returning, fields = compiled
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     writes = current_writes()
     if writes is not None:
-        writes.add(sql, params, _set_pk(obj, using))
+        if need_pk:
+            writes.add(sql + returning, params, _set_pk(obj, using))
+        else:
+            writes.add(sql, params)
+            obj._state.adding, obj._state.db = False, using
         return obj
+    sql += returning
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         _set_pk(obj, using)(cursor.fetchall())
@@ -237,7 +313,7 @@ def update(obj, fields: tuple[str, ...] | None = None, using="default"):
     params.append(obj.pk)
     writes = current_writes()
     if writes is not None:
-        writes.add(sql, params)
+        writes.add(sql, params, target=(model._meta.db_table, obj.pk))
         return
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
