@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from shenpi.audit.services import record
 from shenpi.catalog.codes import Category, HandlingForm
 from shenpi.catalog.models import FlowStage
-from shenpi.catalog.selectors import item_availability
+from shenpi.catalog.selectors import availability_from, availability_reads
 from shenpi.core import sql
 from shenpi.org.roles import Role
 from shenpi.workdays import legal
-from shenpi.workdays.selectors import current_calendar
+from shenpi.workdays.selectors import VERSION_READ, current_calendar, version_from
 
 from . import notices, notify, store
 from .identity import applicant_errors
@@ -251,15 +251,19 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
             paper_materials, key) -> Case:
     errors = applicant_errors(applicant_type=applicant_type, applicant_id=applicant_id,
                               applicant_name=applicant_name, applicant_phone=applicant_phone)
-    availability = item_availability(item)
+    staff = staff_of(actor)
+    window = staff.window if staff and channel == Case.Channel.WINDOW else None
+    # One round trip: the item's availability, the calendar's version, the window's authority.
+    reads = [*availability_reads(item), VERSION_READ]
+    if window is not None:
+        reads.append(store.window_read(window.pk, "accept_items", item.pk))
+    published, reforms, calendar, *takes = sql.read_together(*reads)
+    availability = availability_from(item, published, reforms)
     if not availability.ok:
         errors["item"] = [availability.reason]
     version = availability.version
-    staff = staff_of(actor)
-    window = None
     if channel == Case.Channel.WINDOW:
-        window = staff.window if staff else None
-        if window is None or not store.window_has(window.pk, "accept_items", item.pk):
+        if window is None or not takes[0]:
             raise PermissionDenied(_("Only a clerk at a window authorised for this item receives it."))
     elif channel == Case.Channel.ONLINE:
         if version is not None and HandlingForm.ONLINE not in version.handling_forms:
@@ -274,7 +278,7 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
         errors["paper_materials"] = [_("Not materials of this item: %(m)s.") % {"m": "、".join(unknown)}]
     _require(errors)
 
-    cal = current_calendar()
+    cal = current_calendar(version_from(calendar))
     now = timezone.now()
     day = timezone.localdate(now)
     centre = window.centre if window else version.centre
@@ -555,9 +559,7 @@ def decide(*, actor, case, decision: str, licence_number: str = "", reasons: str
         errors = {}
         if c.state == State.SUBMITTED and not instant:
             errors["state"] = [_("Only an instant item is decided before it is accepted.")]
-        states = store.step_states(c)
-        open_steps = any(status == StepTask.Status.OPEN for status, _outcome in states)
-        refused = any(outcome == StepTask.Outcome.REFUSE for _status, outcome in states)
+        open_steps, refused = c.open_steps, c.refused_steps  # read with the lock
         if decision == Case.Decision.APPROVE:
             if open_steps or refused:
                 errors["decision"] = [_("Every step must pass before the case is approved.")]

@@ -13,25 +13,29 @@ from shenpi.workdays.models import CalendarVersion
 
 from .models import Case, StepTask
 
-_LOCK = Prepared(
-    lambda pk: Case.objects.select_for_update(of=("self",)).filter(pk=pk).annotate(
-        centre_name=F("centre__name"), centre_code=F("centre__code"),
-        calendar_version=Subquery(CalendarVersion.objects.order_by("id").values("version")[:1])),
-    7001)
+
+def _lock(field):
+    """The case row, locked, with what every transition needs to know beside it: its centre's
+    name and code, the calendar's version, whether a window (0: none) accepts or decides its
+    item, and whether any of its steps is open or refused."""
+    through = getattr(Window, field).through
+    return Prepared(
+        lambda pk, window: Case.objects.select_for_update(of=("self",)).filter(pk=pk).annotate(
+            centre_name=F("centre__name"), centre_code=F("centre__code"),
+            calendar_version=Subquery(CalendarVersion.objects.order_by("id").values("version")[:1]),
+            window_takes=Exists(through.objects.filter(window_id=window, item_id=OuterRef("item_id"))),
+            open_steps=Exists(StepTask.objects.filter(case_id=OuterRef("pk"), status=StepTask.Status.OPEN)),
+            refused_steps=Exists(StepTask.objects.filter(case_id=OuterRef("pk"), outcome=StepTask.Outcome.REFUSE))),
+        7001, 7002)
+
+
+_LOCK = {field: _lock(field) for field in ("accept_items", "decide_items")}
 # The steps of the stage a step belongs to (only if the step is the case's).
 _STAGE_OF_STEP = Prepared(lambda case, step: StepTask.objects.filter(
     case_id=case, stage_order=Subquery(StepTask.objects.filter(pk=step).values("stage_order")[:1])), 7013, 7014)
-_STEP_STATES = Prepared(lambda case: StepTask.objects.filter(case_id=case).values_list("status", "outcome"), 7031)
 _HOLDER = Prepared(lambda department, role: Staff.objects.filter(
     department_id=department, user__groups__name=role, user__is_active=True).order_by("pk").values_list(
     "user_id")[:1], 7041, "\x00role")
-# Whether a window accepts (decides) the item of a case, read with the case's lock.
-_WINDOW_ITEM_OF_CASE = {
-    field: Prepared(lambda window, case, field=field: getattr(Window, field).through.objects.filter(
-        window_id=window, item_id=Subquery(Case.objects.filter(pk=case).values("item_id")[:1])).values_list("pk")[:1],
-        7071, 7072)
-    for field in ("accept_items", "decide_items")
-}
 # Every default holder of a step of the case's flow: (department, role, user), first staff first.
 _HOLDERS_OF_CASE = Prepared(lambda case: Staff.objects.filter(user__is_active=True).annotate(
     role=F("user__groups__name")).filter(Exists(FlowStep.objects.filter(
@@ -76,20 +80,19 @@ def lock_case(pk: int, *, window_id: int | None = None, window_field: str = "acc
     round trip: whether the actor's window accepts (or decides: ``window_field``) the case's
     item (``window_id``), the steps of the stage of ``step_id`` (``case.stage_steps``), and the
     default holders of the flow's steps (``holders``)."""
-    calls = [(_LOCK, (pk,))]
-    if window_id is not None:
-        calls.append((_WINDOW_ITEM_OF_CASE[window_field], (window_id, pk)))
+    lock = _LOCK[window_field]
+    calls = [(lock, (pk, window_id or 0))]
     if step_id is not None:
         calls.append((_STAGE_OF_STEP, (pk, step_id)))
     if holders:
         calls.append((_HOLDERS_OF_CASE, (pk,)))
     results = iter(read_together(*calls))
-    found = _LOCK.instances(next(results))
+    found = lock.instances(next(results))
     if not found:
         raise Case.DoesNotExist(f"no case {pk}")
     case = found[0]
     if window_id is not None:
-        case.window_items = {(window_id, window_field): bool(next(results))}
+        case.window_items = {(window_id, window_field): bool(case.window_takes)}
     if step_id is not None:
         case.stage_steps = _STAGE_OF_STEP.instances(next(results))
     if holders:
@@ -103,14 +106,15 @@ def lock_case(pk: int, *, window_id: int | None = None, window_field: str = "acc
     return case
 
 
-def step_states(case) -> list[tuple[str, str]]:
-    return _STEP_STATES.rows(case.pk)
-
-
 def holder_of(department_id: int, role: str) -> int | None:
     """By default a step goes to the department's holder of the step's role."""
     rows = _HOLDER.rows(department_id, str(role))
     return rows[0][0] if rows else None
+
+
+def window_read(window_id: int, field: str, item_id: int):
+    """The read window_has makes, for a caller that sends it with its own (core.sql.read_together)."""
+    return _WINDOW_ITEM[field], (window_id, item_id)
 
 
 def window_has(window_id: int, field: str, item_id: int, case=None) -> bool:

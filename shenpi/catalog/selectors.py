@@ -85,10 +85,19 @@ class Availability:
     version: ItemVersion | None = None
 
 
+def availability_reads(item: Item) -> list:
+    """The reads item_availability makes, for a caller that sends them with its own."""
+    return [(_PUBLISHED, (item.pk,)), (_REFORMS, (item.pk,))]
+
+
 def item_availability(item: Item, on: date | None = None) -> Availability:
     """Whether the item can take a new case on that day, and if not, why not."""
+    return availability_from(item, *read_together(*availability_reads(item)), on=on)
+
+
+def availability_from(item: Item, published, reforms, on: date | None = None) -> Availability:
+    """item_availability, from the rows of availability_reads."""
     on = on or today()
-    published, reforms = read_together((_PUBLISHED, (item.pk,)), (_REFORMS, (item.pk,)))
     version = next(iter(_PUBLISHED.instances(published)), None)
     if version is None:
         return Availability(False, _("The item has no published version."))

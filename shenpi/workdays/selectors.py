@@ -15,9 +15,15 @@ _cached: WorkCalendar | None = None
 _VERSION = Prepared(lambda: CalendarVersion.objects.order_by("id").values_list("version")[:1])
 
 
-def calendar_version() -> int:
-    rows = _VERSION.rows()
+VERSION_READ = (_VERSION, ())
+
+
+def version_from(rows) -> int:
     return rows[0][0] if rows else 0
+
+
+def calendar_version() -> int:
+    return version_from(_VERSION.rows())
 
 
 def current_calendar(version: int | None = None) -> WorkCalendar:
