@@ -90,7 +90,7 @@ def _acting(*, actor, case, action: str, expected_version: int | None = None):
     inserts and updates are queued and sent together before the commit (core.sql.queued)."""
     with transaction.atomic():
         locked = _lock_and_check(actor=actor, case=case, action=action, expected_version=expected_version)[0]
-        with sql.queued():
+        with sql.queued(commit=True):
             yield locked
 
 
@@ -100,7 +100,7 @@ def _acting_on_step(*, actor, case, step_id, action: str, expected_version: int 
     with transaction.atomic():
         locked = _lock_and_check(actor=actor, case=case, action=action, expected_version=expected_version,
                                  step_id=step_id)
-        with sql.queued():
+        with sql.queued(commit=True):
             yield locked
 
 
@@ -294,7 +294,7 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
     ))
     if paper_materials:
         CaseMaterial.objects.bulk_create(CaseMaterial(case=case, name=m, paper=True) for m in paper_materials)
-    with sql.queued():
+    with sql.queued(commit=True):
         notify.case_changed(case, Action.SUBMIT)
         _event(case, actor=actor, action=Action.SUBMIT, from_state="", payload={
             "channel": channel, "item": item.implementation_code, "paper_materials": list(paper_materials)})
@@ -401,7 +401,7 @@ def deem_accepted(*, case_pk: int, on) -> bool:
         cal = current_calendar()
         _do_accept(case, actor=None, day=case.clock_start, cal=cal, deemed=True)
         case.save()
-        with sql.queued():
+        with sql.queued(commit=True):
             notices.issue(case, Notice.Kind.ACCEPTANCE)
             notify.case_changed(case, Action.DEEM_ACCEPT)
             _event(case, actor=None, action=Action.DEEM_ACCEPT, from_state=State.SUBMITTED,

@@ -95,9 +95,10 @@ def _pipelined(connection) -> bool:
     return connection.vendor == "postgresql" and bool(connection.settings_dict["OPTIONS"].get("server_side_binding"))
 
 
-def _run_pipeline(connection, statements) -> list:
+def _run_pipeline(connection, statements, *, commit=False) -> list:
     """Send statements in one round trip (psycopg's pipeline mode; a transaction's BEGIN goes
-    with them) and return each one's rows, or None for a statement that returns none."""
+    with them, and with ``commit`` its COMMIT) and return each one's rows, or None for a
+    statement that returns none."""
     from psycopg.pq import ExecStatus
 
     connection.ensure_connection()
@@ -109,6 +110,8 @@ def _run_pipeline(connection, statements) -> list:
                 cursor = raw.cursor()
                 cursor.execute(statement, params)
                 cursors.append(cursor)
+            if commit:
+                raw.commit()
         out = []
         for cursor in cursors:
             result = cursor.pgresult
@@ -122,7 +125,7 @@ def read_together(*calls, using="default") -> list[list]:
     rows: in one round trip on PostgreSQL, one after another elsewhere."""
     connection = connections[using]
     bound = [prepared.bind(args, using) for prepared, args in calls]
-    if len(bound) > 1 and _pipelined(connection):
+    if _pipelined(connection) and (len(bound) > 1 or connection.in_atomic_block):
         raw_results = _run_pipeline(connection, bound)
     else:
         raw_results = []
@@ -176,25 +179,29 @@ class Writes:
         tail = f", {last[len('WITH '):]}" if last.startswith("WITH ") else f" {last}"
         return f"WITH {ctes}{tail}", [p for _st, params, _cb in items for p in params]
 
-    def flush(self):
+    def flush(self, *, commit=False):
+        """Send the queued writes. With ``commit`` (PostgreSQL with server-side binding only)
+        the transaction's COMMIT goes in the same round trip; the caller's atomic block then
+        finds nothing left to commit."""
         items, self.items = self.items, []
-        if not items:
-            return
         connection = connections[self.using]
-        composed = self._composed(items) if _pipelined(connection) else None
+        pipelined = _pipelined(connection)
+        composed = self._composed(items) if pipelined else None
         self.targets = []
-        if composed is not None:
-            with connection.cursor() as cursor:
-                cursor.execute(*composed)
+        if pipelined and (items or commit):
+            if composed is not None:
+                results = _run_pipeline(connection, [composed], commit=commit)
                 on_rows = items[-1][2]
                 if on_rows is not None:
-                    on_rows(cursor.fetchall())
-            return
-        if _pipelined(connection):
-            results = _run_pipeline(connection, [(statement, params) for statement, params, _cb in items])
+                    on_rows(results[0])
+                return
+            results = _run_pipeline(connection, [(statement, params) for statement, params, _cb in items],
+                                    commit=commit)
             for rows, (_statement, _params, on_rows) in zip(results, items, strict=True):
                 if on_rows is not None:
                     on_rows(rows)
+            return
+        if not items:
             return
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -222,10 +229,17 @@ def current_writes() -> Writes | None:
 
 class queued:
     """``with sql.queued():`` — inserts and updates below are queued and sent together when the
-    block ends without an error (inside the caller's transaction)."""
+    block ends without an error (inside the caller's transaction).
 
-    def __init__(self, using="default"):
+    ``queued(commit=True)`` is for a block that ends its transaction: placed last inside the
+    outermost ``transaction.atomic()``, it sends the COMMIT with the writes when it can
+    (PostgreSQL, server-side binding, outermost block, nothing marked for rollback), saving
+    the commit's own round trip; Django's commit at the block's end then has nothing to do,
+    and its on_commit callbacks run as usual. Inside an outer transaction it only flushes."""
+
+    def __init__(self, using="default", *, commit=False):
         self.writes = Writes(using)
+        self.commit = commit
 
     def __enter__(self) -> Writes:
         stack = getattr(_local, "stack", None)
@@ -237,7 +251,9 @@ class queued:
     def __exit__(self, exc_type, exc, tb):
         _local.stack.pop()
         if exc_type is None:
-            self.writes.flush()
+            connection = connections[self.writes.using]
+            self.writes.flush(commit=self.commit and _pipelined(connection) and len(connection.atomic_blocks) == 1
+                              and not connection.needs_rollback and not connection.savepoint_ids)
         return False
 
 
