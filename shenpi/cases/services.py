@@ -207,18 +207,29 @@ def _next_stage(case, after_order):
 
 # --- submit ------------------------------------------------------------------------------------
 
-def _next_number(centre, day) -> str:
+def _counter_statement(centre_id, day) -> sql.Statement:
     """The centre's next number of the day: one upsert that takes the counter row's lock, so
     concurrent submissions queue on it and numbers have no gaps (a rolled-back submission
     rolls its number back too)."""
     table = CaseCounter._meta.db_table
     connection = transaction.get_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (centre_id, day, last) VALUES (%s, %s, 1) "
-                       f"ON CONFLICT (centre_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-                       [centre.pk, connection.ops.adapt_datefield_value(day)])
-        last = cursor.fetchone()[0]
+    return sql.Statement(f"INSERT INTO {table} (centre_id, day, last) VALUES (%s, %s, 1) "
+                         f"ON CONFLICT (centre_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+                         [centre_id, connection.ops.adapt_datefield_value(day)])
+
+
+def _number(centre, day, last) -> str:
     return f"{centre.code.upper()}{day:%Y%m%d}{last:04d}"
+
+
+def _next_number(centre, day) -> str:
+    (last,), = sql.read_together((_counter_statement(centre.pk, day), ()))[0]
+    return _number(centre, day, last)
+
+
+# PostgreSQL: a case's key taken from its sequence with the submission's reads, so the case
+# row can be written with its event, message and audit entry in one statement.
+_NEXT_CASE_ID = sql.Statement(f"SELECT nextval(pg_get_serial_sequence('{Case._meta.db_table}', 'id'))")
 
 
 def submit(**kwargs) -> Case:
@@ -253,10 +264,16 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
                               applicant_name=applicant_name, applicant_phone=applicant_phone)
     staff = staff_of(actor)
     window = staff.window if staff and channel == Case.Channel.WINDOW else None
-    # One round trip: the item's availability, the calendar's version, the window's authority.
+    now = timezone.now()
+    day = timezone.localdate(now)
+    # One round trip: the item's availability, the calendar's version, the window's authority;
+    # at a window on PostgreSQL also the case's number and key (rolled back with any refusal).
     reads = [*availability_reads(item), VERSION_READ]
+    ahead = window is not None and not paper_materials and sql.pipelined()
     if window is not None:
         reads.append(store.window_read(window.pk, "accept_items", item.pk))
+    if ahead:
+        reads += [(_counter_statement(window.centre_id, day), ()), (_NEXT_CASE_ID, ())]
     published, reforms, calendar, *takes = sql.read_together(*reads)
     availability = availability_from(item, published, reforms)
     if not availability.ok:
@@ -279,11 +296,11 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
     _require(errors)
 
     cal = current_calendar(version_from(calendar))
-    now = timezone.now()
-    day = timezone.localdate(now)
     centre = window.centre if window else version.centre
-    case = sql.insert(Case(
-        number=_next_number(centre, day), query_code=f"{secrets.randbelow(10**6):06d}", centre=centre, item=item,
+    case = Case(
+        id=takes[2][0][0] if ahead else None,
+        number=_number(centre, day, takes[1][0][0]) if ahead else _next_number(centre, day),
+        query_code=f"{secrets.randbelow(10**6):06d}", centre=centre, item=item,
         version=version, department=item.department, channel=channel, window=window,
         received_by=actor if window else None, applicant_type=applicant_type,
         applicant_name=applicant_name.strip(), applicant_id=applicant_id.strip().upper(),
@@ -291,10 +308,14 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
         state=State.SUBMITTED, idempotency_key=key, received_at=now, received_on=day, clock_start=day,
         acceptance_due=legal.deemed_acceptance_date(cal, day),
         statutory_limit=version.statutory_limit, promised_limit=version.promised_limit,
-    ))
+    )
+    if not ahead:
+        sql.insert(case)
     if paper_materials:
         CaseMaterial.objects.bulk_create(CaseMaterial(case=case, name=m, paper=True) for m in paper_materials)
     with sql.queued(commit=True):
+        if ahead:
+            sql.insert(case, need_pk=False)
         notify.case_changed(case, Action.SUBMIT)
         _event(case, actor=actor, action=Action.SUBMIT, from_state="", payload={
             "channel": channel, "item": item.implementation_code, "paper_materials": list(paper_materials)})

@@ -91,6 +91,24 @@ class Prepared:
         return found[0] if found else None
 
 
+class Statement:
+    """Plain SQL with its parameters, for read_together beside compiled reads."""
+
+    def __init__(self, sql, params=()):
+        self.sql, self.params = sql, list(params)
+
+    def bind(self, args, alias="default"):
+        return self.sql, self.params
+
+    def convert(self, raw_rows, alias="default"):
+        return raw_rows
+
+
+def pipelined(using="default") -> bool:
+    """Whether statements can share a round trip here (PostgreSQL with server-side binding)."""
+    return _pipelined(connections[using])
+
+
 def _pipelined(connection) -> bool:
     return connection.vendor == "postgresql" and bool(connection.settings_dict["OPTIONS"].get("server_side_binding"))
 
@@ -121,8 +139,9 @@ def _run_pipeline(connection, statements, *, commit=False) -> list:
 
 
 def read_together(*calls, using="default") -> list[list]:
-    """Run several prepared reads, ``(prepared, args)`` each, and return each one's converted
-    rows: in one round trip on PostgreSQL, one after another elsewhere."""
+    """Run several prepared reads, ``(prepared, args)`` each (or ``(Statement, ())``), and
+    return each one's converted rows: in one round trip on PostgreSQL, one after another
+    elsewhere."""
     connection = connections[using]
     bound = [prepared.bind(args, using) for prepared, args in calls]
     if _pipelined(connection) and (len(bound) > 1 or connection.in_atomic_block):
@@ -282,13 +301,15 @@ def _set_pk(obj, using):
 def insert(obj, using="default", need_pk=True):
     """INSERT one model instance (fields' pre_save and database preparation applied, as
     ``save()`` does) and set its primary key: now, or when the queued writes are sent (with
-    ``need_pk=False`` a queued row's key is not read back)."""
+    ``need_pk=False`` a queued row's key is not read back). A key already set (taken from the
+    sequence beforehand) is inserted as it is."""
     connection = connections[using]
-    key = (type(obj), connection.vendor)
+    given_pk = obj.pk is not None
+    key = (type(obj), connection.vendor, given_pk)
     compiled = _insert_cache.get(key)
     if compiled is None:
         model = type(obj)
-        fields = _columns(model, insert=True)
+        fields = model._meta.concrete_fields if given_pk else _columns(model, insert=True)
         qn = connection.ops.quote_name
         sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
                f"VALUES ({', '.join(['%s'] * len(fields))})")
