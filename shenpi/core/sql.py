@@ -19,8 +19,8 @@ _lock = threading.Lock()
 class Prepared:
     """A read compiled once. ``build(*sentinels)`` returns the queryset with a distinct
     sentinel value (an int or str used nowhere else in it) for each argument; each call puts
-    its arguments where the sentinels reached the SQL's parameters. ``objects``/``first``
-    return model instances with their annotations; ``rows`` the converted value tuples."""
+    its arguments where the sentinels reached the SQL's parameters. ``rows`` returns the
+    converted value tuples, ``instances`` turns them into model instances with annotations."""
 
     def __init__(self, build, *sentinels):
         self._build = build
@@ -83,12 +83,6 @@ class Prepared:
     def exists(self, *args, using="default") -> bool:
         return bool(self.rows(*args, using=using))
 
-    def objects(self, *args, using="default"):
-        return self.instances(self.rows(*args, using=using), using)
-
-    def first(self, *args, using="default"):
-        found = self.objects(*args, using=using)
-        return found[0] if found else None
 
 
 class Statement:
