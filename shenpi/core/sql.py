@@ -162,11 +162,12 @@ _local = threading.local()
 
 
 class Writes:
-    """Writes queued for one transaction and sent together just before it commits: in one round
-    trip on PostgreSQL (several statements in one simple query, as psycopg's client-side
-    binding allows), one after another on SQLite, which has no round trips to save. An item is
-    SQL with parameters and a callback for the rows it returns, or (SQLite only) a callable
-    that runs its own statements."""
+    """Writes queued for one transaction and sent together just before it commits. On
+    PostgreSQL with server-side binding: one statement of data-modifying CTEs when that means
+    the same (see _composed), else one pipeline round trip; with client-side binding (behind
+    pgbouncer): several statements in one simple query; on SQLite one after another, as there
+    are no round trips to save. An item is SQL with parameters and a callback for the rows it
+    returns, or (SQLite only) a callable that runs its own statements."""
 
     def __init__(self, using="default"):
         self.using = using
