@@ -192,12 +192,11 @@ def work_stages(version) -> tuple[FlowStageSpec, ...]:
 
 
 def _start_stage(case, stage, cal, day):
+    if getattr(case, "holders", None) is None:
+        case.holders = store.default_holders(case)
     for s in stage.steps:
-        holders = getattr(case, "holders", None)
-        assignee_id = (holders.get((s.department_id, s.role)) if holders is not None
-                       else store.holder_of(s.department_id, s.role))
         sql.insert(StepTask(case=case, stage_order=stage.order, stage_name=stage.name, name=s.name, role=s.role,
-                            department_id=s.department_id, assignee_id=assignee_id,
+                            department_id=s.department_id, assignee_id=case.holders.get((s.department_id, s.role)),
                             budget=s.budget, started_on=day, due_on=cal.add_workdays(day, s.budget)), need_pk=False)
 
 

@@ -33,9 +33,6 @@ _LOCK = {field: _lock(field) for field in ("accept_items", "decide_items")}
 # The steps of the stage a step belongs to (only if the step is the case's).
 _STAGE_OF_STEP = Prepared(lambda case, step: StepTask.objects.filter(
     case_id=case, stage_order=Subquery(StepTask.objects.filter(pk=step).values("stage_order")[:1])), 7013, 7014)
-_HOLDER = Prepared(lambda department, role: Staff.objects.filter(
-    department_id=department, user__groups__name=role, user__is_active=True).order_by("pk").values_list(
-    "user_id")[:1], 7041, "\x00role")
 # Every default holder of a step of the case's flow: (department, role, user), first staff first.
 _HOLDERS_OF_CASE = Prepared(lambda case: Staff.objects.filter(user__is_active=True).annotate(
     role=F("user__groups__name")).filter(Exists(FlowStep.objects.filter(
@@ -96,9 +93,7 @@ def lock_case(pk: int, *, window_id: int | None = None, window_field: str = "acc
     if step_id is not None:
         case.stage_steps = _STAGE_OF_STEP.instances(next(results))
     if holders:
-        case.holders = {}
-        for department_id, role, user_id in next(results):
-            case.holders.setdefault((department_id, role), user_id)
+        case.holders = _holders_from(next(results))
     case.loaded_values = tuple(getattr(case, f.attname) for f in _CASE_FIELDS)
     case.version = published_version(case.version_id)
     case.centre = Centre.from_db(case._state.db, ["id", "name", "code"],
@@ -106,10 +101,18 @@ def lock_case(pk: int, *, window_id: int | None = None, window_field: str = "acc
     return case
 
 
-def holder_of(department_id: int, role: str) -> int | None:
-    """By default a step goes to the department's holder of the step's role."""
-    rows = _HOLDER.rows(department_id, str(role))
-    return rows[0][0] if rows else None
+def _holders_from(rows) -> dict[tuple[int, str], int]:
+    """By default a step goes to the department's holder of the step's role: the first active
+    staff member (by record) of that department with that role."""
+    holders = {}
+    for department_id, role, user_id in rows:
+        holders.setdefault((department_id, role), user_id)
+    return holders
+
+
+def default_holders(case) -> dict[tuple[int, str], int]:
+    """The default holders of the steps of the case's flow, for a case not read by lock_case."""
+    return _holders_from(_HOLDERS_OF_CASE.rows(case.pk))
 
 
 def window_read(window_id: int, field: str, item_id: int):

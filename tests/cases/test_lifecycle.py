@@ -99,6 +99,8 @@ def test_deemed_acceptance_from_the_day_of_receipt(on):
     assert (case.state, case.deemed_accepted, case.accepted_on) == (State.ACCEPTED, True, date(2026, 2, 12))
     assert case.promised_due == date(2026, 2, 26)  # 5 working days from receipt: 2-13, 2-14, 2-24, 2-25, 2-26
     assert CaseEvent.objects.filter(case=case, action="deem_accept").count() == 1
+    first = case.steps.get()  # the flow starts, with the department's reviewer by default
+    assert (first.name, first.assignee.username) == ("审核", "reviewer")
 
 
 def test_extension_once_and_at_most_the_laws_days(on):
