@@ -14,16 +14,20 @@ from shenpi.workdays.models import CalendarVersion
 from .models import Case, StepTask
 
 
+def _window_items(field, window, item):
+    """Rows saying the window accepts (``accept_items``) or decides (``decide_items``) the item."""
+    return getattr(Window, field).through.objects.filter(window_id=window, item_id=item)
+
+
 def _lock(field):
     """The case row, locked, with what every transition needs to know beside it: its centre's
     name and code, the calendar's version, whether a window (0: none) accepts or decides its
     item, and whether any of its steps is open or refused."""
-    through = getattr(Window, field).through
     return Prepared(
         lambda pk, window: Case.objects.select_for_update(of=("self",)).filter(pk=pk).annotate(
             centre_name=F("centre__name"), centre_code=F("centre__code"),
             calendar_version=Subquery(CalendarVersion.objects.order_by("id").values("version")[:1]),
-            window_takes=Exists(through.objects.filter(window_id=window, item_id=OuterRef("item_id"))),
+            window_takes=Exists(_window_items(field, window, OuterRef("item_id"))),
             open_steps=Exists(StepTask.objects.filter(case_id=OuterRef("pk"), status=StepTask.Status.OPEN)),
             refused_steps=Exists(StepTask.objects.filter(case_id=OuterRef("pk"), outcome=StepTask.Outcome.REFUSE))),
         7001, 7002)
@@ -40,10 +44,9 @@ _HOLDERS_OF_CASE = Prepared(lambda case: Staff.objects.filter(user__is_active=Tr
         department_id=OuterRef("department_id"), role=OuterRef("role")))).order_by("pk").values_list(
     "department_id", "role", "user_id"), 7091)
 _WINDOW_ITEM = {
-    "accept_items": Prepared(lambda window, item: Window.accept_items.through.objects.filter(
-        window_id=window, item_id=item).values_list("pk")[:1], 7051, 7052),
-    "decide_items": Prepared(lambda window, item: Window.decide_items.through.objects.filter(
-        window_id=window, item_id=item).values_list("pk")[:1], 7061, 7062),
+    field: Prepared(lambda window, item, field=field: _window_items(field, window, item).values_list("pk")[:1],
+                    7051, 7052)
+    for field in ("accept_items", "decide_items")
 }
 
 
