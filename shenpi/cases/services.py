@@ -273,13 +273,16 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
         reads.append(store.window_read(window.pk, "accept_items", item.pk))
     if ahead:
         reads += [(_counter_statement(window.centre_id, day), ()), (_NEXT_CASE_ID, ())]
-    published, reforms, calendar, *takes = sql.read_together(*reads)
+    published, reforms, calendar, *more = sql.read_together(*reads)
+    window_takes_item = bool(more.pop(0)) if window is not None else False
+    # The number's counter and the case's key, when read ahead: ((last,),) and ((id,),).
+    (((last,),), ((case_id,),)) = more if ahead else (((None,),), ((None,),))
     availability = availability_from(item, published, reforms)
     if not availability.ok:
         errors["item"] = [availability.reason]
     version = availability.version
     if channel == Case.Channel.WINDOW:
-        if window is None or not takes[0]:
+        if not window_takes_item:
             raise PermissionDenied(_("Only a clerk at a window authorised for this item receives it."))
     elif channel == Case.Channel.ONLINE:
         if version is not None and HandlingForm.ONLINE not in version.handling_forms:
@@ -297,8 +300,7 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
     cal = current_calendar(version_from(calendar))
     centre = window.centre if window else version.centre
     case = Case(
-        id=takes[2][0][0] if ahead else None,
-        number=_number(centre, day, takes[1][0][0]) if ahead else _next_number(centre, day),
+        id=case_id, number=_number(centre, day, last) if ahead else _next_number(centre, day),
         query_code=f"{secrets.randbelow(10**6):06d}", centre=centre, item=item,
         version=version, department=item.department, channel=channel, window=window,
         received_by=actor if window else None, applicant_type=applicant_type,
