@@ -21,6 +21,7 @@ from shenpi.cases.models import Case
 from shenpi.cases.uploads import upload_errors
 from shenpi.catalog import selectors as catalog
 from shenpi.catalog.codes import HandlingForm
+from shenpi.core.forms import add_service_errors
 
 
 class RegisterForm(forms.Form):
@@ -90,9 +91,7 @@ def apply(request, code):
             except ValidationError as exc:
                 for m in saved:  # the rows rolled back; their files must not stay behind
                     m.file.delete(save=False)
-                for field, reasons in exc.message_dict.items():
-                    for reason in reasons:
-                        form.add_error(field if field in form.fields else None, reason)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Submitted: case %(number)s, query code %(code)s.") % {
                     "number": case.number, "code": case.query_code})

@@ -17,6 +17,7 @@ from shenpi.cases.lifecycle import State, actions_from
 from shenpi.cases.models import Case, StepTask, Suspension
 from shenpi.cases.permissions import may_act, staff_of
 from shenpi.catalog.models import Item, ItemVersion
+from shenpi.core.forms import add_service_errors
 from shenpi.org.roles import Role, has_role
 from shenpi.workdays import legal
 from shenpi.workdays.selectors import current_calendar
@@ -61,9 +62,7 @@ def window(request):
                                    paper_materials=request.POST.getlist("paper_materials"),
                                    idempotency_key=request.POST.get("idempotency_key") or None, **data)
         except ValidationError as exc:
-            for field, reasons in exc.message_dict.items():
-                for reason in reasons:
-                    form.add_error(field if field in form.fields else None, reason)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Received: case %(number)s, query code %(code)s.") % {
                 "number": case.number, "code": case.query_code})

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from shenpi.core.admin import CentreAdminOnly, RuleCheckedForm
+from shenpi.core.forms import add_service_errors
 
 from . import services
 from .models import CalendarDay
@@ -81,9 +82,7 @@ class CalendarDayAdmin(CentreAdminOnly, admin.ModelAdmin):
             try:
                 services.add_year(actor=request.user, year=year, **form.cleaned_data)
             except ValidationError as exc:
-                for field, reasons in exc.message_dict.items():
-                    for reason in reasons:
-                        form.add_error(field if field in form.fields else None, reason)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("%(year)s is in the calendar.") % {"year": year})
                 return redirect("admin:workdays_calendarday_year", year=year)
