@@ -45,12 +45,12 @@ class Prepared:
                     wrap = type(params[at[0]])
                     slots.append((at[0], n, None if wrap is type(sentinel) else wrap))
                 fields = [col[0] for col in compiler.select[0:compiler.col_count]]
-                compiler.shenpi_converters = compiler.get_converters(fields)
-                compiled = self._compiled[alias] = (sql, params, tuple(slots), compiler, qs.model)
+                converters = compiler.get_converters(fields)
+                compiled = self._compiled[alias] = (sql, params, tuple(slots), compiler, qs.model, converters)
         return compiled
 
     def bind(self, args, alias="default") -> tuple[str, list]:
-        sql, template, slots, _compiler, _model = self._compile(alias)
+        sql, template, slots, *_rest = self._compile(alias)
         params = list(template)
         for i, n, wrap in slots:
             params[i] = args[n] if wrap is None else wrap(args[n])
@@ -58,14 +58,14 @@ class Prepared:
 
     def convert(self, raw_rows, alias="default") -> list:
         """The database's rows as Django would give them (its converters applied)."""
-        compiler = self._compile(alias)[3]
-        if not compiler.shenpi_converters:
+        *_head, compiler, _model, converters = self._compile(alias)
+        if not converters:
             return raw_rows
-        return [tuple(row) for row in compiler.apply_converters(raw_rows, compiler.shenpi_converters)]
+        return [tuple(row) for row in compiler.apply_converters(raw_rows, converters)]
 
     def instances(self, rows, alias="default") -> list:
         """Converted rows as model instances, with their annotations, as the ORM builds them."""
-        _sql, _template, _slots, compiler, model = self._compile(alias)
+        _sql, _template, _slots, compiler, model, _converters = self._compile(alias)
         info = compiler.klass_info
         start, end = info["select_fields"][0], info["select_fields"][-1] + 1
         names = [s[0].target.attname for s in compiler.select[start:end]]
