@@ -9,6 +9,8 @@ connected to these models). Everything else keeps using the ORM (design.md, "Dep
 """
 
 import threading
+import time
+import weakref
 
 from django.db import connections
 from django.db.models.fields import AutoFieldMixin
@@ -107,13 +109,120 @@ def _pipelined(connection) -> bool:
     return connection.vendor == "postgresql" and bool(connection.settings_dict["OPTIONS"].get("server_side_binding"))
 
 
+_transformers: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _transformer(raw):
+    """An adaptation context for one psycopg connection: its own dumpers and loaders, so values
+    go in and come out as they do through its cursors."""
+    tx = _transformers.get(raw)
+    if tx is None:
+        from psycopg.adapt import Transformer
+        tx = _transformers[raw] = Transformer(raw)
+    return tx
+
+
 def _run_pipeline(connection, statements, *, commit=False) -> list:
-    """Send statements in one round trip (psycopg's pipeline mode; a transaction's BEGIN goes
-    with them, and with ``commit`` its COMMIT) and return each one's rows, or None for a
-    statement that returns none."""
-    from psycopg.pq import ExecStatus
+    """Send statements in one round trip and return each one's rows, or None for a statement
+    that returns none. A transaction's BEGIN goes with them, and with ``commit`` its COMMIT.
+
+    This drives libpq's pipeline mode directly rather than through psycopg's cursors: psycopg
+    flushes the socket after every statement of a pipeline and syncs after BEGIN, which costs
+    a send, a wake-up of the server and sometimes a round trip per statement. Here the batch
+    is one write and one read. The rest is psycopg's own machinery, as its cursors use it:
+    its query conversion and this connection's adapters for the values, and the connection's
+    prepared-statement cache (so a statement used ``prepare_threshold`` times is prepared, and
+    psycopg's DEALLOCATE ALL after a rollback forgets ours too). That machinery is psycopg's
+    internal API (``_queries.PostgresQuery``, ``Connection._prepared``); pyproject pins the
+    minor versions this was tested with."""
+    from psycopg import errors
+    from psycopg._preparing import Prepare
+    from psycopg._queries import PostgresQuery
+    from psycopg.generators import fetch_many, send
+    from psycopg.pq import ExecStatus, TransactionStatus
 
     connection.ensure_connection()
+    raw = connection.connection
+    if raw.isolation_level is not None or raw.read_only is not None or raw.deferrable is not None:
+        return _run_cursors(connection, statements, commit=commit)
+    tx = _transformer(raw)
+    cache = raw._prepared
+    started = time.monotonic()
+    with connection.wrap_database_errors, raw.lock:
+        pgconn = raw.pgconn
+        # What each result in turn answers: ("stmt", n, cache entry) or None (BEGIN, a
+        # statement's preparation, COMMIT: only their errors matter).
+        expect = []
+        queries = []
+        for sql, params in statements:
+            query = PostgresQuery(tx)
+            query.convert(sql, params)
+            queries.append(query)
+        pgconn.enter_pipeline_mode()
+        drained = False
+        try:
+            if not raw.autocommit and pgconn.transaction_status == TransactionStatus.IDLE:
+                pgconn.send_query_params(b"BEGIN", None)
+                expect.append(None)
+            for n, query in enumerate(queries):
+                prep, name = cache.get(query)
+                if prep is Prepare.NO:
+                    pgconn.send_query_params(query.query, query.params, param_types=query.types,
+                                             param_formats=query.formats)
+                else:
+                    if prep is Prepare.SHOULD:
+                        pgconn.send_prepare(name, query.query, param_types=query.types)
+                        expect.append(None)
+                    pgconn.send_query_prepared(name, query.params, param_formats=query.formats)
+                key = cache.maybe_add_to_cache(query, prep, name)
+                expect.append(("stmt", n, None if key is None else (key, prep, name)))
+            if commit:
+                pgconn.send_query_params(b"COMMIT", None)
+                expect.append(None)
+            pgconn.pipeline_sync()
+            raw.wait(send(pgconn))
+            answers = [raw.wait(fetch_many(pgconn)) for _ in expect]
+            raw.wait(fetch_many(pgconn))  # the sync
+            drained = True
+        finally:
+            try:
+                pgconn.exit_pipeline_mode()
+            except Exception:
+                if drained:
+                    raise
+                # Interrupted half way (a lost connection, a signal): the connection's state is
+                # unknown, so it is not used again.
+                raw.close()
+        out: list = [None] * len(queries)
+        error = None
+        for what, results in zip(expect, answers, strict=True):
+            if what is not None and what[2] is not None:
+                cache.validate(*what[2], results)
+            result = results[-1] if results else None
+            if result is None:
+                continue
+            if result.status == ExecStatus.FATAL_ERROR:
+                if error is None:
+                    error = errors.error_from_result(result, encoding=raw.info.encoding)
+            elif what is not None and result.status == ExecStatus.TUPLES_OK:
+                tx.set_pgresult(result)
+                out[what[1]] = tx.load_rows(0, result.ntuples, tuple)
+        tx.set_pgresult(None)
+        if error is not None:
+            raise error
+        raw.wait(cache.maintain_gen(raw))  # deallocations the cache asked for, if any
+    if connection.queries_logged:
+        spent = f"{time.monotonic() - started:.3f}"
+        for sql, params in statements:
+            connection.queries_log.append({"sql": f"{sql} -- {params!r} (one batch)", "time": spent})
+    return out
+
+
+def _run_cursors(connection, statements, *, commit=False) -> list:
+    """The batch through psycopg's own pipeline, for a connection with transaction
+    characteristics the batch runner does not write into its BEGIN."""
+    from psycopg.pq import ExecStatus
+
     raw = connection.connection
     with connection.wrap_database_errors:
         with raw.pipeline():
