@@ -8,6 +8,7 @@ out, models built with ``Model.from_db`` as the ORM does. No signals are sent (n
 connected to these models). Everything else keeps using the ORM (design.md, "Departures").
 """
 
+import re
 import threading
 import time
 import weakref
@@ -109,6 +110,51 @@ def _pipelined(connection) -> bool:
     return connection.vendor == "postgresql" and bool(connection.settings_dict["OPTIONS"].get("server_side_binding"))
 
 
+_PLACEHOLDER = re.compile(r"%%|%s|%")
+_dollar_cache: dict = {}
+
+
+def _dollar(sql: str) -> tuple:
+    """Django's SQL (%s placeholders, %% for a percent sign) as PostgreSQL's ($1, $2 …), in the
+    client encoding (UTF8, as Django sets it), with the number of parameters; kept per text.
+    psycopg's own conversion is not cached for long statements such as the composed writes."""
+    hit = _dollar_cache.get(sql)
+    if hit is None:
+        count = 0
+
+        def place(match):
+            nonlocal count
+            if match.group() == "%%":
+                return "%"
+            if match.group() == "%":
+                raise ValueError(f"a lone % in {sql[:80]!r}: a percent sign is written %%")
+            count += 1
+            return f"${count}"
+        from psycopg.adapt import PyFormat
+        hit = (_PLACEHOLDER.sub(place, sql).encode(), count, [PyFormat.AUTO] * count)
+        if len(_dollar_cache) >= 1000:
+            _dollar_cache.clear()
+        _dollar_cache[sql] = hit
+    return hit
+
+
+class _Bound:
+    """One statement ready for libpq: the query, its adapted values, their types and formats
+    (the attributes psycopg's prepared-statement cache reads)."""
+
+    __slots__ = ("query", "params", "types", "formats")
+
+    def __init__(self, tx, sql, params):
+        from psycopg import ProgrammingError
+
+        self.query, count, formats = _dollar(sql)
+        if len(params) != count:
+            raise ProgrammingError(f"the query has {count} placeholders but {len(params)} parameters were passed")
+        self.params = tx.dump_sequence(params, formats)
+        self.types = tx.types or ()
+        self.formats = tx.formats
+
+
 _transformers: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
@@ -129,15 +175,13 @@ def _run_pipeline(connection, statements, *, commit=False) -> list:
     This drives libpq's pipeline mode directly rather than through psycopg's cursors: psycopg
     flushes the socket after every statement of a pipeline and syncs after BEGIN, which costs
     a send, a wake-up of the server and sometimes a round trip per statement. Here the batch
-    is one write and one read. The rest is psycopg's own machinery, as its cursors use it:
-    its query conversion and this connection's adapters for the values, and the connection's
-    prepared-statement cache (so a statement used ``prepare_threshold`` times is prepared, and
-    psycopg's DEALLOCATE ALL after a rollback forgets ours too). That machinery is psycopg's
-    internal API (``_queries.PostgresQuery``, ``Connection._prepared``); pyproject pins the
-    minor versions this was tested with."""
+    is one write and one read. The rest is psycopg's own machinery, as its cursors use it: this
+    connection's adapters for the values, and the connection's prepared-statement cache (so a
+    statement used ``prepare_threshold`` times is prepared, and psycopg's DEALLOCATE ALL after
+    a rollback forgets ours too). The cache is psycopg's internal API
+    (``Connection._prepared``); pyproject pins the minor version this was tested with."""
     from psycopg import errors
     from psycopg._preparing import Prepare
-    from psycopg._queries import PostgresQuery
     from psycopg.generators import fetch_many, send
     from psycopg.pq import ExecStatus, TransactionStatus
 
@@ -153,11 +197,7 @@ def _run_pipeline(connection, statements, *, commit=False) -> list:
         # What each result in turn answers: ("stmt", n, cache entry) or None (BEGIN, a
         # statement's preparation, COMMIT: only their errors matter).
         expect = []
-        queries = []
-        for sql, params in statements:
-            query = PostgresQuery(tx)
-            query.convert(sql, params)
-            queries.append(query)
+        queries = [_Bound(tx, sql, params) for sql, params in statements]
         pgconn.enter_pipeline_mode()
         drained = False
         try:

@@ -80,6 +80,16 @@ def test_a_transaction_of_reads_is_one_round_trip_with_its_begin_and_values_come
     assert rows[1] == [(1,), (2,), (3,)]
 
 
+def test_placeholders_and_percent_signs_read_as_django_writes_them():
+    with transaction.atomic():
+        rows = read_together((Statement("SELECT %s || '%%', '%%s', %s::int", ["100", 5]), ()))
+    assert rows[0] == [("100%", "%s", 5)]
+    with pytest.raises(ValueError, match="percent sign"), transaction.atomic():
+        read_together((Statement("SELECT '5%' || %s", ["x"]), ()))
+    with pytest.raises(Exception, match="2 placeholders but 1 parameters"), transaction.atomic():
+        read_together((Statement("SELECT %s, %s", ["x"]), ()))
+
+
 def test_writes_and_the_commit_share_one_round_trip(seeded_case):
     with transaction.atomic():
         with Trace() as trace, sql.queued(commit=True):
