@@ -26,12 +26,13 @@ class Case(models.Model):
         APPROVE = "approve", _("Approve")
         DENY = "deny", _("Deny")
 
-    number = models.CharField(_("case number"), max_length=40, unique=True)
+    number = models.CharField(_("case number"), max_length=40)  # unique: Meta.constraints
     query_code = models.CharField(_("query code"), max_length=8)
     centre = models.ForeignKey(Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="cases")
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="cases")
     version = models.ForeignKey(ItemVersion, verbose_name=_("item version"), on_delete=models.PROTECT, related_name="cases")
-    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="cases")
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="cases",
+                                   db_index=False)  # Meta.indexes leads with it
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     window = models.ForeignKey(Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
     received_by = models.ForeignKey(USER, verbose_name=_("received by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -41,11 +42,11 @@ class Case(models.Model):
     applicant_id = models.CharField(_("ID number or credit code"), max_length=18)
     applicant_phone = models.CharField(_("phone"), max_length=11)
     applicant_user = models.ForeignKey(USER, verbose_name=_("applicant account"), null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="applications")
+                                       on_delete=models.PROTECT, related_name="applications", db_index=False)
 
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED)
     row_version = models.PositiveIntegerField(_("version"), default=1)
-    idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    idempotency_key = models.CharField(max_length=120, null=True, blank=True)  # unique: Meta.constraints
 
     # The clock (design.md): dates in the centre's time zone, recomputed only on clock events.
     received_at = models.DateTimeField(_("received"))
@@ -82,7 +83,13 @@ class Case(models.Model):
             models.Index(fields=["state", "promised_due"]),
             models.Index(fields=["state", "statutory_due"]),
             models.Index(fields=["department", "state"]),
-            models.Index(fields=["applicant_user"]),
+            models.Index(fields=["applicant_user"]),  # with db_index=False on the key: one index, not two
+        ]
+        # Unique by constraint rather than unique=True: on PostgreSQL that makes no second,
+        # pattern-ops index that no query uses (every update of a case writes every index).
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="case_number_unique"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="case_idempotency_key_unique"),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -94,7 +101,7 @@ class Case(models.Model):
 class CaseCounter(models.Model):
     """Gapless case numbers: one row per centre and day, locked while a number is taken."""
 
-    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+")
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+", db_index=False)
     day = models.DateField()
     last = models.PositiveIntegerField(default=0)
 
@@ -143,7 +150,8 @@ class StepTask(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+")
     assignee = models.ForeignKey(USER, verbose_name=_("responsible person"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="step_tasks")
+                                 on_delete=models.PROTECT, related_name="step_tasks",
+                                 db_index=False)  # Meta.indexes leads with it
     budget = models.PositiveSmallIntegerField(_("budget (working days)"))
     started_on = models.DateField(_("started"))
     due_on = models.DateField(_("due"))
@@ -238,7 +246,8 @@ class FeeCharge(models.Model):
 class CaseEvent(models.Model):
     """The case's history as people see it; append-only."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events",
+                             db_index=False)  # the (case, seq) constraint's index serves
     seq = models.PositiveIntegerField()
     at = models.DateTimeField()
     actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -297,13 +306,14 @@ class Notice(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    number = models.CharField(_("document number"), max_length=60, unique=True)
+    number = models.CharField(_("document number"), max_length=60)  # unique: Meta.constraints
     title = models.CharField(_("title"), max_length=60)
     body = models.JSONField(_("text"), default=list)
     issued_at = models.DateTimeField(_("issued"))
 
     class Meta:
         ordering = ["case_id", "issued_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["number"], name="notice_number_unique")]
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
 
