@@ -164,3 +164,20 @@ def seeded_case(on):
     call_command("demo-data", stdout=io.StringIO())
     on(2026, 3, 2)
     return s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+
+
+def test_a_connection_lost_during_a_batch_is_a_database_error_and_the_next_connection_works():
+    import psycopg
+    from django.db import DatabaseError
+
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    with pytest.raises(DatabaseError) as lost, transaction.atomic():
+        read_together((Statement("SELECT 1"), ()))  # the transaction has begun
+        with psycopg.connect(connection.connection.info.dsn, autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        read_together((Statement("SELECT %s", [1]), ()), (Statement("SELECT %s", [2]), ()))
+    assert "server closed the connection" in str(lost.value)
+    connection.close_if_unusable_or_obsolete()
+    with transaction.atomic():
+        assert read_together((Statement("SELECT %s", [3]), ()))[0] == [(3,)]
