@@ -6,7 +6,9 @@ Each run uses a throwaway database: a temporary SQLite file, or with --postgres 
 database on 127.0.0.1:5432 that is dropped afterwards. With --processes P, P worker processes
 (each with its own connection, as behind gunicorn) share the N cases; they all write the one
 audit chain. R timed rounds (default 3): the median is reported with the range, since a
-shared VM is noisy. Writes bench/results/lifecycle.txt.
+shared VM is noisy. With one process it also reports the CPU spent per complete case by
+the process and (PostgreSQL on this machine) by its database backend, a figure that varies
+less than the rate. Writes bench/results/lifecycle.txt.
 
 PostgreSQL is reached over TCP on 127.0.0.1 unless BENCH_PG_URL says otherwise, e.g.
 BENCH_PG_URL='postgres://postgres@%2Fvar%2Frun%2Fpostgresql/{name}' for its Unix socket
@@ -144,6 +146,10 @@ def main():
         key = f"{db:<10} {who:<13}" if not db.endswith("(socket)") else f"{db} {who:<13}"
         line = (f"{key} {rate:8.1f} complete cases/s  (median of {len(rates)} rounds of {args.cases} cases, "
                 f"range {rates[0]:.1f}–{rates[-1]:.1f}; {TRANSITIONS} transactions, events and audit entries per case)")
+        if CPU:  # steadier than the rate on a shared VM; the round with the median process CPU
+            client, database = sorted(CPU)[len(CPU) // 2]
+            line += f"; CPU per case: this process {client:.2f} ms" + (
+                f", its database backend {database:.2f} ms" if args.postgres else "")
         print(line)
         out = ROOT / "bench" / "results" / "lifecycle.txt"
         lines = out.read_text().splitlines() if out.exists() else []
@@ -158,16 +164,42 @@ def main():
             drop(pg_name)
 
 
+CPU = []  # one process: (client ms, database ms) of CPU per complete case, per round
+
+
+def _backend_cpu(connections):
+    """Seconds of CPU the PostgreSQL backend serving this process has used, when the server
+    runs on this machine (None otherwise, and on SQLite, where the database is the process)."""
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,), = cursor.fetchall()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(args, connections) -> float:
     """Seconds for args.cases complete cases, in one process or shared by args.processes."""
     if args.processes == 1:
+        import resource
         one = make_runner()
         for _ in range(20):  # warm up caches and the connection
             one()
+        backend, usage = _backend_cpu(connections), resource.getrusage(resource.RUSAGE_SELF)
         start = time.perf_counter()
         for _ in range(args.cases):
             one()
-        return time.perf_counter() - start
+        spent = time.perf_counter() - start
+        after, backend_after = resource.getrusage(resource.RUSAGE_SELF), _backend_cpu(connections)
+        client = after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime
+        if backend is not None and backend_after is not None:
+            CPU.append((client * 1000 / args.cases, (backend_after - backend) * 1000 / args.cases))
+        return spent
     connections.close_all()
     ctx = multiprocessing.get_context("fork")
     barrier, done = ctx.Barrier(args.processes + 1), ctx.Queue()
