@@ -179,7 +179,8 @@ def _run_pipeline(connection, statements, *, commit=False) -> list:
     connection's adapters for the values, and the connection's prepared-statement cache (so a
     statement used ``prepare_threshold`` times is prepared, and psycopg's DEALLOCATE ALL after
     a rollback forgets ours too). The cache is psycopg's internal API
-    (``Connection._prepared``); pyproject pins the minor version this was tested with."""
+    (``Connection._prepared``, ``_get_tx_start_command``); pyproject pins the minor version this
+    was tested with."""
     from psycopg import errors
     from psycopg._preparing import Prepare
     from psycopg.generators import fetch_many, send
@@ -187,22 +188,21 @@ def _run_pipeline(connection, statements, *, commit=False) -> list:
 
     connection.ensure_connection()
     raw = connection.connection
-    if raw.isolation_level is not None or raw.read_only is not None or raw.deferrable is not None:
-        return _run_cursors(connection, statements, commit=commit)
     tx = _transformer(raw)
     cache = raw._prepared
     started = time.monotonic()
     with connection.wrap_database_errors, raw.lock:
         pgconn = raw.pgconn
-        # What each result in turn answers: ("stmt", n, cache entry) or None (BEGIN, a
-        # statement's preparation, COMMIT: only their errors matter).
+        # What each result in turn answers: (statement's index, its prepared-statement cache
+        # entry or None), or None for BEGIN, a preparation or COMMIT (only their errors matter).
         expect = []
         queries = [_Bound(tx, sql, params) for sql, params in statements]
         pgconn.enter_pipeline_mode()
         drained = False
         try:
             if not raw.autocommit and pgconn.transaction_status == TransactionStatus.IDLE:
-                pgconn.send_query_params(b"BEGIN", None)
+                # BEGIN as psycopg writes it, with the connection's isolation level and access mode
+                pgconn.send_query_params(raw._get_tx_start_command(), None)
                 expect.append(None)
             for n, query in enumerate(queries):
                 prep, name = cache.get(query)
@@ -215,7 +215,7 @@ def _run_pipeline(connection, statements, *, commit=False) -> list:
                         expect.append(None)
                     pgconn.send_query_prepared(name, query.params, param_formats=query.formats)
                 key = cache.maybe_add_to_cache(query, prep, name)
-                expect.append(("stmt", n, None if key is None else (key, prep, name)))
+                expect.append((n, None if key is None else (key, prep, name)))
             if commit:
                 pgconn.send_query_params(b"COMMIT", None)
                 expect.append(None)
@@ -236,8 +236,8 @@ def _run_pipeline(connection, statements, *, commit=False) -> list:
         out: list = [None] * len(queries)
         error = None
         for what, results in zip(expect, answers, strict=True):
-            if what is not None and what[2] is not None:
-                cache.validate(*what[2], results)
+            if what is not None and what[1] is not None:
+                cache.validate(*what[1], results)
             result = results[-1] if results else None
             if result is None:
                 continue
@@ -246,7 +246,7 @@ def _run_pipeline(connection, statements, *, commit=False) -> list:
                     error = errors.error_from_result(result, encoding=raw.info.encoding)
             elif what is not None and result.status == ExecStatus.TUPLES_OK:
                 tx.set_pgresult(result)
-                out[what[1]] = tx.load_rows(0, result.ntuples, tuple)
+                out[what[0]] = tx.load_rows(0, result.ntuples, tuple)
         tx.set_pgresult(None)
         if error is not None:
             raise error
@@ -255,29 +255,6 @@ def _run_pipeline(connection, statements, *, commit=False) -> list:
         spent = f"{time.monotonic() - started:.3f}"
         for sql, params in statements:
             connection.queries_log.append({"sql": f"{sql} -- {params!r} (one batch)", "time": spent})
-    return out
-
-
-def _run_cursors(connection, statements, *, commit=False) -> list:
-    """The batch through psycopg's own pipeline, for a connection with transaction
-    characteristics the batch runner does not write into its BEGIN."""
-    from psycopg.pq import ExecStatus
-
-    raw = connection.connection
-    with connection.wrap_database_errors:
-        with raw.pipeline():
-            cursors = []
-            for statement, params in statements:
-                cursor = raw.cursor()
-                cursor.execute(statement, params)
-                cursors.append(cursor)
-            if commit:
-                raw.commit()
-        out = []
-        for cursor in cursors:
-            result = cursor.pgresult
-            out.append(cursor.fetchall() if result is not None and result.status == ExecStatus.TUPLES_OK else None)
-            cursor.close()
     return out
 
 

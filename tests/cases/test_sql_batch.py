@@ -181,3 +181,15 @@ def test_a_connection_lost_during_a_batch_is_a_database_error_and_the_next_conne
     connection.close_if_unusable_or_obsolete()
     with transaction.atomic():
         assert read_together((Statement("SELECT %s", [3]), ()))[0] == [(3,)]
+
+
+def test_the_batchs_begin_carries_the_connections_isolation_level():
+    from psycopg import IsolationLevel
+    connection.ensure_connection()
+    connection.connection.isolation_level = IsolationLevel.SERIALIZABLE
+    try:
+        with transaction.atomic():
+            rows = read_together((Statement("SHOW transaction_isolation"), ()))
+    finally:
+        connection.connection.isolation_level = None
+    assert rows[0] == [("serializable",)]
