@@ -260,11 +260,11 @@ def _run_pipeline(connection, statements, *, commit=False) -> list:
 
 def read_together(*calls, using="default") -> list[list]:
     """Run several prepared reads, ``(prepared, args)`` each (or ``(Statement, ())``), and
-    return each one's converted rows: in one round trip on PostgreSQL, one after another
-    elsewhere."""
+    return each one's converted rows: in one round trip on PostgreSQL with server-side binding
+    (a lone read too: the batch costs no more than a cursor), one after another elsewhere."""
     connection = connections[using]
     bound = [prepared.bind(args, using) for prepared, args in calls]
-    if _pipelined(connection) and (len(bound) > 1 or connection.in_atomic_block):
+    if _pipelined(connection):
         raw_results = _run_pipeline(connection, bound)
     else:
         raw_results = []
@@ -326,21 +326,16 @@ class Writes:
         items, self.items = self.items, []
         connection = connections[self.using]
         pipelined = _pipelined(connection)
-        composed = self._composed(items) if pipelined else None
-        self.targets = []
         if pipelined and (items or commit):
-            if composed is not None:
-                results = _run_pipeline(connection, [composed], commit=commit)
-                on_rows = items[-1][2]
-                if on_rows is not None:
-                    on_rows(results[0])
-                return
-            results = _run_pipeline(connection, [(statement, params) for statement, params, _cb in items],
-                                    commit=commit)
-            for rows, (_statement, _params, on_rows) in zip(results, items, strict=True):
+            composed = self._composed(items)
+            batch = [composed] if composed else [(statement, params) for statement, params, _cb in items]
+            callbacks = [items[-1][2]] if composed else [on_rows for _st, _params, on_rows in items]
+            self.targets = []
+            for rows, on_rows in zip(_run_pipeline(connection, batch, commit=commit), callbacks, strict=True):
                 if on_rows is not None:
                     on_rows(rows)
             return
+        self.targets = []
         if not items:
             return
         with connection.cursor() as cursor:

@@ -80,6 +80,15 @@ def test_a_transaction_of_reads_is_one_round_trip_with_its_begin_and_values_come
     assert rows[1] == [(1,), (2,), (3,)]
 
 
+def test_a_lone_read_outside_a_transaction_goes_as_a_batch_of_one_without_begin():
+    through_cursor = []
+    with Trace() as trace, connection.execute_wrapper(lambda execute, *args: through_cursor.append(args[0])):
+        assert read_together((Statement("SELECT %s::int", [5]), ()))[0] == [(5,)]
+    assert through_cursor == []  # not through Django's cursor
+    assert trace.directions() == "FB"
+    assert trace.completed() == ["SELECT 1"]  # autocommit: no BEGIN
+
+
 def test_placeholders_and_percent_signs_read_as_django_writes_them():
     with transaction.atomic():
         rows = read_together((Statement("SELECT %s || '%%', '%%s', %s::int", ["100", 5]), ()))
