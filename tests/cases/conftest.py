@@ -48,3 +48,9 @@ def applicant(**over):
             "applicant_phone": "13800138000"}
     data.update(over)
     return data
+
+
+def window_case():
+    """A construction permit (承诺件) received at the demo centre's window by its clerk."""
+    from shenpi.cases import services
+    return services.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())

@@ -12,7 +12,7 @@ from shenpi.audit.services import chain_problem
 from shenpi.cases import services as s
 from shenpi.cases.models import Case, CaseEvent, Outbox
 
-from .conftest import applicant, item, user
+from .conftest import user, window_case
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded", "audit_flushable")]
 SENT = []
@@ -29,7 +29,7 @@ def test_outermost_transitions_commit_their_writes_and_run_on_commit_callbacks(s
     SENT.clear()
     on(2026, 3, 2)
     assert not connection.in_atomic_block
-    case = s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    case = window_case()
     s.accept(actor=user("clerk"), case=case)
     assert not connection.in_atomic_block
     assert connection.connection.info.transaction_status.name == "IDLE" if connection.vendor == "postgresql" else True

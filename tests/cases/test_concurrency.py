@@ -13,7 +13,7 @@ from shenpi.cases.models import Case, CaseEvent
 from shenpi.cases.tasks import sweep_deemed_acceptance
 from tests.conftest import api
 
-from .conftest import applicant, item, user
+from .conftest import applicant, item, user, window_case
 
 pg_only = pytest.mark.skipif(connection.vendor != "postgresql",
                              reason="races need separate connections to one database: run on PostgreSQL (CI does)")
@@ -48,7 +48,7 @@ def demo_db():
 
 def test_two_conflicting_actions_one_wins_one_gets_409(demo_db, on):
     on(2026, 3, 2)
-    case = s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    case = window_case()
     clerk = user("clerk")
     actions = [("accept", {}), ("refuse", {"reasons": "不属于本机关职权范围"})]
 

@@ -10,14 +10,14 @@ from shenpi.cases.models import Case, CaseEvent, Outbox
 from shenpi.core import sql
 from shenpi.core.sql import Prepared, Writes
 
-from .conftest import applicant, item, user
+from .conftest import applicant, user, window_case
 
 pytestmark = pytest.mark.usefixtures("demo")
 
 
 def a_case(on):
     on(2026, 3, 2)
-    return s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    return window_case()
 
 
 def test_queued_writes_are_sent_at_the_end_of_the_block_and_all_land(on):

@@ -6,10 +6,9 @@ import os
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from shenpi.cases import services as s
 from tests.conftest import api
 
-from .conftest import applicant, item, user
+from .conftest import user, window_case
 
 pytestmark = pytest.mark.usefixtures("demo")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -24,7 +23,7 @@ def media(settings, tmp_path):
 @pytest.fixture
 def case(on):
     on(2026, 3, 2)
-    return s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    return window_case()
 
 
 def files_in(root):

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from shenpi.cases import services as s
 from tests.conftest import api
 
-from .conftest import applicant, item, user
+from .conftest import applicant, item, user, window_case
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("demo")
 @pytest.fixture
 def accepted(on):
     on(2026, 3, 2)
-    case = s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    case = window_case()
     return s.accept(actor=user("clerk"), case=case)
 
 

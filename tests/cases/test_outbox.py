@@ -6,14 +6,14 @@ from shenpi.cases import services as s
 from shenpi.cases.models import Outbox
 from shenpi.cases.sms import send_via_gateway
 
-from .conftest import applicant, item, user
+from .conftest import user, window_case
 
 pytestmark = pytest.mark.usefixtures("demo")
 
 
 def test_every_change_is_told(on):
     on(2026, 3, 2)
-    case = s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    case = window_case()
     s.accept(actor=user("clerk"), case=case)
     bodies = list(Outbox.objects.filter(case=case).order_by("created_at").values_list("body", flat=True))
     assert case.query_code in bodies[0] and "已受理" in bodies[1] and "2026-03-09" in bodies[1]
@@ -32,7 +32,7 @@ class FakeResponse:
 
 def test_sms_adapter_marks_sent_or_records_the_failure(on):
     on(2026, 3, 2)
-    case = s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    case = window_case()
     message = Outbox.objects.get(case=case)
     sent = []
     assert send_via_gateway(message.pk, opener=lambda req, timeout: sent.append(req) or FakeResponse(200))

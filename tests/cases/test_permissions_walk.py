@@ -7,7 +7,7 @@ from shenpi.cases import services as s
 from shenpi.cases.api import ACTIONS
 from tests.conftest import api
 
-from .conftest import applicant, item, user
+from .conftest import applicant, item, user, window_case
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -23,7 +23,7 @@ MAY = {"accept": {"clerk"}, "supplement": {"clerk"}, "refuse": {"clerk"}, "withd
 @pytest.fixture
 def case(on):
     on(2026, 3, 2)
-    return s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    return window_case()
 
 
 @pytest.fixture

@@ -11,12 +11,11 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from shenpi.cases import services as s
 from shenpi.cases.models import Outbox
 from shenpi.core import sql
 from shenpi.core.sql import Statement, read_together
 
-from .conftest import applicant, item, user
+from .conftest import window_case
 
 pytestmark = [
     pytest.mark.skipif(
@@ -172,7 +171,7 @@ def seeded_case(on):
     """One case submitted at the demo centre's window."""
     call_command("demo-data", stdout=io.StringIO())
     on(2026, 3, 2)
-    return s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    return window_case()
 
 
 def test_a_connection_lost_during_a_batch_is_a_database_error_and_the_next_connection_works():

@@ -5,7 +5,7 @@ import pytest
 from shenpi.cases import services as s
 from shenpi.cases.models import Case
 
-from .conftest import applicant, item, user
+from .conftest import applicant, item, user, window_case
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -34,7 +34,7 @@ def test_window_receives_with_form_errors_in_chinese(client, on, unchanged):
 
 def test_case_page_actions_and_step_forms(client, on):
     on(2026, 3, 2)
-    case = s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    case = window_case()
     c = login(client, "clerk")
     r = c.post(f"/staff/cases/{case.number}/act/refuse/", {"reasons": "", "version": case.row_version}, follow=True)
     assert "请说明不予受理的理由" in r.content.decode()
@@ -68,7 +68,7 @@ def test_queue_for_leaders_with_reassignment(client, on):
 
 def test_pages_refuse_whoever_may_not(client, on):
     on(2026, 3, 2)
-    case = s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    case = window_case()
     assert client.get(f"/staff/cases/{case.number}/").status_code == 302  # to the login page
     assert login(client, "clerk_sj").get(f"/staff/cases/{case.number}/").status_code == 404
     assert login(client, "reviewer").get("/staff/window/").status_code == 403
@@ -80,7 +80,7 @@ def test_pages_refuse_whoever_may_not(client, on):
 
 def test_case_page_offers_only_what_the_viewer_may_do(client, on):
     on(2026, 3, 2)
-    case = s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    case = window_case()
     assert 'id="accept"' in login(client, "clerk").get(f"/staff/cases/{case.number}/").content.decode()
     page = login(client, "reviewer").get(f"/staff/cases/{case.number}/").content.decode()
     assert 'id="accept"' not in page and "/act/refuse/" not in page
