@@ -17,6 +17,7 @@ from shenpi.core.forms import add_service_errors
 
 from . import services
 from .models import CalendarDay
+from .parsing import recount_text
 from .selectors import current_calendar
 
 
@@ -76,15 +77,19 @@ class CalendarDayAdmin(CentreAdminOnly, admin.ModelAdmin):
         """Enter next year's official schedule before the chinesecalendar package has it."""
         if not self.has_change_permission(request):
             raise PermissionDenied
-        year = current_calendar().last.year + 1
+        year = current_calendar().known_last.year + 1
         form = AddYearForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.add_year(actor=request.user, year=year, **form.cleaned_data)
+                added = services.add_year(actor=request.user, year=year, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, _("%(year)s is in the calendar.") % {"year": year})
+                messages.success(request, _("%(year)s is in the calendar.") % {"year": year} + " "
+                                 + recount_text(added.recount))
+                if added.recount.failed:
+                    messages.warning(request, _("Some cases could not be recounted: %(cases)s.") % {
+                        "cases": "、".join(added.recount.failed)})
                 return redirect("admin:workdays_calendarday_year", year=year)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "year": year,
                    "title": _("Add the working-day calendar of %(year)s") % {"year": year}}

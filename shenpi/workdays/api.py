@@ -1,5 +1,7 @@
 """Working-day clock API: public, read-only, 400 with the reason on bad input."""
 
+from datetime import date
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -10,17 +12,22 @@ from .calendar import CalendarRangeError
 from .parsing import parse_date, parse_n, range_message
 from .selectors import current_calendar
 
+PROVISIONAL_HELP = ("The answer reaches into the year after the last known one, counted Monday to Friday until "
+                    "its official holiday schedule is entered (暂定)")
+
 
 class AddResult(serializers.Serializer):
     date = serializers.DateField()
     n = serializers.IntegerField()
     result = serializers.DateField()
+    provisional = serializers.BooleanField(help_text=PROVISIONAL_HELP)
 
 
 class BetweenResult(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     workdays = serializers.IntegerField(help_text="Working days after start up to and including end")
+    provisional = serializers.BooleanField(help_text=PROVISIONAL_HELP)
 
 
 class DayResult(serializers.Serializer):
@@ -28,6 +35,7 @@ class DayResult(serializers.Serializer):
     is_workday = serializers.BooleanField()
     is_swapped_workday = serializers.BooleanField(help_text="A weekend day worked in exchange (调休)")
     name = serializers.CharField(help_text="The holiday the day belongs to")
+    provisional = serializers.BooleanField(help_text=PROVISIONAL_HELP)
 
 
 class ClockView(APIView):
@@ -47,8 +55,10 @@ class ClockView(APIView):
                 errors[name] = [str(exc)]
         if errors:
             raise serializers.ValidationError(errors)
+        cal = current_calendar()
         try:
-            return self.compute(current_calendar(), **values)
+            cal.require(*(v for v in values.values() if isinstance(v, date)))
+            return self.compute(cal, **values)
         except CalendarRangeError as exc:
             # Name the input that is outside the calendar, or the first input when the answer is.
             field = next((k for k, v in values.items() if v == exc.day), next(iter(values)))
@@ -63,7 +73,9 @@ class AddView(ClockView):
         return Response(AddResult(self.run(request, {"date": parse_date, "n": parse_n})).data)
 
     def compute(self, cal, *, date, n):
-        return {"date": date, "n": n, "result": cal.add_workdays(date, n)}
+        result = cal.add_workdays(date, n)
+        cal.require(result)  # a period reaching past the provisional year is refused
+        return {"date": date, "n": n, "result": result, "provisional": cal.is_provisional(max(date, result))}
 
 
 class BetweenView(ClockView):
@@ -74,7 +86,8 @@ class BetweenView(ClockView):
         return Response(BetweenResult(self.run(request, {"start": parse_date, "end": parse_date})).data)
 
     def compute(self, cal, *, start, end):
-        return {"start": start, "end": end, "workdays": cal.workdays_between(start, end)}
+        return {"start": start, "end": end, "workdays": cal.workdays_between(start, end),
+                "provisional": cal.is_provisional(max(start, end))}
 
 
 class DayView(ClockView):
@@ -86,4 +99,4 @@ class DayView(ClockView):
     def compute(self, cal, *, date):
         info = cal.info(date)
         return {"date": date, "is_workday": info.is_workday, "is_swapped_workday": info.is_swapped_workday,
-                "name": info.name}
+                "name": info.name, "provisional": info.provisional}

@@ -29,6 +29,21 @@ def deemed_acceptance_date(cal: WorkCalendar, received: date) -> date:
     return cal.add_workdays(received, ACCEPTANCE_DAYS)
 
 
+def is_deemed_accepted(*, acceptance_due: date, on: date) -> bool:
+    """Art. 32: once the acceptance period has passed with no supplement notice and no refusal,
+    the application *is* accepted, as a fact of law: whether or not any sweep has recorded it."""
+    return on > acceptance_due
+
+
+def acceptance_day(*, clock_start: date, acceptance_due: date, supplemented: bool, on: date) -> tuple[date, bool]:
+    """Art. 32: the day acceptance dates from, and whether it is deemed. Within the period: the
+    day of acceptance, or the day the supplement was complete. After it: deemed, from the day
+    the materials were received (``clock_start``: receipt, or the complete resubmission)."""
+    if is_deemed_accepted(acceptance_due=acceptance_due, on=on):
+        return clock_start, True
+    return (clock_start if supplemented else on), False
+
+
 def max_extension(*, joint: bool) -> int:
     """Art. 42: the most a decision limit may be extended, once."""
     return JOINT_EXTENSION_DAYS if joint else EXTENSION_DAYS
@@ -37,6 +52,11 @@ def max_extension(*, joint: bool) -> int:
 def delivery_due(cal: WorkCalendar, decided: date) -> date:
     """Art. 44: the licence is issued or delivered within 10 working days of the decision."""
     return cal.add_workdays(decided, DELIVERY_DAYS)
+
+
+def workdays_late(cal: WorkCalendar, due: date | None, on: date) -> int:
+    """Working days after a due date up to ``on``; 0 when on time."""
+    return max(cal.workdays_between(due, on), 0) if due else 0
 
 
 @dataclass(frozen=True)
@@ -85,13 +105,18 @@ def remaining_workdays(cal: WorkCalendar, due: date, on: date) -> int:
     return cal.workdays_between(on, due)
 
 
-def extension_errors(*, days: int, joint: bool, already_extended: bool) -> list[str]:
-    """Art. 42: once, and at most 10 working days (15 for joint handling)."""
+def extension_errors(*, days: int, joint: bool, already_extended: bool, statutory_due: date | None = None,
+                     on: date | None = None) -> list[str]:
+    """Art. 42: once, at most 10 working days (15 for joint handling), and decided before the
+    statutory limit has passed: a limit that has run out cannot be extended."""
     from django.utils.translation import gettext as _
 
     errors = []
     if already_extended:
         errors.append(_("The decision limit has been extended once already; the law allows only one extension."))
+    if statutory_due is not None and on is not None and on > statutory_due:
+        errors.append(_("The statutory limit ended on %(due)s; an extension is approved before it passes.")
+                      % {"due": statutory_due.isoformat()})
     limit = max_extension(joint=joint)
     if not 1 <= days <= limit:
         errors.append(_("An extension is 1 to %(limit)s working days.") % {"limit": limit})

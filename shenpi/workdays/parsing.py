@@ -26,10 +26,32 @@ def parse_n(value, field: str = "n") -> int:
 
 def range_message(exc) -> str:
     """A CalendarRangeError in the user's language."""
+    if exc.last > exc.known_last:
+        return _("%(day)s is outside the working-day calendar, which knows %(first_year)s–%(last_year)s and counts "
+                 "%(provisional_year)s provisionally, Monday to Friday (%(first)s to %(last)s).") % {
+            "day": exc.day.isoformat(), "first_year": exc.first.year, "last_year": exc.known_last.year,
+            "provisional_year": exc.last.year, "first": exc.first.isoformat(), "last": exc.last.isoformat()}
     return _("%(day)s is outside the working-day calendar, which knows %(first_year)s–%(last_year)s "
              "(%(first)s to %(last)s).") % {
         "day": exc.day.isoformat(), "first_year": exc.first.year, "last_year": exc.last.year,
         "first": exc.first.isoformat(), "last": exc.last.isoformat()}
+
+
+def mark(cal, *days) -> str:
+    """The provisional mark after an answer that reaches past the last known day."""
+    if any(cal.is_provisional(d) for d in days):
+        return "  " + _("(provisional: %(year)s is counted Monday to Friday until its official holiday schedule "
+                        "is entered)") % {"year": cal.provisional_year}
+    return ""
+
+
+def recount_text(recount) -> str:
+    text = _("Provisional dates recounted: %(moved)s of %(checked)s cases moved.") % {
+        "moved": recount.moved, "checked": recount.checked}
+    if recount.failed:
+        text += " " + _("Could not recount (still provisional, see the log): %(cases)s.") % {
+            "cases": "、".join(recount.failed)}
+    return text
 
 
 OFF_WORDS = {"休", "off"}

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -8,6 +10,26 @@ from shenpi.audit.services import record
 from shenpi.org.roles import is_centre_admin
 
 from .models import CalendarDay, CalendarVersion
+from .signals import Recount, years_added
+
+
+@dataclass(frozen=True)
+class YearsAdded:
+    """Years put into the calendar, and the recount of the dates counted provisionally in them."""
+
+    years: list[int]
+    days: int
+    recount: Recount
+
+
+def _recount(*, actor, years: list[int], reason: str) -> Recount:
+    """Recount, in the calendar change's own transaction, every date that was counted before
+    these years' schedule was known (the receivers live above this app: cases, …)."""
+    total = Recount()
+    for _receiver, result in years_added.send(sender=CalendarDay, years=years, reason=reason, actor=actor):
+        if isinstance(result, Recount):
+            total = total + result
+    return total
 
 
 def change_day_errors(*, reason: str, document_number: str) -> dict:
@@ -46,10 +68,10 @@ def change_day(*, actor, day, is_workday: bool, name: str, reason: str, document
 
 
 @transaction.atomic
-def add_year(*, actor, year: int, document_number: str, schedule: str) -> int:
+def add_year(*, actor, year: int, document_number: str, schedule: str) -> YearsAdded:
     """Extend the calendar by the year after its last one, from the official holiday schedule
     (before the chinesecalendar package has it). Days not in the schedule follow the week.
-    Returns the number of days added."""
+    Every date counted provisionally in that year is recounted in the same transaction."""
     from datetime import date, timedelta
 
     from .parsing import parse_schedule
@@ -82,14 +104,17 @@ def add_year(*, actor, year: int, document_number: str, schedule: str) -> int:
     CalendarVersion.objects.filter(pk=1).update(version=F("version") + 1)
     record(actor=actor, action="workdays.year.add", object_type="workdays.calendaryear", object_id=year,
            after={"year": year, "document_number": document_number.strip(), "schedule": schedule.strip()})
-    return len(rows)
+    reason = _("The official holiday schedule of %(year)s was entered (%(document)s).") % {
+        "year": year, "document": document_number.strip()}
+    return YearsAdded([year], len(rows), _recount(actor=actor, years=[year], reason=reason))
 
 
 @transaction.atomic
-def sync_from_package() -> list[int]:
+def sync_from_package() -> YearsAdded:
     """Add the years the installed chinesecalendar knows beyond the calendar's last year (run by
     the operator after upgrading the package). Days already in the calendar are never touched,
-    so a year an administrator entered by hand stays as entered. Returns the years added."""
+    so a year an administrator entered by hand stays as entered. Dates counted provisionally
+    in the years added are recounted in the same transaction."""
     from datetime import date
 
     from .source import days, known_range
@@ -97,12 +122,14 @@ def sync_from_package() -> list[int]:
     last = CalendarDay.objects.order_by("-date").values_list("date", flat=True).first()
     _first, package_last = known_range()
     if last is None or package_last <= last:
-        return []
+        return YearsAdded([], 0, Recount())
     start = date(last.year + 1, 1, 1)
-    CalendarDay.objects.bulk_create(
-        [CalendarDay(date=d, is_workday=w, name=n) for d, w, n in days(start, package_last)], batch_size=2000)
+    rows = [CalendarDay(date=d, is_workday=w, name=n) for d, w, n in days(start, package_last)]
+    CalendarDay.objects.bulk_create(rows, batch_size=2000)
     CalendarVersion.objects.filter(pk=1).update(version=F("version") + 1)
     years = list(range(start.year, package_last.year + 1))
     record(actor=None, action="workdays.year.sync", object_type="workdays.calendaryear",
            object_id=",".join(map(str, years)), after={"years": years, "source": "chinesecalendar"})
-    return years
+    reason = _("The official holiday schedule of %(year)s was synced from chinesecalendar.") % {
+        "year": "、".join(map(str, years))}
+    return YearsAdded(years, len(rows), _recount(actor=None, years=years, reason=reason))

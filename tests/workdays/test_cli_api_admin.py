@@ -36,6 +36,20 @@ def test_cli_prints_answers(cli_env):
     assert r.returncode == 0 and "调休" in r.stdout and "春节" in r.stdout
 
 
+def test_cli_marks_an_answer_in_the_provisional_year(cli_env):
+    # The package knows 2026 as its last year here; 2027 is counted by the week, and says so.
+    r = shenpi(cli_env, "add", "2026-11-27", "45")
+    assert r.returncode == 0 and r.stdout.startswith("2027-01-29") and "暂定" in r.stdout, r.stdout
+    r = shenpi(cli_env, "between", "2026-12-31", "2027-01-08")
+    assert r.returncode == 0 and r.stdout.startswith("6 ") and "暂定" in r.stdout
+    r = shenpi(cli_env, "is", "2027-01-01")
+    assert r.returncode == 0 and "暂定" in r.stdout
+    r = shenpi(cli_env, "add", "2026-03-02", "5")
+    assert r.stdout.strip() == "2026-03-09"  # a known year: no mark
+    r = shenpi(cli_env, "add", "2027-12-20", "30")  # reaches past the provisional year
+    assert r.returncode == 2 and "2028-01-31" in r.stderr and r.stdout == ""
+
+
 @pytest.mark.parametrize("args, words", [
     (["add", "2026-02-30", "1"], "2026-02-30"),
     (["add", "2026-02-13", "one"], "one"),
@@ -58,11 +72,12 @@ def test_cli_errors_exit_2_with_one_line(cli_env, args, words):
 @pytest.mark.django_db
 def test_api_add_between_day():
     assert api().get("/api/v1/workdays/add?date=2026-02-13&n=1").json() == {
-        "date": "2026-02-13", "n": 1, "result": "2026-02-14"}
+        "date": "2026-02-13", "n": 1, "result": "2026-02-14", "provisional": False}
     assert api().get("/api/v1/workdays/add?date=2026-02-24&n=-1").json()["result"] == "2026-02-14"
     assert api().get("/api/v1/workdays/between?start=2026-02-13&end=2026-02-24").json()["workdays"] == 2
     day = api().get("/api/v1/workdays/day?date=2026-02-14").json()
-    assert day == {"date": "2026-02-14", "is_workday": True, "is_swapped_workday": True, "name": "春节"}
+    assert day == {"date": "2026-02-14", "is_workday": True, "is_swapped_workday": True, "name": "春节",
+                   "provisional": False}
 
 
 @pytest.mark.django_db
@@ -72,7 +87,7 @@ def test_api_add_between_day():
     ("/api/v1/workdays/add?date=2026-02-13&n=1.5", "n"),
     ("/api/v1/workdays/add?date=2026-02-13&n=99999", "n"),
     ("/api/v1/workdays/add?date=2099-01-01&n=1", "date"),
-    ("/api/v1/workdays/add?date=2026-12-30&n=30", "date"),
+    ("/api/v1/workdays/add?date=2027-12-30&n=30", "date"),  # reaches past the provisional year
     ("/api/v1/workdays/between?start=2026-01-01", "end"),
     ("/api/v1/workdays/between?start=2026-01-01&end=1999-01-01", "end"),
     ("/api/v1/workdays/day?date=", "date"),

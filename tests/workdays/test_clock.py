@@ -72,15 +72,44 @@ def test_day_info(cal, day, workday, name):
     assert info.is_swapped_workday == (workday and day.weekday() >= 5)
 
 
-def test_outside_the_known_years_is_refused_with_the_years(cal):
+def test_outside_the_horizon_require_refuses_with_the_years(cal):
+    """The shell and the public clock refuse before the first known year and past the one
+    provisional year; the message names both."""
     first, last = cal.years
-    for bad in (D(first - 1, 12, 31), D(last + 1, 1, 1)):
-        with pytest.raises(CalendarRangeError, match=f"{first}–{last}"):
-            cal.is_workday(bad)
+    for bad in (D(first - 1, 12, 31), D(last + 2, 1, 1)):
+        with pytest.raises(CalendarRangeError, match=f"{first}–{last}") as e:
+            cal.require(bad)
+        assert e.value.known_last == D(last, 12, 31) and e.value.last == D(last + 1, 12, 31)
+    cal.require(D(last + 1, 1, 1), D(last + 1, 12, 31))  # the provisional year is within
     with pytest.raises(CalendarRangeError):
-        cal.add_workdays(D(last, 12, 30), 5)  # the answer would lie past the calendar
+        cal.is_workday(D(first - 1, 12, 31))  # nothing to count on before the first year
     with pytest.raises(CalendarRangeError):
         cal.add_workdays(D(first, 1, 3), -5)
+
+
+def test_the_provisional_year_counts_monday_to_friday_and_is_marked(cal):
+    _first, last = cal.years
+    nxt = last + 1
+    jan1 = D(nxt, 1, 1)
+    # Whatever the real schedule of the next year will be, it is counted by the week until known.
+    assert cal.is_workday(jan1) == (jan1.weekday() < 5) and cal.info(jan1).provisional
+    assert not cal.info(D(last, 12, 31)).provisional
+    due = cal.add_workdays(D(last, 12, 28), 5)
+    assert due.year == nxt and cal.is_provisional(due)
+    assert cal.workdays_between(D(last, 12, 31), D(nxt, 1, 31)) == sum(
+        1 for i in range(1, 32) if D(nxt, 1, i).weekday() < 5)
+
+
+def test_a_legal_period_past_the_horizon_is_still_counted_and_logged(cal, caplog):
+    """No legal act waits for the calendar: past the provisional year the arithmetic goes on by
+    the week, says so in the log, and the date is provisional."""
+    _first, last = cal.years
+    start = D(last + 1, 12, 20)
+    with caplog.at_level("WARNING", logger="shenpi.workdays.calendar"):
+        due = cal.add_workdays(start, 10)
+    assert due.year == last + 2 and due.weekday() < 5 and cal.is_provisional(due)
+    assert cal.workdays_between(start, due) == 10
+    assert "enter the missing years" in caplog.text
 
 
 # --- the law's cases (standards.md §1) ---------------------------------------------------------

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from shenpi.workdays.calendar import CalendarRangeError
-from shenpi.workdays.parsing import parse_date, parse_n, range_message
+from shenpi.workdays.parsing import mark, parse_date, parse_n, range_message, recount_text
 from shenpi.workdays.selectors import current_calendar
 from shenpi.workdays.services import sync_from_package
 
@@ -32,23 +32,36 @@ class Command(BaseCommand):
         cal = current_calendar()
         match words:
             case ["add", day, n]:
-                return cal.add_workdays(parse_date(day, "date"), parse_n(n)).isoformat()
+                start = parse_date(day, "date")
+                cal.require(start)
+                result = cal.add_workdays(start, parse_n(n))
+                cal.require(result)
+                return result.isoformat() + mark(cal, start, result)
             case ["between", start, end]:
-                return str(cal.workdays_between(parse_date(start, "start"), parse_date(end, "end")))
+                first, last = parse_date(start, "start"), parse_date(end, "end")
+                cal.require(first, last)
+                return str(cal.workdays_between(first, last)) + mark(cal, first, last)
             case ["is", day]:
-                info = cal.info(parse_date(day, "date"))
+                when = parse_date(day, "date")
+                cal.require(when)
+                info = cal.info(when)
                 if info.is_swapped_workday:
-                    return _("%(day)s working day (调休, swapped for %(name)s)") % {"day": day, "name": info.name}
-                if info.is_workday:
-                    return _("%(day)s working day") % {"day": day}
-                if info.name:
-                    return _("%(day)s day off (%(name)s)") % {"day": day, "name": info.name}
-                return _("%(day)s day off (weekend)") % {"day": day}
+                    text = _("%(day)s working day (调休, swapped for %(name)s)") % {"day": day, "name": info.name}
+                elif info.is_workday:
+                    text = _("%(day)s working day") % {"day": day}
+                elif info.name:
+                    text = _("%(day)s day off (%(name)s)") % {"day": day, "name": info.name}
+                else:
+                    text = _("%(day)s day off (weekend)") % {"day": day}
+                return text + mark(cal, when)
             case ["sync"]:
-                years = sync_from_package()
-                if not years:
+                added = sync_from_package()
+                if not added.years:
+                    first, last = cal.years
                     return _("The calendar already has every year chinesecalendar knows (%(first)s–%(last)s).") % {
-                        "first": cal.first.year, "last": cal.last.year}
-                return _("Added from chinesecalendar: %(years)s.") % {"years": ", ".join(map(str, years))}
+                        "first": first, "last": last}
+                text = _("Added from chinesecalendar: %(years)s.") % {"years": ", ".join(map(str, added.years))}
+                return text + " " + recount_text(added.recount)
             case _:
                 raise ValueError(USAGE)
+
