@@ -17,7 +17,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 @app.task(name="shenpi.sweep_deemed_acceptance")
 def sweep_deemed_acceptance():
     from shenpi.cases.tasks import sweep_deemed_acceptance as sweep
-    return sweep()
+    return sweep().done
 
 
 app.conf.beat_schedule = {

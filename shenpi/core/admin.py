@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from shenpi.org.roles import is_centre_admin
 
@@ -67,3 +68,26 @@ class ServiceAdmin(CentreAdminOnly, admin.ModelAdmin):
         # Relations were written by the service, with its audit entry.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+
+
+from .models import SweepRun  # noqa: E402
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(CentreAdminOnly, admin.ModelAdmin):
+    """What the periodic sweeps did, and every record one of them could not handle (read-only)."""
+
+    list_display = ["task", "started_at", "done", "failed", "failed_records"]
+    list_filter = ["task"]
+    readonly_fields = ["task", "started_at", "finished_at", "done", "failed", "failures"]
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("failed records"))
+    def failed_records(self, obj):
+        return "、".join(f["record"] for f in obj.failures) or "—"

@@ -26,12 +26,15 @@ class Command(BaseCommand):
         while not stop.is_set():
             for task in PERIODIC:
                 try:
-                    done = task()
+                    result = task()
                 except Exception as exc:  # one failing sweep must not stop the others
                     self.stderr.write(f"{task.__name__}: {exc!r}")
                     continue
-                if done:
-                    self.stdout.write(f"{task.__name__}: {done}")
+                if result.done:
+                    self.stdout.write(f"{task.__name__}: {result.done}")
+                if result.failed:  # each failing record is named; the sweep went on past it
+                    self.stderr.write(f"{task.__name__}: {len(result.failed)} failed: "
+                                      + "; ".join(f"{name} ({error})" for name, error in result.failed))
             if once:
                 break
             close_old_connections()  # like a request's end: drop a connection that went bad or old
