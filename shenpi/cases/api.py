@@ -1,6 +1,7 @@
 """Cases API: thin views; reads through selectors, every action through a service."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -24,14 +25,23 @@ def clock_context() -> dict:
     return {"cal": current_calendar(), "on": timezone.localdate()}
 
 
+PROVISIONAL_HELP = ("Counted before the official holiday schedule of its year was known (暂定): Monday to Friday; "
+                    "recounted when the schedule is entered")
+
+
 class StepOut(serializers.ModelSerializer):
     assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)
     department = serializers.CharField(source="department.name")
+    due_provisional = serializers.SerializerMethodField(help_text=PROVISIONAL_HELP)
 
     class Meta:
         model = StepTask
         fields = ["id", "stage_order", "stage_name", "name", "role", "department", "assignee", "budget",
-                  "started_on", "due_on", "status", "outcome", "opinion", "completed_at"]
+                  "started_on", "due_on", "due_provisional", "status", "outcome", "opinion", "completed_at"]
+
+    def get_due_provisional(self, obj) -> bool:
+        cal = self.context["cal"] if "cal" in self.context else clock_context()["cal"]
+        return cal.is_provisional(obj.due_on)
 
 
 class EventOut(serializers.Serializer):
@@ -48,27 +58,40 @@ class ClockOut(serializers.Serializer):
     due = serializers.DateField(allow_null=True)
     remaining = serializers.IntegerField(allow_null=True, help_text="Working days left; negative when overdue")
     colour = serializers.CharField()
+    provisional = serializers.BooleanField(help_text=PROVISIONAL_HELP)
 
 
 class CaseSummary(serializers.ModelSerializer):
     item_name = serializers.CharField(source="version.name")
     applicant_id = serializers.SerializerMethodField()
     promised = serializers.SerializerMethodField()
+    provisional_dates = serializers.SerializerMethodField(
+        help_text="The date fields of this case that are provisional. " + PROVISIONAL_HELP)
 
     class Meta:
         model = Case
         fields = ["number", "item", "item_name", "department", "channel", "state", "applicant_name", "applicant_id",
-                  "received_on", "accepted_on", "promised_due", "statutory_due", "promised", "row_version"]
+                  "received_on", "accepted_on", "promised_due", "statutory_due", "promised", "provisional_dates",
+                  "row_version"]
 
     def get_applicant_id(self, obj) -> str:
         return mask(obj.applicant_id)
 
     def get_promised(self, obj) -> dict:
-        return ClockOut(self._clocks(obj)["promised"]).data
+        return ClockOut(self._clocks(obj).get("promised") or {"due": obj.promised_due, "remaining": None, "colour": "",
+                                                               "provisional": False}).data
+
+    def get_provisional_dates(self, obj) -> list[str]:
+        return selectors.provisional_dates(obj, self._ctx()["cal"])
+
+    def _ctx(self) -> dict:
+        # One calendar and one "today" for the whole list: the calendar's version is read once.
+        if "cal" not in self.context:
+            self.context.update(clock_context())
+        return self.context
 
     def _clocks(self, obj) -> dict:
-        # One calendar and one "today" for the whole list: the calendar's version is read once.
-        ctx = self.context if "cal" in self.context else clock_context()
+        ctx = self._ctx()
         return selectors.clock_view(obj, on=ctx["on"], cal=ctx["cal"])
 
 
@@ -86,6 +109,10 @@ class CaseDetail(CaseSummary):
     steps = StepOut(many=True, read_only=True)
     events = EventOut(many=True, read_only=True)
     actions = serializers.SerializerMethodField()
+    deemed_accepted = serializers.SerializerMethodField(
+        help_text="Accepted by law (Art. 32): the acceptance period passed with no supplement notice or refusal, "
+                  "whether or not the acceptance has been recorded yet")
+    accepted_on = serializers.SerializerMethodField(help_text="Recorded acceptance, or receipt when deemed by law")
 
     class Meta(CaseSummary.Meta):
         fields = [*CaseSummary.Meta.fields, "query_code", "acceptance_due", "deemed_accepted", "statutory_limit",
@@ -95,6 +122,14 @@ class CaseDetail(CaseSummary):
 
     def get_clocks(self, obj) -> dict:
         return {k: ClockOut(v).data for k, v in self._clocks(obj).items()}
+
+    def get_deemed_accepted(self, obj) -> bool:
+        return selectors.deemed_by_law(obj, self._ctx()["on"])
+
+    def get_accepted_on(self, obj) -> str | None:
+        if obj.accepted_on is None and self.get_deemed_accepted(obj):
+            return obj.clock_start.isoformat()
+        return obj.accepted_on.isoformat() if obj.accepted_on else None
 
     def get_actions(self, obj) -> list[str]:
         return actions_from(obj.state)
@@ -122,6 +157,8 @@ class SupplementIn(VersionIn):
 
 class ResubmitIn(VersionIn):
     paper_materials = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
+    note = serializers.CharField(required=False, allow_blank=True, default="",
+                                 help_text="What was handed in for the supplement notice's other points")
 
 
 class RefuseIn(VersionIn):
@@ -299,6 +336,12 @@ class StepReassignView(APIView):
         return Response(_detail(case))
 
 
+class ExtensionOut(serializers.Serializer):
+    days = serializers.IntegerField()
+    reason = serializers.CharField()
+    on = serializers.DateField()
+
+
 class LookupOut(serializers.Serializer):
     number = serializers.CharField()
     item_name = serializers.CharField(source="version.name")
@@ -306,8 +349,20 @@ class LookupOut(serializers.Serializer):
     received_on = serializers.DateField()
     accepted_on = serializers.DateField(allow_null=True)
     promised_due = serializers.DateField(allow_null=True)
+    statutory_due = serializers.DateField(allow_null=True)
     decided_on = serializers.DateField(allow_null=True)
+    delivery_due = serializers.DateField(allow_null=True)
     delivered_on = serializers.DateField(allow_null=True)
+    extension = serializers.SerializerMethodField()
+    provisional_dates = serializers.SerializerMethodField(help_text=PROVISIONAL_HELP)
+
+    def get_extension(self, obj) -> ExtensionOut(allow_null=True):
+        from .models import Extension
+        ext = Extension.objects.filter(case=obj).first()
+        return ExtensionOut(ext).data if ext else None
+
+    def get_provisional_dates(self, obj) -> list[str]:
+        return selectors.provisional_dates(obj, clock_context()["cal"])
 
 
 class LookupView(APIView):
@@ -322,7 +377,7 @@ class LookupView(APIView):
         case = selectors.public_lookup(number=request.query_params.get("number", ""),
                                        query_code=request.query_params.get("code", ""))
         if case is None:
-            return Response({"detail": "No case with that number and query code."}, status=status.HTTP_404_NOT_FOUND)
+            return Response({"detail": _("No case with that number and query code.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(LookupOut(case).data)
 
 

@@ -6,3 +6,11 @@ class CasesConfig(AppConfig):
     name = "shenpi.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self):
+        from shenpi.workdays.signals import years_added
+
+        from .services import recount_provisional
+        # When a year's schedule is entered, the dates counted provisionally in it are recounted
+        # in the same transaction (standards.md §1).
+        years_added.connect(recount_provisional, dispatch_uid="cases.recount_provisional")

@@ -40,6 +40,9 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")
     TERMINATE = "terminate", _("Terminate")
     REASSIGN = "reassign", _("Reassign step")
+    # Not transitions: entries of a case's history beside them.
+    ADD_MATERIAL = "add_material", _("Material added")
+    RECOUNT = "recount", _("Dates recounted")
 
 
 class Who(models.TextChoices):
@@ -51,6 +54,8 @@ class Who(models.TextChoices):
     ASSIGNEE = "assignee"  # the person a step is assigned to
     APPROVER = "approver"  # the department's approver, chief representative or head
     LEADER = "leader"  # the department head (reassignment)
+    HEAD = "head"  # the department head (部门负责人) alone: Art. 42's extension
+    GOVERNMENT = "government"  # a government leader (领导): Art. 42's extension of joint handling
     SYSTEM = "system"
 
 
@@ -75,7 +80,8 @@ TRANSITIONS = {t.action: t for t in (
     Transition(Action.REASSIGN, (State.ACCEPTED, State.SUSPENDED), None, (Who.LEADER,)),
     Transition(Action.SUSPEND, (State.ACCEPTED,), State.SUSPENDED, (Who.APPROVER,)),
     Transition(Action.RESUME, (State.SUSPENDED,), State.ACCEPTED, (Who.APPROVER,)),
-    Transition(Action.EXTEND, (State.ACCEPTED, State.SUSPENDED), None, (Who.APPROVER,)),
+    # Art. 42: the department head extends; for joint handling a government leader (permissions.who_may).
+    Transition(Action.EXTEND, (State.ACCEPTED, State.SUSPENDED), None, (Who.HEAD, Who.GOVERNMENT)),
     # A 即办件 is decided at the window in the visit that brought it: straight from submitted.
     Transition(Action.DECIDE, (State.SUBMITTED, State.ACCEPTED), None, (Who.APPROVER, Who.WINDOW_DECIDER)),
     Transition(Action.DELIVER, (State.APPROVED, State.DENIED), State.DELIVERED, (Who.CLERK, Who.APPROVER)),
@@ -94,3 +100,7 @@ def allowed_from(action: str, state: str) -> bool:
 
 def actions_from(state: str) -> list[str]:
     return [a for a, t in TRANSITIONS.items() if state in t.sources and Who.SYSTEM not in t.who]
+
+
+def action_label(action: str) -> str:
+    return str(Action(action).label) if action in Action.values else action

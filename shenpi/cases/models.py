@@ -62,6 +62,9 @@ class Case(models.Model):
     suspended_days = models.PositiveIntegerField(_("suspended working days"), default=0)
     statutory_due = models.DateField(_("statutory due"), null=True, blank=True)
     promised_due = models.DateField(_("promised due"), null=True, blank=True)
+    # standards.md §1: some stored date (the case's or a step's) reaches into a year whose
+    # official schedule was not known when it was counted; recounted when the year is entered.
+    provisional = models.BooleanField(_("provisional dates"), default=False)
 
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
@@ -267,8 +270,8 @@ class CaseEvent(models.Model):
         return f"{self.case_id}#{self.seq} {self.action}"
 
     def get_action_label(self) -> str:
-        from .lifecycle import Action
-        return str(Action(self.action).label) if self.action in Action.values else self.action
+        from .lifecycle import action_label
+        return action_label(self.action)
 
 
 class Outbox(models.Model):
@@ -303,6 +306,9 @@ class Notice(models.Model):
         APPROVAL = "approval", _("Licensing decision")  # 准予行政许可决定书
         DENIAL = "denial", _("Denial decision")  # 不予行政许可决定书
         RECEIPT = "receipt", _("Delivery receipt")  # 送达回证
+        EXTENSION = "extension", _("Extension notice")  # 延长审批期限告知书 (Art. 42)
+        SPECIAL = "special", _("Special procedure notice")  # 特别程序告知书 (Art. 45)
+        TERMINATION = "termination", _("Termination notice")  # 终止审批通知书
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

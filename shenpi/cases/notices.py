@@ -20,23 +20,47 @@ KIND_TITLES = {
     Notice.Kind.APPROVAL: "准予行政许可决定书",
     Notice.Kind.DENIAL: "不予行政许可决定书",
     Notice.Kind.RECEIPT: "送达回证",
+    Notice.Kind.EXTENSION: "延长审批期限告知书",
+    Notice.Kind.SPECIAL: "特别程序告知书",
+    Notice.Kind.TERMINATION: "终止审批通知书",
 }
 SUFFIX = {Notice.Kind.ACCEPTANCE: "SL", Notice.Kind.SUPPLEMENT: "BZ", Notice.Kind.REFUSAL: "BSL",
-          Notice.Kind.APPROVAL: "ZY", Notice.Kind.DENIAL: "BY", Notice.Kind.RECEIPT: "SD"}
+          Notice.Kind.APPROVAL: "ZY", Notice.Kind.DENIAL: "BY", Notice.Kind.RECEIPT: "SD",
+          Notice.Kind.EXTENSION: "YC", Notice.Kind.SPECIAL: "TB", Notice.Kind.TERMINATION: "ZZ"}
+# Issued in the name of the licensing authority, the department that decides (Art. 38, 42, 45);
+# the rest by the centre's window that received the application.
+BY_DEPARTMENT = {Notice.Kind.APPROVAL, Notice.Kind.DENIAL, Notice.Kind.EXTENSION, Notice.Kind.SPECIAL,
+                 Notice.Kind.TERMINATION}
+# Art. 38 (and the Administrative Reconsideration and Procedure Laws): a refusal or denial tells
+# the applicant how to challenge it.
+REMEDIES = ("申请人如对本决定不服,可以自收到本通知(决定)之日起六十日内依法申请行政复议,"
+            "或者在六个月内依法向人民法院提起行政诉讼。")
+PROVISIONAL = "(暂定)"
+PROVISIONAL_NOTE = ("注:标注“暂定”的日期是在{year}年法定节假日安排公布前按周一至周五推算的;"
+                    "安排公布后将重新计算,并以短信和办件查询告知。")
 
 
-def _d(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+def _d(day, cal=None) -> str:
+    if not day:
+        return ""
+    return f"{day.year}年{day.month}月{day.day}日" + (PROVISIONAL if cal is not None and cal.is_provisional(day) else "")
 
 
-def _body(case, kind, extra) -> list[str]:
-    item, centre = case.version.name, case.centre.name
+def _body(case, kind, extra, cal) -> list[str]:
+    item = case.version.name
     who = f"{case.applicant_name}:"
+    shown = []  # dates that may be provisional, for the note at the end
+
+    def due(day):
+        shown.append(day)
+        return _d(day, cal)
+
     if kind == Notice.Kind.ACCEPTANCE:
         lines = [who, f"你(单位)于{_d(case.received_on)}提出的“{item}”申请,"
                       + ("因本机关未在法定期限内作出处理,依照《中华人民共和国行政许可法》第三十二条,自收到申请材料之日起即为受理。"
                          if case.deemed_accepted else "申请材料齐全、符合法定形式,依照《中华人民共和国行政许可法》第三十二条,决定予以受理。"),
-                 f"受理日期:{_d(case.accepted_on)};承诺办结日期:{_d(case.promised_due)};法定办结日期:{_d(case.statutory_due)}。",
+                 f"受理日期:{_d(case.accepted_on)};承诺办结日期:{due(case.promised_due)};"
+                 f"法定办结日期:{due(case.statutory_due)}。",
                  f"办件查询码:{case.query_code}(凭办件编号和查询码可在网上查询办理进度)。"]
     elif kind == Notice.Kind.SUPPLEMENT:
         lines = [who, f"你(单位)于{_d(case.received_on)}提出的“{item}”申请,申请材料不齐全或者不符合法定形式。"
@@ -50,32 +74,63 @@ def _body(case, kind, extra) -> list[str]:
                  f"理由:{extra.get('reasons', '')}"]
         if extra.get("competent_agency"):
             lines.append(f"请向{extra['competent_agency']}提出申请。")
+        lines.append(REMEDIES)
     elif kind == Notice.Kind.APPROVAL:
         lines = [who, f"你(单位)提出的“{item}”申请,经审查,符合法定条件、标准,依照《中华人民共和国行政许可法》第三十八条,"
                       "决定准予行政许可。",
                  f"证照(文书)编号:{case.licence_number}。",
-                 f"本机关将于{_d(case.delivery_due)}前向你(单位)颁发、送达证照(《中华人民共和国行政许可法》第四十四条)。"]
+                 f"本机关将于{due(case.delivery_due)}前向你(单位)颁发、送达证照(《中华人民共和国行政许可法》第四十四条)。"]
     elif kind == Notice.Kind.DENIAL:
         lines = [who, f"你(单位)提出的“{item}”申请,经审查,依照《中华人民共和国行政许可法》第三十八条,决定不予行政许可。",
                  f"理由:{case.decision_reasons}", case.remedies]
+    elif kind == Notice.Kind.EXTENSION:
+        lines = [who, f"你(单位)于{_d(case.received_on)}提出的“{item}”申请(受理日期{_d(case.accepted_on)}),"
+                      f"因{extra.get('reason', '')},"
+                      f"经{extra.get('approved_by', '')}批准,依照《中华人民共和国行政许可法》第四十二条,"
+                      f"审批期限延长{extra.get('days')}个工作日。",
+                 f"原法定办结日期:{due(extra.get('before'))};延长后的法定办结日期:{due(case.statutory_due)}。"]
+    elif kind == Notice.Kind.SPECIAL:
+        lines = [who, f"你(单位)提出的“{item}”申请,需要进行{extra.get('procedure', '')}(特别程序),"
+                      f"理由:{extra.get('reason', '')}。",
+                 f"特别程序自{_d(extra.get('start'))}开始,预计需要{extra.get('expected_days')}个工作日"
+                 f"(预计{due(extra.get('expected_end'))}结束)。",
+                 "依照《中华人民共和国行政许可法》第四十五条,特别程序所需时间不计算在审批期限内;"
+                 "特别程序结束后,办结日期相应顺延,并另行告知。"]
+    elif kind == Notice.Kind.TERMINATION:
+        lines = [who, f"你(单位)于{_d(case.received_on)}提出的“{item}”申请,决定终止办理。",
+                 f"理由:{extra.get('reason', '')}", REMEDIES]
     else:
         lines = [f"受送达人:{case.applicant_name}", f"送达文书:{extra.get('document', '')}",
                  f"送达方式:{extra.get('method', '')}", f"送达日期:{_d(extra.get('on'))}",
                  "受送达人签名:__________    送达人签名:__________"]
-    lines.append(f"{centre}    {_d(timezone.localdate())}")
+    if any(cal.is_provisional(d) for d in shown):
+        lines.append(PROVISIONAL_NOTE.format(year=cal.provisional_year or max(d for d in shown if d).year))
+    lines.append(f"{issuer(case, kind)}    {_d(timezone.localdate())}")
     return lines
 
 
-def number(case, kind: str) -> str:
-    """A notice's document number: the case number and the kind's suffix. The lifecycle issues
-    each kind at most once per case (and the column is unique)."""
-    return f"{case.number}-{SUFFIX[kind]}"
+def issuer(case, kind: str) -> str:
+    """In whose name the notice is issued: the deciding department for decisions, extensions,
+    special procedures and terminations; the centre for what its window does."""
+    if kind in BY_DEPARTMENT:
+        return getattr(case, "department_name", None) or case.department.name
+    return case.centre.name
 
 
-def issue(case, kind: str, **extra) -> Notice:
-    """Issue a notice now (inside the service's transaction): number, title and text are fixed."""
-    return sql.insert(Notice(case=case, kind=kind, number=number(case, kind), title=KIND_TITLES[kind],
-                             body=_body(case, kind, extra), issued_at=timezone.now()), need_pk=False)
+def number(case, kind: str, seq: int | None = None) -> str:
+    """A notice's document number: the case number and the kind's suffix, with a sequence for a
+    kind issued more than once per case (special procedures). The column is unique."""
+    return f"{case.number}-{SUFFIX[kind]}{seq or ''}"
+
+
+def issue(case, kind: str, *, seq: int | None = None, **extra) -> Notice:
+    """Issue a notice now (inside the service's transaction): number, title and text are fixed,
+    provisional dates marked as such."""
+    from shenpi.workdays.selectors import current_calendar
+
+    cal = current_calendar(getattr(case, "calendar_version", None))
+    return sql.insert(Notice(case=case, kind=kind, number=number(case, kind, seq), title=KIND_TITLES[kind],
+                             body=_body(case, kind, extra, cal), issued_at=timezone.now()), need_pk=False)
 
 
 def render_pdf(notice: Notice, *, lookup_url: str) -> bytes:

@@ -32,6 +32,10 @@ def is_who(user, who: str, case, step=None) -> bool:
     if who == Who.APPROVER:
         return bool(staff and staff.department_id == case.department_id
                     and has_role(user, Role.APPROVER, Role.CHIEF_REP, Role.DEPT_HEAD))
+    if who == Who.HEAD:
+        return bool(staff and staff.department_id == case.department_id and has_role(user, Role.DEPT_HEAD))
+    if who == Who.GOVERNMENT:
+        return has_role(user, Role.LEADER)
     if who == Who.LEADER:
         department_id = step.department_id if step is not None else case.department_id
         return bool(staff and staff.department_id == department_id and has_role(user, Role.DEPT_HEAD, Role.CHIEF_REP))
@@ -48,6 +52,11 @@ def who_may(action: str, case) -> tuple[str, ...]:
     if action == Action.DECIDE:
         from shenpi.catalog.codes import Category
         return (Who.WINDOW_DECIDER,) if case.version.category == Category.INSTANT else (Who.APPROVER,)
+    if action == Action.EXTEND:
+        # Art. 42: the agency head extends a decision limit; a joint handling's 15 days need a
+        # government leader's approval.
+        from .services import is_joint
+        return (Who.GOVERNMENT,) if is_joint(case.version) else (Who.HEAD,)
     return transition(action).who
 
 

@@ -50,15 +50,43 @@ def colour(remaining: int | None) -> str:
     return "yellow" if remaining <= 1 else "green"
 
 
+# Which stored due date runs, and so warns, in which states.
+CLOCKS = (
+    ("acceptance", "acceptance_due", (State.SUBMITTED,)),  # Art. 32
+    ("promised", "promised_due", (State.ACCEPTED,)),
+    ("statutory", "statutory_due", (State.ACCEPTED,)),  # Art. 42
+    ("delivery", "delivery_due", (State.APPROVED, State.DENIED)),  # Art. 44, awaiting delivery
+)
+DATE_FIELDS = ("acceptance_due", "promised_due", "statutory_due", "delivery_due")
+
+
 def clock_view(case, *, on=None, cal=None) -> dict:
-    """Remaining working days and colour of a running case's promised and statutory clocks."""
+    """Each of the case's stored due dates with the working days left and a colour while it
+    runs, and whether it is provisional (counted before its year's holidays were known). The
+    acceptance clock only while the case awaits acceptance, the delivery clock while a
+    decided case awaits delivery."""
     from django.utils import timezone
 
     on = on or timezone.localdate()
     cal = cal or current_calendar()
     out = {}
-    for name in ("promised", "statutory"):
-        due = getattr(case, f"{name}_due")
-        remaining = legal.remaining_workdays(cal, due, on) if due and case.state in (State.ACCEPTED,) else None
-        out[name] = {"due": due, "remaining": remaining, "colour": colour(remaining)}
+    for name, field, running in CLOCKS:
+        due = getattr(case, field)
+        if name in ("acceptance", "delivery") and (due is None or case.state not in running):
+            continue
+        remaining = legal.remaining_workdays(cal, due, on) if due and case.state in running else None
+        out[name] = {"due": due, "remaining": remaining, "colour": colour(remaining),
+                     "overdue": -remaining if remaining is not None and remaining < 0 else 0,
+                     "provisional": cal.is_provisional(due)}
     return out
+
+
+def provisional_dates(case, cal) -> list[str]:
+    """The names of the case's stored dates that are provisional (standards.md §1)."""
+    return [f for f in DATE_FIELDS if cal.is_provisional(getattr(case, f))]
+
+
+def deemed_by_law(case, on) -> bool:
+    """Art. 32: accepted by law (from the day the materials were received), recorded or not."""
+    return case.deemed_accepted or (case.state == State.SUBMITTED
+                                    and legal.is_deemed_accepted(acceptance_due=case.acceptance_due, on=on))

@@ -2,6 +2,8 @@
 transition table and the actor's rights checked, a CaseEvent and an audit entry written, and
 the stored clocks updated (design.md, "The case lifecycle")."""
 
+import datetime
+import logging
 import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from shenpi.core import sql
 from shenpi.org.roles import Role
 from shenpi.workdays import legal
 from shenpi.workdays.selectors import VERSION_READ, current_calendar, version_from
+from shenpi.workdays.signals import Recount
 
 from . import notices, notify, store
 from .identity import applicant_errors
@@ -40,6 +43,9 @@ from .permissions import may, may_act, staff_of
 
 DEFAULT_REMEDIES = ("申请人如对本决定不服，可以自收到本决定书之日起六十日内依法申请行政复议，"
                     "或者在六个月内依法向人民法院提起行政诉讼。")
+
+
+log = logging.getLogger(__name__)
 
 
 class ConflictError(Exception):
@@ -115,7 +121,16 @@ def _event(case, *, actor, action, from_state, payload=None):
            after={"state": case.state, "row_version": case.row_version, **payload})
 
 
+def _mark_provisional(case, cal, *more_days):
+    """standards.md §1: a case whose stored dates (its own or its steps') reach past the last
+    day of known schedule is marked, so the recount finds it when the year is entered."""
+    if any(cal.is_provisional(d) for d in (case.acceptance_due, case.statutory_due, case.promised_due,
+                                           case.delivery_due, *more_days)):
+        case.provisional = True
+
+
 def _save(case, *, actor, action, from_state, payload=None, notify_applicant=True):
+    _mark_provisional(case, current_calendar(getattr(case, "calendar_version", None)))
     case.row_version += 1
     sql.update(case, store.changed_fields(case))
     store.mark_saved(case)
@@ -195,9 +210,11 @@ def _start_stage(case, stage, cal, day):
     if getattr(case, "holders", None) is None:
         case.holders = store.default_holders(case)
     for s in stage.steps:
+        due = cal.add_workdays(day, s.budget)
+        _mark_provisional(case, cal, due)
         sql.insert(StepTask(case=case, stage_order=stage.order, stage_name=stage.name, name=s.name, role=s.role,
                             department_id=s.department_id, assignee_id=case.holders.get((s.department_id, s.role)),
-                            budget=s.budget, started_on=day, due_on=cal.add_workdays(day, s.budget)), need_pk=False)
+                            budget=s.budget, started_on=day, due_on=due), need_pk=False)
 
 
 def _next_stage(case, after_order):
@@ -310,6 +327,8 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
         acceptance_due=legal.deemed_acceptance_date(cal, day),
         statutory_limit=version.statutory_limit, promised_limit=version.promised_limit,
     )
+    case.calendar_version = cal.version
+    _mark_provisional(case, cal)
     if not ahead:
         sql.insert(case)
     if paper_materials:
@@ -326,6 +345,7 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
 # --- acceptance ------------------------------------------------------------------------------
 
 def _do_accept(case, *, actor, day, cal, deemed=False):
+    """Acceptance dated ``day``; its clocks count from there (Art. 32, 42)."""
     from_state = case.state
     case.state = State.ACCEPTED
     case.accepted_on = day
@@ -338,16 +358,24 @@ def _do_accept(case, *, actor, day, cal, deemed=False):
     return from_state
 
 
+def _acceptance_day(case) -> tuple:
+    return legal.acceptance_day(clock_start=case.clock_start, acceptance_due=case.acceptance_due,
+                                supplemented=bool(case.supplemented_on), on=today())
+
+
 def accept(*, actor, case, expected_version=None) -> Case:
     """Art. 32: accept; the decision clock starts on the day of acceptance, or on the day the
-    supplement notice was fulfilled."""
+    supplement notice was fulfilled. After the 5 working days the application is accepted by
+    law from the day the materials were received: the clerk's acceptance records that date."""
     with _acting(actor=actor, case=case, action=Action.ACCEPT, expected_version=expected_version) as c:
         cal = current_calendar(c.calendar_version)
-        day = c.clock_start if c.supplemented_on else today()
-        from_state = _do_accept(c, actor=actor, day=day, cal=cal)
+        day, deemed = _acceptance_day(c)
+        from_state = _do_accept(c, actor=actor, day=day, cal=cal, deemed=deemed)
         notices.issue(c, Notice.Kind.ACCEPTANCE)
-        _save(c, actor=actor, action=Action.ACCEPT, from_state=from_state,
-              payload={"accepted_on": day, "statutory_due": c.statutory_due, "promised_due": c.promised_due})
+        payload = {"accepted_on": day, "statutory_due": c.statutory_due, "promised_due": c.promised_due}
+        if deemed:
+            payload.update(deemed=True, acceptance_due=c.acceptance_due)
+        _save(c, actor=actor, action=Action.ACCEPT, from_state=from_state, payload=payload)
         return c
 
 
@@ -376,12 +404,41 @@ def supplement(*, actor, case, materials=(), note: str = "", expected_version=No
         return c
 
 
-def resubmit(*, actor, case, paper_materials=(), expected_version=None) -> Case:
-    """The applicant hands in what the notice asked for; that day starts the clocks (Art. 32)."""
+def uploaded_since_notice(case) -> set[str]:
+    """The materials uploaded since the supplement notice was issued."""
+    issued = case.notices.filter(kind=Notice.Kind.SUPPLEMENT).values_list("issued_at", flat=True).first()
+    return set(case.materials.filter(added_at__gte=issued).values_list("name", flat=True)) if issued else set()
+
+
+def supplement_outstanding(case, notice, *, handing_in=()) -> list[str]:
+    """The materials the supplement notice asked for that are neither handed in now nor
+    uploaded since the notice was issued."""
+    have = uploaded_since_notice(case) | set(handing_in)
+    return [m for m in notice.materials if m not in have]
+
+
+def resubmit(*, actor, case, paper_materials=(), note: str = "", expected_version=None) -> Case:
+    """The applicant hands in what the notice asked for; that day starts the clocks (Art. 32).
+    Only a complete answer restarts the acceptance period: every material the notice listed,
+    handed in on paper now or uploaded since; for the notice's other points (its note),
+    something handed in or a word on what was done."""
     with _acting(actor=actor, case=case, action=Action.RESUBMIT, expected_version=expected_version) as c:
         cal = current_calendar(c.calendar_version)
         day = today()
         notice = c.supplement_notices.get()
+        errors = {}
+        names = {m.name for m in c.version.materials.all()}
+        unknown = [m for m in paper_materials if m not in names]
+        if unknown:
+            errors["paper_materials"] = [_("Not materials of this item: %(m)s.") % {"m": "、".join(unknown)}]
+        missing = supplement_outstanding(c, notice, handing_in=paper_materials)
+        if missing:
+            errors["paper_materials"] = [_("The supplement notice asked for: %(m)s. Hand in each of them before "
+                                           "resubmitting.") % {"m": "、".join(missing)}]
+        elif notice.note and not _text(note) and not paper_materials and not uploaded_since_notice(c):
+            errors["note"] = [_("The supplement notice asked: “%(n)s”. Hand in what answers it, or say what was "
+                                "done, before resubmitting.") % {"n": notice.note}]
+        _require(errors)
         notice.fulfilled_on = day
         notice.save(update_fields=["fulfilled_on"])
         c.supplemented_on = day
@@ -390,14 +447,20 @@ def resubmit(*, actor, case, paper_materials=(), expected_version=None) -> Case:
         c.state = State.SUBMITTED
         c.clock_start = day
         c.acceptance_due = legal.deemed_acceptance_date(cal, day)
-        _save(c, actor=actor, action=Action.RESUBMIT, from_state=from_state, payload={"on": day})
+        _save(c, actor=actor, action=Action.RESUBMIT, from_state=from_state,
+              payload={"on": day, "paper_materials": list(paper_materials), "note": _text(note)})
         return c
 
 
 def refuse(*, actor, case, reasons: str, competent_agency: str = "", expected_version=None) -> Case:
     """Art. 32: refuse to accept, with written reasons (and the competent agency when it is another)."""
     with _acting(actor=actor, case=case, action=Action.REFUSE, expected_version=expected_version) as c:
-        _require({"reasons": [_("Give the reasons for not accepting.")]} if not _text(reasons) else {})
+        errors = {"reasons": [_("Give the reasons for not accepting.")]} if not _text(reasons) else {}
+        if c.state == State.SUBMITTED and legal.is_deemed_accepted(acceptance_due=c.acceptance_due, on=today()):
+            errors["state"] = [_("The 5 working days for refusing ended on %(d)s without a refusal or a supplement "
+                                 "notice: the application is accepted by law from %(r)s (Art. 32) and can no longer "
+                                 "be refused. Record its acceptance.") % {"d": c.acceptance_due, "r": c.clock_start}]
+        _require(errors)
         from_state = c.state
         c.state = State.NOT_ACCEPTED
         c.closed_reason = _text(reasons)
@@ -422,6 +485,7 @@ def deem_accepted(*, case_pk: int, on) -> bool:
         case.refresh_from_db()
         cal = current_calendar()
         _do_accept(case, actor=None, day=case.clock_start, cal=cal, deemed=True)
+        _mark_provisional(case, cal)
         case.save()
         with sql.queued(commit=True):
             notices.issue(case, Notice.Kind.ACCEPTANCE)
@@ -504,9 +568,14 @@ def suspend(*, actor, case, kind: str, reason: str, expected_days: int, expected
         if not isinstance(expected_days, int) or expected_days < 1:
             errors["expected_days"] = [_("Say how many working days it is expected to take.")]
         _require(errors)
-        Suspension.objects.create(case=c, kind=kind, reason=_text(reason), expected_days=expected_days, start_on=today())
+        suspension = Suspension.objects.create(case=c, kind=kind, reason=_text(reason), expected_days=expected_days,
+                                               start_on=today())
         from_state = c.state
         c.state = State.SUSPENDED
+        cal = current_calendar(c.calendar_version)
+        notices.issue(c, Notice.Kind.SPECIAL, seq=c.suspensions.count(), procedure=kind, reason=_text(reason),
+                      expected_days=expected_days, start=suspension.start_on,
+                      expected_end=cal.add_workdays(suspension.start_on, expected_days))
         _save(c, actor=actor, action=Action.SUSPEND, from_state=from_state,
               payload={"kind": kind, "reason": _text(reason), "expected_days": expected_days})
         return c
@@ -525,6 +594,7 @@ def resume(*, actor, case, result: str = "", expected_version=None) -> Case:
         _recompute_dues(c, cal)
         for step in c.steps.filter(status=StepTask.Status.OPEN):
             step.due_on = cal.add_workdays(step.due_on, moved)
+            _mark_provisional(c, cal, step.due_on)
             step.save(update_fields=["due_on"])
         from_state = c.state
         c.state = State.ACCEPTED
@@ -534,22 +604,33 @@ def resume(*, actor, case, result: str = "", expected_version=None) -> Case:
 
 
 def extend(*, actor, case, days: int, reason: str, expected_version=None) -> Case:
-    """Art. 42: once, by at most 10 working days (15 for joint handling), with reasons told."""
+    """Art. 42: once, by at most 10 working days (15 for joint handling), approved by the
+    department head (a government leader for joint handling) before the statutory limit has
+    passed; the reasons and the new due date go to the applicant in writing."""
     with _acting(actor=actor, case=case, action=Action.EXTEND, expected_version=expected_version) as c:
         errors = {}
         problems = legal.extension_errors(days=days if isinstance(days, int) else 0, joint=is_joint(c.version),
-                                          already_extended=Extension.objects.filter(case=c).exists())
+                                          already_extended=Extension.objects.filter(case=c).exists(),
+                                          statutory_due=c.statutory_due, on=today())
         if problems:
             errors["days"] = problems
         if not _text(reason):
             errors["reason"] = [_("Give the reasons for the extension; the applicant is told them.")]
         _require(errors)
+        before = c.statutory_due
         Extension.objects.create(case=c, days=days, reason=_text(reason), approved_by=actor, on=today())
         c.extension_days = days
         _recompute_dues(c, current_calendar(c.calendar_version))
+        notices.issue(c, Notice.Kind.EXTENSION, days=days, reason=_text(reason), before=before,
+                      approved_by=_display_name(actor))
         _save(c, actor=actor, action=Action.EXTEND, from_state=c.state,
               payload={"days": days, "reason": _text(reason), "statutory_due": c.statutory_due})
         return c
+
+
+def _display_name(user) -> str:
+    staff = staff_of(user)
+    return (staff.name if staff and staff.name else user.get_username()) if user else ""
 
 
 # --- decision and delivery -----------------------------------------------------------------------
@@ -600,9 +681,10 @@ def decide(*, actor, case, decision: str, licence_number: str = "", reasons: str
         cal = current_calendar(c.calendar_version)
         day = today()
         if c.state == State.SUBMITTED:  # the instant item's acceptance, in the same visit
-            from_state = _do_accept(c, actor=actor, day=day, cal=cal)
+            accepted, deemed = _acceptance_day(c)
+            from_state = _do_accept(c, actor=actor, day=accepted, cal=cal, deemed=deemed)
             _save(c, actor=actor, action=Action.ACCEPT, from_state=from_state, notify_applicant=False,
-                  payload={"accepted_on": day, "at_window": True})
+                  payload={"accepted_on": accepted, "at_window": True, **({"deemed": True} if deemed else {})})
         from_state = c.state
         c.state = State.APPROVED if decision == Case.Decision.APPROVE else State.DENIED
         c.decision, c.decided_on, c.decided_by = decision, day, actor
@@ -635,7 +717,12 @@ def deliver(*, actor, case, method: str, on=None, expected_version=None) -> Case
         decided = Notice.Kind.APPROVAL if c.decision == Case.Decision.APPROVE else Notice.Kind.DENIAL
         notices.issue(c, Notice.Kind.RECEIPT, document=f"{notices.KIND_TITLES[decided]}({notices.number(c, decided)})",
                       method=c.delivery_method, on=day)
-        _save(c, actor=actor, action=Action.DELIVER, from_state=from_state, payload={"method": c.delivery_method, "on": day})
+        payload = {"method": c.delivery_method, "on": day, "delivery_due": c.delivery_due}
+        # Art. 44: a delivery after its due date is recorded as late, by how many working days.
+        late = legal.workdays_late(current_calendar(c.calendar_version), c.delivery_due, day)
+        if late:
+            payload["late_workdays"] = late
+        _save(c, actor=actor, action=Action.DELIVER, from_state=from_state, payload=payload)
         return c
 
 
@@ -648,6 +735,8 @@ def _close(action, *, actor, case, reason, required, expected_version):
         c.closed_reason = _text(reason)
         c.steps.filter(status=StepTask.Status.OPEN).update(status=StepTask.Status.CANCELLED)
         c.suspensions.filter(end_on__isnull=True).update(end_on=today())
+        if action == Action.TERMINATE:
+            notices.issue(c, Notice.Kind.TERMINATION, reason=c.closed_reason)
         _save(c, actor=actor, action=action, from_state=from_state, payload={"reason": _text(reason)})
         return c
 
@@ -707,3 +796,78 @@ def add_material(*, actor, case, name: str, upload) -> CaseMaterial:
         material.file.delete(save=False)  # no orphan file when the row could not be written
         raise
     return material
+
+
+# --- the calendar's recount (standards.md §1) ----------------------------------------------------
+
+DATE_FIELDS = ("acceptance_due", "statutory_due", "promised_due", "delivery_due")
+
+
+def _step_due(step, cal, suspensions) -> datetime.date:
+    """A step's due date counted again: its budget from its start, moved by every suspension
+    it was open through (resume moves the open steps by the suspension's working days)."""
+    moved = 0
+    for s in suspensions:
+        done_on = timezone.localdate(step.completed_at) if step.completed_at else None
+        if s.end_on and step.started_on <= s.start_on and (done_on is None or done_on >= s.end_on):
+            moved += legal.Suspension(start=s.start_on, end=s.end_on).workdays(cal, s.end_on)
+    return cal.add_workdays(step.started_on, step.budget + moved)
+
+
+def recount_dates(*, case_pk: int, reason: str, actor=None) -> bool:
+    """Count every stored date of a case again on the calendar as it is now (after a year's
+    official schedule was entered): the acceptance period, the decision clocks with their
+    extension and suspended days, the delivery date and the steps' due dates. A case whose
+    dates moved gets an event naming each move and the reason, and its applicant a message
+    while the case is still running. Returns whether anything moved."""
+    with transaction.atomic():
+        c = store.lock_case(case_pk)
+        cal = current_calendar(c.calendar_version)
+        before = {f: getattr(c, f) for f in DATE_FIELDS}
+        c.acceptance_due = legal.deemed_acceptance_date(cal, c.clock_start)
+        suspensions = list(c.suspensions.order_by("start_on"))
+        if c.accepted_on:
+            c.suspended_days = sum(legal.Suspension(start=s.start_on, end=s.end_on).workdays(cal, s.end_on)
+                                   for s in suspensions if s.end_on)
+            _recompute_dues(c, cal)
+        if c.decided_on:
+            c.delivery_due = legal.delivery_due(cal, c.decided_on)
+        moved = {f: [before[f], getattr(c, f)] for f in DATE_FIELDS if getattr(c, f) != before[f]}
+        steps_moved, step_dues = [], []
+        for step in c.steps.all():
+            due = _step_due(step, cal, suspensions)
+            step_dues.append(due)
+            if due != step.due_on:
+                steps_moved.append({"step": step.pk, "name": step.name, "from": step.due_on, "to": due})
+                step.due_on = due
+                step.save(update_fields=["due_on"])
+        c.provisional = False
+        _mark_provisional(c, cal, *step_dues)
+        if not moved and not steps_moved:
+            sql.update(c, store.changed_fields(c))  # only the mark: no event, nothing to tell
+            store.mark_saved(c)
+            return False
+        with sql.queued():
+            _save(c, actor=actor, action=Action.RECOUNT, from_state=c.state,
+                  notify_applicant=c.state in (*OPEN_STATES, State.APPROVED, State.DENIED),
+                  payload={"reason": reason, "moved": moved, "steps": steps_moved, "provisional": c.provisional})
+        return True
+
+
+OPEN_STATES = (State.SUBMITTED, State.AWAITING_SUPPLEMENT, State.ACCEPTED, State.SUSPENDED)
+
+
+def recount_provisional(*, reason: str, actor=None, **_signal) -> Recount:
+    """Every case marked provisional, recounted: called inside the transaction that enters a
+    year (workdays.signals.years_added). Each case has its own savepoint, so one that cannot
+    be recounted is logged and named and stays provisional, and the year still goes in."""
+    result = Recount()
+    for pk, number in Case.objects.filter(provisional=True).order_by("pk").values_list("pk", "number"):
+        result.checked += 1
+        try:
+            if recount_dates(case_pk=pk, reason=reason, actor=actor):
+                result.moved += 1
+        except Exception:
+            log.exception("recounting the dates of case %s failed", number)
+            result.failed.append(number)
+    return result

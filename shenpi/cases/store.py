@@ -25,7 +25,7 @@ def _lock(field):
     item, and whether any of its steps is open or refused."""
     return Prepared(
         lambda pk, window: Case.objects.select_for_update(of=("self",)).filter(pk=pk).annotate(
-            centre_name=F("centre__name"), centre_code=F("centre__code"),
+            centre_name=F("centre__name"), centre_code=F("centre__code"), department_name=F("department__name"),
             calendar_version=Subquery(CalendarVersion.objects.order_by("id").values("version")[:1]),
             window_takes=Exists(_window_items(field, window, OuterRef("item_id"))),
             open_steps=Exists(StepTask.objects.filter(case_id=OuterRef("pk"), status=StepTask.Status.OPEN)),

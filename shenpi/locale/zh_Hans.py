@@ -312,4 +312,56 @@ ZH = {
     "Submitted: case %(number)s, query code %(code)s.": "已提交:办件编号 %(number)s,查询码 %(code)s。",
     "Apply online": "网上申请", "Applicant login": "申请人登录",
     "No account yet? Register with your mobile number.": "还没有账号?用手机号码注册。", "Register": "注册",
+    # the law's clock at the year's end (issue 9)
+    "Material added": "补充材料", "Dates recounted": "期限重新计算", "provisional dates": "含暂定日期",
+    "Extension notice": "延长审批期限告知书", "Special procedure notice": "特别程序告知书",
+    "Termination notice": "终止审批通知书",
+    "The supplement notice asked for: %(m)s. Hand in each of them before resubmitting.":
+        "补正材料通知书要求补正:%(m)s。请逐项提交后再重新提交申请。",
+    "The supplement notice asked: “%(n)s”. Hand in what answers it, or say what was done, before resubmitting.":
+        "补正材料通知书要求:“%(n)s”。请提交相应材料或说明补正情况后再重新提交申请。",
+    "The 5 working days for refusing ended on %(d)s without a refusal or a supplement notice: the application is "
+    "accepted by law from %(r)s (Art. 32) and can no longer be refused. Record its acceptance.":
+        "5个工作日的审查期限已于%(d)s届满,期间未作出不予受理决定或一次性告知补正:依照行政许可法第三十二条,"
+        "该申请自%(r)s起即为受理,不能再不予受理。请办理受理登记。",
+    "failed records": "失败的记录", "task": "任务", "finished": "结束时间", "done": "已完成", "failed": "失败",
+    "failures": "失败明细", "sweep run": "定时任务运行记录", "sweep runs": "定时任务运行记录",
+    "deemed accepted by law": "依法视为受理", "To be accepted, refused or told what to supply by": "受理审查截止日期",
+    "Statutory limit": "法定办结日期", "Limit extended by %(days)s working days on %(on)s": "%(on)s 审批期限延长 %(days)s 个工作日",
+    "To be delivered by": "送达截止日期", "%(n)s working days overdue": "已超期 %(n)s 个工作日",
+    "The 5 working days for acceptance ended on %(due)s with no supplement notice or refusal: by law (Art. 32) the "
+    "application is accepted from %(from)s, the day its materials were received. It can no longer be refused; "
+    "accepting it records that date.":
+        "受理审查的5个工作日已于%(due)s届满,期间未一次性告知补正,也未作出不予受理决定:依照行政许可法第三十二条,"
+        "该申请自收到申请材料之日(%(from)s)起即为受理,不能再不予受理;点击“受理”将按该日期登记受理。",
+    "Dates marked “provisional” were counted Monday to Friday before the official holiday schedule of their year "
+    "was known; they are recounted the moment it is entered, and the case's history will say what moved.":
+        "标注“暂定”的日期是在该年度法定节假日安排公布前按周一至周五推算的;安排录入后立即重新计算,"
+        "办理过程中会记录哪些日期发生了变化。",
+    "The applicant is told in writing (特别程序告知书); the time is not counted in the limit (Art. 45).":
+        "将向申请人出具特别程序告知书;特别程序所需时间不计入审批期限(行政许可法第四十五条)。",
+    "Once, at most %(n)s working days, before the statutory limit passes (Art. 42); the applicant gets the reasons "
+    "and the new date in writing.":
+        "只能延长一次,最多 %(n)s 个工作日,须在法定期限届满前批准(行政许可法第四十二条);"
+        "延长理由和新的办结日期将书面告知申请人。",
+    "The supplement notice asked for:": "补正材料通知书要求补正:", "uploaded": "已上传", "Other points": "其他事项",
+    "what was handed in for the other points": "其他事项的补正情况",
+    "The applicant gets a written termination notice with the reason.": "将向申请人出具载明理由的终止审批通知书。",
+    "unassigned": "未指定", "Some cases could not be recounted: %(cases)s.": "以下办件未能重新计算:%(cases)s。",
+    "The statutory limit ended on %(due)s; an extension is approved before it passes.":
+        "法定期限已于%(due)s届满;延长审批期限须在期限届满前批准。",
+    "%(day)s is outside the working-day calendar, which knows %(first_year)s–%(last_year)s and counts "
+    "%(provisional_year)s provisionally, Monday to Friday (%(first)s to %(last)s).":
+        "%(day)s 超出工作日历的范围:日历包含 %(first_year)s–%(last_year)s 年,%(provisional_year)s 年按周一至周五暂定计算"
+        "(%(first)s 至 %(last)s)。",
+    "(provisional: %(year)s is counted Monday to Friday until its official holiday schedule is entered)":
+        "(暂定:%(year)s 年的法定节假日安排录入前按周一至周五计算)",
+    "Provisional dates recounted: %(moved)s of %(checked)s cases moved.": "暂定日期已重新计算:%(checked)s 件中 %(moved)s 件的日期有变化。",
+    "Could not recount (still provisional, see the log): %(cases)s.": "未能重新计算(仍为暂定,详见日志):%(cases)s。",
+    "The official holiday schedule of %(year)s was entered (%(document)s).": "已录入 %(year)s 年法定节假日安排(%(document)s)。",
+    "The official holiday schedule of %(year)s was synced from chinesecalendar.":
+        "已从 chinesecalendar 同步 %(year)s 年法定节假日安排。",
+    "Counted Monday to Friday before the official holiday schedule of %(year)s was known; recounted when it is entered.":
+        "在 %(year)s 年法定节假日安排公布前按周一至周五推算,录入后重新计算。",
+    "provisional": "暂定",
 }

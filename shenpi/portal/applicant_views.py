@@ -13,11 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shenpi.cases import services
 from shenpi.cases.identity import PHONE
 from shenpi.cases.models import Case
+from shenpi.cases.selectors import deemed_by_law
 from shenpi.cases.uploads import upload_errors
 from shenpi.catalog import selectors as catalog
 from shenpi.catalog.codes import HandlingForm
@@ -111,5 +113,6 @@ def my_cases(request):
 def my_case(request, number):
     case = get_object_or_404(Case, number=number, applicant_user=request.user)
     return render(request, "portal/lookup.html", {"case": case, "asked": True, "number": case.number,
+                                                  "deemed_by_law": deemed_by_law(case, timezone.localdate()),
                                                   "events": case.events.order_by("seq"), "notices": case.notices.all(),
                                                   "owner": True})

@@ -8,8 +8,10 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 
+from shenpi.cases.selectors import deemed_by_law
 from shenpi.catalog import selectors
 from shenpi.catalog.codes import Category
 from shenpi.org.models import Department
@@ -88,6 +90,7 @@ def lookup(request):
     asked = bool(request.GET.get("number") and request.GET.get("code"))
     return render(request, "portal/lookup.html", {
         "case": case, "asked": asked, "number": request.GET.get("number", ""),
+        "deemed_by_law": bool(case) and deemed_by_law(case, timezone.localdate()),
         "events": case.events.order_by("seq") if case else [], "notices": case.notices.all() if case else []})
 
 

@@ -67,7 +67,9 @@ def window(request):
             messages.success(request, _("Received: case %(number)s, query code %(code)s.") % {
                 "number": case.number, "code": case.query_code})
             return redirect("staff:case", number=case.number)
-    open_cases = (selectors.cases_visible_to(request.user).filter(window=win, state__in=selectors.RUNNING)
+    # The window's running cases, and its decided ones awaiting delivery (Art. 44).
+    open_cases = (selectors.cases_visible_to(request.user)
+                  .filter(window=win, state__in=(*selectors.RUNNING, State.APPROVED, State.DENIED))
                   .order_by("acceptance_due"))
     return render(request, "staff/window.html", {"form": form, "window": win, "cases": open_cases,
                                                  "idempotency_key": timezone.now().strftime("%Y%m%d%H%M%S%f")})
@@ -92,8 +94,15 @@ def _case_for(request, number) -> Case:
 def case_page(request, number):
     case = _case_for(request, number)
     my_steps = case.steps.filter(assignee=request.user, status=StepTask.Status.OPEN)
+    cal, on = current_calendar(), timezone.localdate()
+    supplement = case.supplement_notices.first() if case.state == State.AWAITING_SUPPLEMENT else None
     return render(request, "staff/case.html", {
-        "case": case, "clocks": selectors.clock_view(case), "steps": case.steps.select_related("assignee", "department"),
+        "case": case, "clocks": selectors.clock_view(case, on=on, cal=cal),
+        "deemed_by_law": selectors.deemed_by_law(case, on),
+        "max_extension": legal.max_extension(joint=services.is_joint(case.version)),
+        "supplement": supplement,
+        "uploaded_since": services.uploaded_since_notice(case) if supplement else set(),
+        "steps": case.steps.select_related("assignee", "department"),
         "events": case.events.all(), "notices": case.notices.all(), "materials": case.materials.all(),
         "actions": {a for a in actions_from(case.state) if may_act(request.user, a, case)},
         "my_steps": my_steps, "item_materials": case.version.materials.all(),
@@ -105,7 +114,7 @@ def case_page(request, number):
 ACTION_FIELDS = {
     "accept": lambda p: {},
     "supplement": lambda p: {"materials": p.getlist("materials"), "note": p.get("note", "")},
-    "resubmit": lambda p: {"paper_materials": p.getlist("paper_materials")},
+    "resubmit": lambda p: {"paper_materials": p.getlist("paper_materials"), "note": p.get("note", "")},
     "refuse": lambda p: {"reasons": p.get("reasons", ""), "competent_agency": p.get("competent_agency", "")},
     "suspend": lambda p: {"kind": p.get("kind", ""), "reason": p.get("reason", ""),
                           "expected_days": int(p["expected_days"]) if p.get("expected_days", "").isdigit() else 0},

@@ -59,7 +59,8 @@ def test_one_review_one_approval(on):
     assert (step["name"], step["assignee"]) == ("核准", "approver")
     on(2026, 2, 26)
     c = api(user("approver")).get(f"/api/v1/cases/{number}/").json()
-    assert c["clocks"]["promised"] == {"due": "2026-02-27", "remaining": 1, "colour": "yellow"}
+    assert c["clocks"]["promised"] == {"due": "2026-02-27", "remaining": 1, "colour": "yellow",
+                                      "provisional": False}
     c = post("approver", f"/api/v1/cases/{number}/steps/{step['id']}/complete/", {"outcome": "pass", "opinion": "同意"})
     c = post("approver", f"/api/v1/cases/{number}/decide/", {"decision": "approve", "licence_number": "430400202602260101"})
     assert c["state"] == "approved" and c["delivery_due"] == "2026-03-11"  # 2-28 is a worked Saturday

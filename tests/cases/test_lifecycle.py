@@ -69,7 +69,7 @@ def test_supplement_once_within_five_working_days_then_clock_from_resubmission(o
     case = s.supplement(actor=user("clerk"), case=case, materials=["建设工程施工合同"], note="合同缺少盖章页")
     assert case.state == State.AWAITING_SUPPLEMENT
     on(2026, 3, 2)
-    case = s.resubmit(actor=user("clerk"), case=case)
+    case = s.resubmit(actor=user("clerk"), case=case, paper_materials=["建设工程施工合同"])
     with pytest.raises(ValidationError) as e:
         s.supplement(actor=user("clerk"), case=case, materials=["申请书(申请表)"])
     assert "state" in e.value.message_dict  # once, everything
@@ -107,18 +107,19 @@ def test_extension_once_and_at_most_the_laws_days(on):
     on(2026, 3, 2)
     case = s.accept(actor=user("clerk"), case=receive())
     with pytest.raises(ValidationError) as e:
-        s.extend(actor=user("approver"), case=case, days=11, reason="需要现场核查")
+        s.extend(actor=user("depthead"), case=case, days=11, reason="需要现场核查")
     assert "days" in e.value.message_dict
     with pytest.raises(ValidationError):
-        s.extend(actor=user("approver"), case=case, days=10, reason="")
-    case = s.extend(actor=user("approver"), case=case, days=10, reason="需要现场核查")
+        s.extend(actor=user("depthead"), case=case, days=10, reason="")
+    case = s.extend(actor=user("depthead"), case=case, days=10, reason="需要现场核查")
     assert case.statutory_due == date(2026, 4, 7)  # 3-23 + 10 working days, Qingming 4-4..4-6 off
     assert case.promised_due == date(2026, 3, 9)
     with pytest.raises(ValidationError) as e:
-        s.extend(actor=user("approver"), case=case, days=1, reason="再延一次")
+        s.extend(actor=user("depthead"), case=case, days=1, reason="再延一次")
     assert "days" in e.value.message_dict
-    with pytest.raises(PermissionDenied):
-        s.extend(actor=user("reviewer"), case=case, days=1, reason="x")
+    for name in ("reviewer", "approver"):  # Art. 42: only the department head
+        with pytest.raises(PermissionDenied):
+            s.extend(actor=user(name), case=case, days=1, reason="x")
 
 
 def test_suspension_moves_every_due_date(on):

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.usefixtures("demo")
 SEES = {"clerk", "handler", "reviewer", "approver", "depthead", "admin", "supervisor", "leader"}
 APPROVERS = {"approver", "depthead"}  # 住建's approver (also its chief representative) and its head
 MAY = {"accept": {"clerk"}, "supplement": {"clerk"}, "refuse": {"clerk"}, "withdraw": {"clerk"}, "resubmit": {"clerk"},
-       "terminate": APPROVERS, "suspend": APPROVERS, "resume": APPROVERS, "extend": APPROVERS,
+       "terminate": APPROVERS, "suspend": APPROVERS, "resume": APPROVERS, "extend": {"depthead"},  # Art. 42: the head
        "decide": APPROVERS, "deliver": APPROVERS | {"clerk"}}  # a 一审一核件 is decided by its department
 
 
