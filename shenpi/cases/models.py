@@ -273,6 +273,21 @@ class CaseEvent(models.Model):
         from .lifecycle import action_label
         return action_label(self.action)
 
+    def get_detail(self) -> str:
+        """What people need to know of this entry beyond its name: the dates a recount moved,
+        a late delivery, an acceptance the law deemed."""
+        from .lifecycle import Action
+        p = self.payload or {}
+        if self.action == Action.RECOUNT:
+            parts = [f"{Case._meta.get_field(f).verbose_name} {old} → {new}" for f, (old, new) in p.get("moved", {}).items()]
+            parts += [f"{s['name']} {s['from']} → {s['to']}" for s in p.get("steps", [])]
+            return "; ".join(parts)
+        if self.action == Action.DELIVER and p.get("late_workdays"):
+            return _("delivered %(n)s working days late") % {"n": p["late_workdays"]}
+        if self.action in (Action.ACCEPT, Action.DEEM_ACCEPT) and (p.get("deemed") or self.action == Action.DEEM_ACCEPT):
+            return _("deemed accepted by law from %(day)s") % {"day": p.get("accepted_on", "")}
+        return ""
+
 
 class Outbox(models.Model):
     """Messages to applicants; a sender delivers them (design: pluggable, default: kept here)."""

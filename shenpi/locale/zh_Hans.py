@@ -364,4 +364,12 @@ ZH = {
     "Counted Monday to Friday before the official holiday schedule of %(year)s was known; recounted when it is entered.":
         "在 %(year)s 年法定节假日安排公布前按周一至周五推算,录入后重新计算。",
     "provisional": "暂定",
+    "Until its schedule is entered, %(year)s is counted Monday to Friday with no holidays, and every date in it is "
+    "shown as provisional. Enter the State Council's schedule for %(year)s here: every process uses it from its next "
+    "call, and every provisional date is recounted at once.":
+        "录入前,%(year)s 年按周一至周五计算、不含节假日,该年的日期一律标注为“暂定”。请在此录入国务院公布的 %(year)s 年"
+        "放假安排:各进程在下一次调用时即生效,所有暂定日期立即重新计算。",
+    "%(n)s case has provisional dates now.": ["目前有 %(n)s 件办件含暂定日期。"],
+    "System": "系统",
+    "delivered %(n)s working days late": "超期 %(n)s 个工作日送达", "deemed accepted by law from %(day)s": "自 %(day)s 起依法视为受理",
 }

@@ -20,6 +20,8 @@ from shenpi.catalog.models import Item, ItemVersion
 from shenpi.core.forms import add_service_errors
 from shenpi.org.roles import Role, has_role
 from shenpi.workdays import legal
+from shenpi.workdays.calendar import CalendarRangeError
+from shenpi.workdays.parsing import range_message
 from shenpi.workdays.selectors import current_calendar
 
 from .views import staff_required
@@ -143,6 +145,8 @@ def act(request, number, action):
         _errors_to_messages(request, exc)
     except services.ConflictError as exc:
         messages.error(request, str(exc))
+    except CalendarRangeError as exc:  # a record whose dates lie before the calendar: say so, do not fail
+        messages.error(request, range_message(exc))
     return redirect("staff:case", number=case.number)
 
 
@@ -172,7 +176,8 @@ def _coloured(steps, today, cal):
     rows = []
     for s in steps:
         remaining = legal.remaining_workdays(cal, s.due_on, today)
-        rows.append({"step": s, "remaining": remaining, "colour": selectors.colour(remaining)})
+        rows.append({"step": s, "remaining": remaining, "colour": selectors.colour(remaining),
+                     "overdue": -remaining if remaining is not None and remaining < 0 else 0})
     return rows
 
 

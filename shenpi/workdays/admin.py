@@ -91,7 +91,10 @@ class CalendarDayAdmin(CentreAdminOnly, admin.ModelAdmin):
                     messages.warning(request, _("Some cases could not be recounted: %(cases)s.") % {
                         "cases": "、".join(added.recount.failed)})
                 return redirect("admin:workdays_calendarday_year", year=year)
+        from django.apps import apps  # cases lives above this app: counted by name, not imported
+        provisional = apps.get_model("cases", "Case").objects.filter(provisional=True).count()
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "year": year,
+                   "provisional_cases": provisional,
                    "title": _("Add the working-day calendar of %(year)s") % {"year": year}}
         return TemplateResponse(request, "admin/workdays/add_year.html", context)
 

@@ -8,7 +8,7 @@ not count the day it starts from.
 from dataclasses import dataclass, field
 from datetime import date
 
-from .calendar import WorkCalendar
+from .calendar import CalendarRangeError, WorkCalendar
 
 # Art. 32: accept, refuse, or tell the applicant once everything to supply, within 5 working days.
 ACCEPTANCE_DAYS = 5
@@ -100,9 +100,14 @@ class CaseClock:
         return cal.add_workdays(self.accepted, self.promised_limit + self.suspended_workdays(cal, as_of))
 
 
-def remaining_workdays(cal: WorkCalendar, due: date, on: date) -> int:
-    """Working days left after ``on`` up to the due date: 0 on the due day, negative when overdue."""
-    return cal.workdays_between(on, due)
+def remaining_workdays(cal: WorkCalendar, due: date, on: date) -> int | None:
+    """Working days left after ``on`` up to the due date: 0 on the due day, negative when overdue.
+    None for a date nothing can be counted on (before the first known year: a bad record),
+    so that one bad row never stops a page or a sweep."""
+    try:
+        return cal.workdays_between(on, due)
+    except CalendarRangeError:
+        return None
 
 
 def extension_errors(*, days: int, joint: bool, already_extended: bool, statutory_due: date | None = None,

@@ -105,6 +105,8 @@ def test_a_45_day_item_accepted_on_2026_11_27_is_provisional_then_recounted_when
     assert c["provisional_dates"] == [] and c["statutory_due"] == "2027-02-01"
     assert "暂定" not in client.get(f"/staff/cases/{case.number}/").content.decode().split("<h2>")[0]
     assert case.messages.filter(body__contains="重新计算").exists()  # the applicant is told
+    lookup = client.get(f"/lookup/?number={case.number}&code={case.query_code}").content.decode()
+    assert "期限重新计算" in lookup and "2027-01-29 → 2027-02-01" in lookup
 
 
 def test_a_30_day_item_and_the_window_workbench_on_2026_11_27(on, client):
@@ -166,6 +168,12 @@ def test_a_sweep_with_one_case_it_cannot_process_still_deems_the_others(on, clie
     client.force_login(user("admin"))
     page = client.get("/admin/core/sweeprun/")
     assert page.status_code == 200 and bad.number in page.content.decode()
+    # The bad case is still shown to the clerk, and acting on it says what is wrong instead of failing.
+    client.force_login(user("clerk"))
+    assert client.get(f"/staff/cases/{bad.number}/").status_code == 200
+    assert client.get("/staff/window/").status_code == 200
+    r = client.post(f"/staff/cases/{bad.number}/act/accept/", {"version": bad.row_version}, follow=True)
+    assert r.status_code == 200 and "1999-03-01" in r.content.decode()
 
 
 # --- 3. deemed acceptance is the law's, not the sweep's -------------------------------------------
@@ -287,6 +295,8 @@ def test_delivery_due_is_shown_while_awaiting_delivery_and_a_late_one_is_recorde
     on(2026, 3, 18)
     c = post("clerk", f"/api/v1/cases/{case.number}/deliver/", {"method": "窗口领取"}).json()
     assert c["events"][-1]["payload"]["late_workdays"] == 2 and "delivery" not in c["clocks"]
+    client.force_login(user("clerk"))  # a new day's session
+    assert "超期 2 个工作日送达" in client.get(f"/staff/cases/{case.number}/").content.decode()
 
 
 # --- 8. notices ------------------------------------------------------------------------------------
