@@ -32,8 +32,9 @@ class EventInline(ReadOnly, admin.TabularInline):
 
 @admin.register(Case)
 class CaseAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["number", "item", "department", "state", "received_on", "promised_due", "statutory_due"]
-    list_filter = ["state", "department", "channel"]
+    list_display = ["number", "item", "department", "state", "received_on", "promised_due", "statutory_due",
+                    "provisional"]
+    list_filter = ["state", "department", "channel", "provisional"]
     search_fields = ["number", "applicant_name"]
     date_hierarchy = "received_on"
     inlines = [StepInline, EventInline]

@@ -373,3 +373,43 @@ def test_every_staff_page_on_a_day_the_calendar_has_no_schedule_for(on, client, 
     assert post("clerk", f"/api/v1/cases/{case.number}/accept/").status_code == 200
     case = Case.objects.get(pk=case.pk)
     assert case.provisional and case.statutory_due > date(2026, 12, 31)
+
+
+def test_shenpi_workdays_sync_recounts_what_was_provisional(on):
+    """A calendar that ended with 2025 (the package had no 2026 yet): a case accepted in
+    December 2025 got a provisional statutory due in 2026; once the package knows 2026,
+    `shenpi workdays sync` adds it and recounts the case in the same transaction."""
+    from django.db.models import F
+
+    from shenpi.audit.services import first_broken_entry
+    from shenpi.workdays.models import CalendarVersion
+
+    CalendarDay.objects.filter(date__year=2026).delete()
+    CalendarVersion.objects.update(version=F("version") + 1)
+    on(2025, 12, 22)
+    case = s.accept(actor=user("clerk"), case=receive())
+    # 15 working days from Monday 2025-12-22 counting Thursday 2026-01-01 as a working day.
+    assert case.statutory_due == date(2026, 1, 12) and case.provisional
+    # A second case whose review step a suspension pushed into 2026.
+    paused = s.accept(actor=user("clerk"), case=receive())
+    step = paused.steps.get()
+    assert step.due_on == date(2025, 12, 25)
+    on(2025, 12, 23)
+    paused = s.suspend(actor=user("approver"), case=paused, kind="检测", reason="委托检测", expected_days=5)
+    on(2025, 12, 30)
+    paused = s.resume(actor=user("approver"), case=paused, result="合格")
+    step.refresh_from_db()
+    assert step.due_on == date(2026, 1, 1) and Case.objects.get(pk=paused.pk).provisional  # 5 days moved
+    out = io.StringIO()
+    call_command("workdays", "sync", stdout=out)
+    assert "2026" in out.getvalue() and "暂定日期已重新计算:2 件中 2 件" in out.getvalue()
+    case.refresh_from_db()
+    assert case.statutory_due == date(2026, 1, 13) and not case.provisional  # New Year's Day is a holiday
+    assert CaseEvent.objects.get(case=case, action="recount").payload["moved"] == {
+        "statutory_due": ["2026-01-12", "2026-01-13"]}
+    step.refresh_from_db()
+    assert step.due_on == date(2026, 1, 4)  # 2026-01-01..03 off, Sunday 01-04 worked (调休)
+    event = CaseEvent.objects.get(case=paused, action="recount")
+    assert event.payload["steps"] == [{"step": step.pk, "name": "审核", "from": "2026-01-01", "to": "2026-01-04"}]
+    assert not Case.objects.get(pk=paused.pk).provisional
+    assert first_broken_entry() is None
