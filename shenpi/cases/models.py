@@ -87,6 +87,8 @@ class Case(models.Model):
             models.Index(fields=["state", "statutory_due"]),
             models.Index(fields=["department", "state"]),
             models.Index(fields=["applicant_user"]),  # with db_index=False on the key: one index, not two
+            # The few cases with provisional dates, for the recount (a partial index: the rest never enter it).
+            models.Index(fields=["id"], condition=Q(provisional=True), name="case_provisional"),
         ]
         # Unique by constraint rather than unique=True: on PostgreSQL that makes no second,
         # pattern-ops index that no query uses (every update of a case writes every index).

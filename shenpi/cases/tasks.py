@@ -7,7 +7,7 @@ from shenpi.core.sweeps import SweepResult, sweep
 
 from .lifecycle import State
 from .models import Case
-from .services import deem_accepted
+from .services import deem_accepted, recount_dates
 
 
 def sweep_deemed_acceptance(on=None, limit: int = 1000) -> SweepResult:
@@ -23,4 +23,28 @@ def sweep_deemed_acceptance(on=None, limit: int = 1000) -> SweepResult:
                  name=lambda row: row[1])
 
 
-PERIODIC = [sweep_deemed_acceptance]
+_recounted_at_version: int | None = None
+
+
+def sweep_provisional_dates() -> SweepResult:
+    """After any change of the calendar, recount the cases still marked provisional. Entering a
+    year recounts them in its own transaction; this catches a case that a transition committed
+    with the old calendar while the year went in, and so never stays behind. Runs its query only
+    when the calendar's version has moved since this process last looked (the first time too)."""
+    global _recounted_at_version
+    from django.utils.translation import gettext as _
+
+    from shenpi.workdays.selectors import calendar_version
+
+    version = calendar_version()
+    if version == _recounted_at_version:
+        return SweepResult("sweep_provisional_dates")
+    rows = list(Case.objects.filter(provisional=True).order_by("pk").values_list("pk", "number"))
+    reason = _("The working-day calendar changed.")
+    result = sweep("sweep_provisional_dates", rows, lambda row: recount_dates(case_pk=row[0], reason=reason),
+                   name=lambda row: row[1])
+    _recounted_at_version = version
+    return result
+
+
+PERIODIC = [sweep_deemed_acceptance, sweep_provisional_dates]

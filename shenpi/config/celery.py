@@ -20,6 +20,13 @@ def sweep_deemed_acceptance():
     return sweep().done
 
 
+@app.task(name="shenpi.sweep_provisional_dates")
+def sweep_provisional_dates():
+    from shenpi.cases.tasks import sweep_provisional_dates as sweep
+    return sweep().done
+
+
 app.conf.beat_schedule = {
     "deemed-acceptance": {"task": "shenpi.sweep_deemed_acceptance", "schedule": 60.0},
+    "provisional-dates": {"task": "shenpi.sweep_provisional_dates", "schedule": 60.0},
 }

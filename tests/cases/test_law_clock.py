@@ -413,3 +413,34 @@ def test_shenpi_workdays_sync_recounts_what_was_provisional(on):
     assert event.payload["steps"] == [{"step": step.pk, "name": "审核", "from": "2026-01-01", "to": "2026-01-04"}]
     assert not Case.objects.get(pk=paused.pk).provisional
     assert first_broken_entry() is None
+
+
+def test_the_worker_recounts_a_case_that_missed_the_years_recount(on):
+    """A transition that read the calendar just before a year went in commits a provisional
+    date after the year's own recount ran: the worker's sweep catches it after the change."""
+    from django.db.models import F
+
+    from shenpi.workdays.models import CalendarVersion
+    from shenpi.workdays.parsing import parse_schedule
+
+    on(2026, 11, 27)
+    case = s.accept(actor=user("clerk"), case=receive(JOINT))
+    assert case.provisional and case.statutory_due == date(2027, 1, 29)
+    call_command("worker", "--once", stdout=io.StringIO())  # the worker has seen this calendar
+    # 2027 arrives the way the racing transaction saw it: days in, version up, no recount of this case.
+    listed = {d: (w, n) for d, w, n in parse_schedule(SCHEDULE_2027, 2027)[0]}
+    day, rows = date(2027, 1, 1), []
+    while day.year == 2027:
+        work, name = listed.get(day, (day.weekday() < 5, ""))
+        rows.append(CalendarDay(date=day, is_workday=work, name=name))
+        day = date.fromordinal(day.toordinal() + 1)
+    CalendarDay.objects.bulk_create(rows)
+    CalendarVersion.objects.update(version=F("version") + 1)
+    out = io.StringIO()
+    call_command("worker", "--once", stdout=out)
+    assert "sweep_provisional_dates: 1" in out.getvalue()
+    case.refresh_from_db()
+    assert case.statutory_due == date(2027, 2, 1) and not case.provisional
+    out = io.StringIO()
+    call_command("worker", "--once", stdout=out)
+    assert "sweep_provisional_dates" not in out.getvalue()  # nothing left, and no query until the next change
