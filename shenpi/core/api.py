@@ -2,7 +2,6 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -33,10 +32,9 @@ def exception_handler(exc, context):
     from shenpi.workdays.parsing import range_message
 
     if isinstance(exc, CalendarRangeError):
-        # Not the caller's fault: the centre has not entered next year's schedule yet.
-        return Response({"detail": range_message(exc) + " " + str(_("A centre administrator adds the year's holiday "
-                                                                    "schedule in the working-day calendar."))},
-                        status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        # Legal acts count past the calendar's horizon by the week, so only a date nothing can be
+        # counted on reaches here (before the first known year: a bad record or a bad request).
+        return Response({"detail": range_message(exc)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ConflictError):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, PermissionDenied):

@@ -174,6 +174,8 @@ def test_a_sweep_with_one_case_it_cannot_process_still_deems_the_others(on, clie
     assert client.get("/staff/window/").status_code == 200
     r = client.post(f"/staff/cases/{bad.number}/act/accept/", {"version": bad.row_version}, follow=True)
     assert r.status_code == 200 and "1999-03-01" in r.content.decode()
+    r = post("clerk", f"/api/v1/cases/{bad.number}/accept/")
+    assert r.status_code == 400 and "1999-03-01" in r.json()["detail"]
 
 
 # --- 3. deemed acceptance is the law's, not the sweep's -------------------------------------------
