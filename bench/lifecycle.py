@@ -69,6 +69,9 @@ def make_runner():
     item = Item.objects.get(versions__status="published", versions__name="建筑工程施工许可证核发")
     person = {"applicant_type": "person", "applicant_name": "张三", "applicant_id": "11010519491231002X",
               "applicant_phone": "13800138000"}
+    # A complete application: every required material handed in on paper (Art. 32).
+    papers = list(item.versions.get(status="published").materials.filter(requirement="required")
+                  .values_list("name", flat=True))
 
     # The caller's own look-up of the step to complete (a reviewer's task list), compiled once
     # like the services' reads, so the figure is the services' and not the harness's.
@@ -80,7 +83,7 @@ def make_runner():
         return pk
 
     def one():
-        case = s.submit(actor=clerk, item=item, channel="window", **person)
+        case = s.submit(actor=clerk, item=item, channel="window", paper_materials=papers, **person)
         s.accept(actor=clerk, case=case)
         s.complete_step(actor=reviewer, case=case, step_id=open_step(case), outcome="pass", opinion="同意")
         s.complete_step(actor=approver, case=case, step_id=open_step(case), outcome="pass", opinion="同意")

@@ -43,6 +43,8 @@ class Action(models.TextChoices):
     # Not transitions: entries of a case's history beside them.
     ADD_MATERIAL = "add_material", _("Material added")
     RECOUNT = "recount", _("Dates recounted")
+    CLAIM = "claim", _("Taken for pre-review")
+    RELEASE = "release", _("Put back in the inbox")
 
 
 class Who(models.TextChoices):

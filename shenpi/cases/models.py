@@ -36,6 +36,10 @@ class Case(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     window = models.ForeignKey(Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
     received_by = models.ForeignKey(USER, verbose_name=_("received by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # 网上预审: the clerk who took an online application from the inbox, one at a time.
+    claimed_by = models.ForeignKey(USER, verbose_name=_("taken by"), null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    claimed_at = models.DateTimeField(_("taken at"), null=True, blank=True)
 
     applicant_type = models.CharField(_("applicant type"), max_length=15, choices=ApplicantType.choices)
     applicant_name = models.CharField(_("applicant"), max_length=100)
@@ -326,6 +330,7 @@ class Notice(models.Model):
         EXTENSION = "extension", _("Extension notice")  # 延长审批期限告知书 (Art. 42)
         SPECIAL = "special", _("Special procedure notice")  # 特别程序告知书 (Art. 45)
         TERMINATION = "termination", _("Termination notice")  # 终止审批通知书
+        MATERIALS = "materials", _("Receipt of materials")  # 收件凭证
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

@@ -23,10 +23,12 @@ KIND_TITLES = {
     Notice.Kind.EXTENSION: "延长审批期限告知书",
     Notice.Kind.SPECIAL: "特别程序告知书",
     Notice.Kind.TERMINATION: "终止审批通知书",
+    Notice.Kind.MATERIALS: "收件凭证",
 }
 SUFFIX = {Notice.Kind.ACCEPTANCE: "SL", Notice.Kind.SUPPLEMENT: "BZ", Notice.Kind.REFUSAL: "BSL",
           Notice.Kind.APPROVAL: "ZY", Notice.Kind.DENIAL: "BY", Notice.Kind.RECEIPT: "SD",
-          Notice.Kind.EXTENSION: "YC", Notice.Kind.SPECIAL: "TB", Notice.Kind.TERMINATION: "ZZ"}
+          Notice.Kind.EXTENSION: "YC", Notice.Kind.SPECIAL: "TB", Notice.Kind.TERMINATION: "ZZ",
+          Notice.Kind.MATERIALS: "SJ"}
 # Issued in the name of the licensing authority, the department that decides (Art. 38, 42, 45);
 # the rest by the centre's window that received the application.
 BY_DEPARTMENT = {Notice.Kind.APPROVAL, Notice.Kind.DENIAL, Notice.Kind.EXTENSION, Notice.Kind.SPECIAL,
@@ -96,6 +98,13 @@ def _body(case, kind, extra, cal) -> list[str]:
                  f"(预计{due(extra.get('expected_end'))}结束)。",
                  "依照《中华人民共和国行政许可法》第四十五条,特别程序所需时间不计算在审批期限内;"
                  "特别程序结束后,办结日期相应顺延,并另行告知。"]
+    elif kind == Notice.Kind.MATERIALS:
+        received = extra.get("received") or []
+        lines = [who, f"你(单位)申请的“{item}”,本中心于{_d(timezone.localdate())}收到下列申请材料:"]
+        lines += [f"{i}. {line}" for i, line in enumerate(received, 1)] or ["(未收到材料)"]
+        lines += [f"本中心将在{due(case.acceptance_due)}前依法作出受理、不予受理或者一次性告知补正的决定"
+                  "(《中华人民共和国行政许可法》第三十二条);逾期未告知的,自收到申请材料之日起即为受理。",
+                  f"办件编号:{case.number};查询码:{case.query_code}。"]
     elif kind == Notice.Kind.TERMINATION:
         lines = [who, f"你(单位)于{_d(case.received_on)}提出的“{item}”申请,决定终止办理。",
                  f"理由:{extra.get('reason', '')}", REMEDIES]

@@ -90,3 +90,38 @@ def deemed_by_law(case, on) -> bool:
     """Art. 32: accepted by law (from the day the materials were received), recorded or not."""
     return case.deemed_accepted or (case.state == State.SUBMITTED
                                     and legal.is_deemed_accepted(acceptance_due=case.acceptance_due, on=on))
+
+
+def online_inbox(user):
+    """网上预审: the online applications awaiting an answer from the windows this clerk's window
+    stands for (its centre, the items it accepts), the oldest acceptance period first."""
+    staff = staff_of(user)
+    window = staff.window if staff else None
+    if window is None:
+        return Case.objects.none()
+    return (Case.objects.filter(channel=Case.Channel.ONLINE, state=State.SUBMITTED, centre_id=window.centre_id,
+                                item__accepting_windows=window.pk)
+            .select_related("version", "claimed_by__staff").order_by("acceptance_due", "received_at"))
+
+
+def inbox_rows(cases, *, on, cal) -> list[dict]:
+    """Each application with its age in working days since its materials came in, and the
+    working days left of the 5 for an answer (Art. 32): red on the last day and after."""
+    rows = []
+    for case in cases:
+        left = legal.remaining_workdays(cal, case.acceptance_due, on)
+        rows.append({"case": case, "age": legal.remaining_workdays(cal, on, case.clock_start), "left": left,
+                     "colour": "" if left is None else "red" if left <= 0 else "yellow" if left == 1 else "green"})
+    return rows
+
+
+def materials_view(case) -> list[dict]:
+    """The item's materials with what the case has of each (paper, files), required ones first
+    as the catalog orders them; and anything the case has that the catalog does not list."""
+    have: dict[str, list] = {}
+    for m in case.materials.all():
+        have.setdefault(m.name, []).append(m)
+    rows = [{"name": m.name, "requirement": m.requirement, "condition": m.condition, "originals": m.originals,
+             "copies": m.copies, "received": have.pop(m.name, [])} for m in case.version.materials.all()]
+    rows += [{"name": name, "requirement": "", "condition": "", "received": got} for name, got in have.items()]
+    return rows

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from shenpi.audit.services import record
 from shenpi.catalog.codes import Category, HandlingForm
-from shenpi.catalog.models import FlowStage
+from shenpi.catalog.models import FlowStage, Material
 from shenpi.catalog.selectors import availability_from, availability_reads
 from shenpi.core import sql
 from shenpi.org.roles import Role
@@ -74,7 +74,8 @@ def _lock_and_check(*, actor, case, action, expected_version, step_id=None):
     staff = staff_of(actor)
     locked = store.lock_case(case.pk, window_id=staff.window_id if staff and staff.window_id else None,
                              window_field="decide_items" if action == Action.DECIDE else "accept_items",
-                             step_id=step_id, holders=action in (Action.ACCEPT, Action.COMPLETE_STEP))
+                             step_id=step_id, holders=action in (Action.ACCEPT, Action.COMPLETE_STEP),
+                             materials=action == Action.ACCEPT)
     step = None
     if step_id is not None:
         step = next((s for s in locked.stage_steps if s.pk == step_id), None)
@@ -84,10 +85,18 @@ def _lock_and_check(*, actor, case, action, expected_version, step_id=None):
         raise ConflictError(_("The case has changed since you looked at it (version %(now)s, not %(then)s); "
                               "reload it.") % {"now": locked.row_version, "then": expected_version})
     ensure_may(actor=actor, case=locked, action=action, step=step)
+    if (action in PRE_REVIEW and locked.claimed_by_id and actor is not None
+            and locked.claimed_by_id != actor.pk and locked.state == State.SUBMITTED):
+        raise ConflictError(_("%(name)s has taken this online application for pre-review; ask them, or wait "
+                              "until it is put back in the inbox.") % {"name": _display_name(locked.claimed_by)})
     if not allowed_from(action, locked.state):
         raise ValidationError({"state": [_("“%(action)s” is not possible while the case is %(state)s.") % {
             "action": Action(action).label, "state": State(locked.state).label}]})
     return locked, step
+
+
+# The window's answers to an application: an online one taken by a clerk is answered by that clerk.
+PRE_REVIEW = (Action.ACCEPT, Action.SUPPLEMENT, Action.REFUSE)
 
 
 @contextmanager
@@ -199,6 +208,31 @@ def _work_stages(version_pk: int) -> tuple[FlowStageSpec, ...]:
     return tuple(stages)
 
 
+@dataclass(frozen=True)
+class MaterialSpec:
+    name: str
+    required: bool
+    originals: int
+    copies: int
+
+
+@lru_cache(maxsize=4096)
+def _materials_of(version_pk: int) -> tuple[MaterialSpec, ...]:
+    return tuple(MaterialSpec(m.name, m.requirement == Material.Requirement.REQUIRED, m.originals, m.copies)
+                 for m in Material.objects.filter(version_id=version_pk).order_by("order"))
+
+
+def materials_of(version) -> tuple[MaterialSpec, ...]:
+    """The materials a published version asks for, read once per process (like its flow)."""
+    return _materials_of(version.pk)
+
+
+def _unknown_materials(version, names) -> dict:
+    known = {m.name for m in materials_of(version)}
+    unknown = [m for m in names if m not in known]
+    return {"paper_materials": [_("Not materials of this item: %(m)s.") % {"m": "、".join(unknown)}]} if unknown else {}
+
+
 def work_stages(version) -> tuple[FlowStageSpec, ...]:
     """The flow's stages that run as steps: a first stage done wholly at the window is acceptance
     itself, and a last one is delivery; both are the case's own actions. A case's version is a
@@ -285,7 +319,7 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
     # One round trip: the item's availability, the calendar's version, the window's authority;
     # at a window on PostgreSQL also the case's number and key (rolled back with any refusal).
     reads = [*availability_reads(item), VERSION_READ]
-    ahead = window is not None and not paper_materials and sql.pipelined()
+    ahead = window is not None and sql.pipelined()
     if window is not None:
         reads.append(store.window_read(window.pk, "accept_items", item.pk))
     if ahead:
@@ -308,10 +342,8 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
             errors["channel"] = [_("Staff receive applications at their window, not online.")]
     else:
         errors["channel"] = [_("The channel is “window” or “online”.")]
-    names = {m.name for m in version.materials.all()} if version and paper_materials else set()
-    unknown = [m for m in paper_materials if m not in names]
-    if unknown:
-        errors["paper_materials"] = [_("Not materials of this item: %(m)s.") % {"m": "、".join(unknown)}]
+    if version is not None and paper_materials:
+        errors.update(_unknown_materials(version, paper_materials))
     _require(errors)
 
     cal = current_calendar(version_from(calendar))
@@ -331,15 +363,45 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
     _mark_provisional(case, cal)
     if not ahead:
         sql.insert(case)
-    if paper_materials:
+    if paper_materials and not ahead:
         CaseMaterial.objects.bulk_create(CaseMaterial(case=case, name=m, paper=True) for m in paper_materials)
     with sql.queued(commit=True):
         if ahead:
             sql.insert(case, need_pk=False)
+            for m in paper_materials:  # after the case, in the same round trip
+                sql.insert(CaseMaterial(case=case, name=m, paper=True, added_at=now), need_pk=False)
         notify.case_changed(case, Action.SUBMIT)
+        if window is not None:  # the receipt of materials, printable at once (收件凭证)
+            notices.issue(case, Notice.Kind.MATERIALS, received=_received(version, paper_materials))
         _event(case, actor=actor, action=Action.SUBMIT, from_state="", payload={
             "channel": channel, "item": item.implementation_code, "paper_materials": list(paper_materials)})
     return case
+
+
+def _received(version, paper=(), files=()) -> list[str]:
+    """Lines of a receipt of materials: each material handed in on paper with its originals and
+    copies as the catalog asks for them, each file uploaded with its name."""
+    by_name = {m.name: m for m in materials_of(version)} if paper else {}
+    lines = []
+    for name in paper:
+        m = by_name.get(name)
+        counts = []
+        if m is not None and m.originals:
+            counts.append(f"原件{m.originals}份")
+        if m is not None and m.copies:
+            counts.append(f"复印件{m.copies}份")
+        lines.append(f"{name}(纸质{','.join(counts) and ':' + ','.join(counts)})")
+    lines += [f"{name}(电子文件:{original})" for name, original in files]
+    return lines
+
+
+def issue_receipt(*, actor, case) -> Notice:
+    """The receipt of materials for an online application, once its files are in (收件凭证):
+    the applicant who made it, in the transaction that made it."""
+    if not (actor and case.applicant_user_id == actor.pk):
+        raise PermissionDenied(_("Only the applicant's own submission gets its receipt here."))
+    files = list(case.materials.exclude(file="").values_list("name", "original_name"))
+    return notices.issue(case, Notice.Kind.MATERIALS, received=_received(case.version, files=files))
 
 
 # --- acceptance ------------------------------------------------------------------------------
@@ -363,19 +425,79 @@ def _acceptance_day(case) -> tuple:
                                 supplemented=bool(case.supplemented_on), on=today())
 
 
-def accept(*, actor, case, expected_version=None) -> Case:
+def material_errors(case, *, handing_in=(), note: str = "") -> dict:
+    """Art. 32: an application is accepted when its materials are complete. Every required
+    material of the item must be in (on paper, now or before, or uploaded); a conditional one
+    that is not in needs the clerk's note on why its condition does not apply."""
+    names = getattr(case, "material_names", None)  # read with the lock (store.lock_case)
+    if names is None:
+        names = set(case.materials.values_list("name", flat=True))
+    have = names | set(handing_in)
+    required, conditional = [], []
+    for m in materials_of(case.version):
+        if m.name not in have:
+            (required if m.required else conditional).append(m.name)
+    errors = {}
+    if required:
+        errors["materials"] = [_("Required materials are missing: %(m)s. Ask for a supplement instead, or tick "
+                                 "what was handed in.") % {"m": "、".join(required)}]
+    if conditional and not _text(note):
+        errors["note"] = [_("Not handed in: %(m)s. Say why the condition does not apply to this application.")
+                          % {"m": "、".join(conditional)}]
+    return errors
+
+
+def accept(*, actor, case, paper_materials=(), note: str = "", expected_version=None) -> Case:
     """Art. 32: accept; the decision clock starts on the day of acceptance, or on the day the
-    supplement notice was fulfilled. After the 5 working days the application is accepted by
-    law from the day the materials were received: the clerk's acceptance records that date."""
+    supplement notice was fulfilled. The materials must be complete (material_errors); what is
+    handed in at the counter now is recorded with the acceptance. After the 5 working days the
+    application is accepted by law from the day the materials were received, complete or not:
+    the clerk's acceptance records that date."""
     with _acting(actor=actor, case=case, action=Action.ACCEPT, expected_version=expected_version) as c:
         cal = current_calendar(c.calendar_version)
         day, deemed = _acceptance_day(c)
+        _require(_unknown_materials(c.version, paper_materials)
+                 or ({} if deemed else material_errors(c, handing_in=paper_materials, note=note)))
+        if paper_materials:
+            CaseMaterial.objects.bulk_create(CaseMaterial(case=c, name=m, paper=True) for m in paper_materials)
         from_state = _do_accept(c, actor=actor, day=day, cal=cal, deemed=deemed)
         notices.issue(c, Notice.Kind.ACCEPTANCE)
         payload = {"accepted_on": day, "statutory_due": c.statutory_due, "promised_due": c.promised_due}
+        if paper_materials:
+            payload["paper_materials"] = list(paper_materials)
+        if _text(note):
+            payload["note"] = _text(note)
         if deemed:
             payload.update(deemed=True, acceptance_due=c.acceptance_due)
         _save(c, actor=actor, action=Action.ACCEPT, from_state=from_state, payload=payload)
+        return c
+
+
+def claim(*, actor, case, release: bool = False, expected_version=None) -> Case:
+    """网上预审: a clerk of a window that accepts the item takes an online application from the
+    inbox, so that two clerks never answer it at once; the clerk puts it back with ``release``.
+    A taken application is answered (accepted, supplemented, refused) by that clerk only."""
+    with transaction.atomic():
+        staff = staff_of(actor)
+        c = store.lock_case(case.pk, window_id=staff.window_id if staff and staff.window_id else None)
+        if expected_version is not None and c.row_version != expected_version:
+            raise ConflictError(_("The case has changed since you looked at it; reload it."))
+        if not may(actor, (Who.CLERK,), c):
+            raise PermissionDenied(_("Only a clerk at a window that accepts this item takes it."))
+        if c.channel != Case.Channel.ONLINE or c.state != State.SUBMITTED:
+            raise ValidationError({"state": [_("Only an online application awaiting pre-review is taken.")]})
+        if release:
+            if c.claimed_by_id != actor.pk:
+                raise ValidationError({"state": [_("You have not taken this application.")]})
+            c.claimed_by, c.claimed_at = None, None
+        else:
+            if c.claimed_by_id and c.claimed_by_id != actor.pk:
+                raise ConflictError(_("%(name)s has taken this online application already.")
+                                    % {"name": _display_name(c.claimed_by)})
+            c.claimed_by, c.claimed_at = actor, timezone.now()
+        with sql.queued():
+            _save(c, actor=actor, action=Action.RELEASE if release else Action.CLAIM, from_state=c.state,
+                  notify_applicant=False)
         return c
 
 
@@ -427,10 +549,7 @@ def resubmit(*, actor, case, paper_materials=(), note: str = "", expected_versio
         day = today()
         notice = c.supplement_notices.get()
         errors = {}
-        names = {m.name for m in c.version.materials.all()}
-        unknown = [m for m in paper_materials if m not in names]
-        if unknown:
-            errors["paper_materials"] = [_("Not materials of this item: %(m)s.") % {"m": "、".join(unknown)}]
+        errors.update(_unknown_materials(c.version, paper_materials))
         missing = supplement_outstanding(c, notice, handing_in=paper_materials)
         if missing:
             errors["paper_materials"] = [_("The supplement notice asked for: %(m)s. Hand in each of them before "
@@ -447,6 +566,9 @@ def resubmit(*, actor, case, paper_materials=(), note: str = "", expected_versio
         c.state = State.SUBMITTED
         c.clock_start = day
         c.acceptance_due = legal.deemed_acceptance_date(cal, day)
+        files = list(c.materials.exclude(file="").filter(name__in=notice.materials).values_list("name", "original_name"))
+        notices.issue(c, Notice.Kind.MATERIALS, seq=c.notices.filter(kind=Notice.Kind.MATERIALS).count() + 1,
+                      received=_received(c.version, paper_materials, files))
         _save(c, actor=actor, action=Action.RESUBMIT, from_state=from_state,
               payload={"on": day, "paper_materials": list(paper_materials), "note": _text(note)})
         return c
@@ -680,6 +802,9 @@ def decide(*, actor, case, decision: str, licence_number: str = "", reasons: str
         _require(errors)
         cal = current_calendar(c.calendar_version)
         day = today()
+        if c.state == State.SUBMITTED and not _acceptance_day(c)[1]:
+            errors.update(material_errors(c))  # accepted in the same visit: its materials complete
+            _require(errors)
         if c.state == State.SUBMITTED:  # the instant item's acceptance, in the same visit
             accepted, deemed = _acceptance_day(c)
             from_state = _do_accept(c, actor=actor, day=accepted, cal=cal, deemed=deemed)

@@ -11,7 +11,7 @@ from shenpi.core.sql import Prepared, read_together
 from shenpi.org.models import Centre, Staff, Window
 from shenpi.workdays.models import CalendarVersion
 
-from .models import Case, StepTask
+from .models import Case, CaseMaterial, StepTask
 
 
 def _window_items(field, window, item):
@@ -43,6 +43,8 @@ _HOLDERS_OF_CASE = Prepared(lambda case: Staff.objects.filter(user__is_active=Tr
         stage__version_id=Subquery(Case.objects.filter(pk=case).values("version_id")[:1]),
         department_id=OuterRef("department_id"), role=OuterRef("role")))).order_by("pk").values_list(
     "department_id", "role", "user_id"), 7091)
+# The names of the materials a case has (on paper or uploaded), for the completeness check.
+_MATERIALS_OF_CASE = Prepared(lambda case: CaseMaterial.objects.filter(case_id=case).values_list("name"), 7111)
 _WINDOW_ITEM = {
     field: Prepared(lambda window, item, field=field: _window_items(field, window, item).values_list("pk")[:1],
                     7051, 7052)
@@ -73,19 +75,22 @@ def published_version(pk: int) -> ItemVersion:
 
 
 def lock_case(pk: int, *, window_id: int | None = None, window_field: str = "accept_items", step_id=None,
-              holders: bool = False) -> Case:
+              holders: bool = False, materials: bool = False) -> Case:
     """The case row locked for the rest of the transaction (only that row: not its centre, item
     or version, which every other case shares), with its version, its centre's name and code,
     and the calendar's version number read in the same statement. Read with it, in the same
     round trip: whether the actor's window accepts (or decides: ``window_field``) the case's
-    item (``window_id``), the steps of the stage of ``step_id`` (``case.stage_steps``), and the
-    default holders of the flow's steps (``holders``)."""
+    item (``window_id``), the steps of the stage of ``step_id`` (``case.stage_steps``), the
+    default holders of the flow's steps (``holders``) and the names of the case's materials
+    (``materials``: ``case.material_names``)."""
     lock = _LOCK[window_field]
     calls = [(lock, (pk, window_id or 0))]
     if step_id is not None:
         calls.append((_STAGE_OF_STEP, (pk, step_id)))
     if holders:
         calls.append((_HOLDERS_OF_CASE, (pk,)))
+    if materials:
+        calls.append((_MATERIALS_OF_CASE, (pk,)))
     results = iter(read_together(*calls))
     found = lock.instances(next(results))
     if not found:
@@ -97,6 +102,8 @@ def lock_case(pk: int, *, window_id: int | None = None, window_field: str = "acc
         case.stage_steps = _STAGE_OF_STEP.instances(next(results))
     if holders:
         case.holders = _holders_from(next(results))
+    if materials:
+        case.material_names = {name for (name,) in next(results)}
     case.loaded_values = tuple(getattr(case, f.attname) for f in _CASE_FIELDS)
     case.version = published_version(case.version_id)
     case.centre = Centre.from_db(case._state.db, ["id", "name", "code"],

@@ -90,6 +90,7 @@ def apply(request, code):
                     for name, f in uploads:
                         if f is not None:
                             saved.append(services.add_material(actor=request.user, case=case, name=name, upload=f))
+                    services.issue_receipt(actor=request.user, case=case)
             except ValidationError as exc:
                 for m in saved:  # the rows rolled back; their files must not stay behind
                     m.file.delete(save=False)
@@ -104,15 +105,61 @@ def apply(request, code):
 
 
 @login_required(login_url="portal:login")
+def supplement(request, number):
+    """The applicant answers a supplement notice online: uploads each material it lists, says
+    what was done for its other points, and resubmits; the acceptance period starts again
+    only when everything it asked for is in (services.resubmit)."""
+    case = get_object_or_404(Case, number=number, applicant_user=request.user)
+    if request.method != "POST":
+        return redirect("portal:my-case", number=number)
+    context = _supplement_context(case)
+    if not context:
+        messages.error(request, _("This case is not waiting for a supplement."))
+        return redirect("portal:my-case", number=number)
+    errors = []
+    for i, name in enumerate(context["supplement"].materials):
+        upload = request.FILES.get(f"owed-{i}")
+        if upload is None:
+            continue
+        try:
+            services.add_material(actor=request.user, case=case, name=name, upload=upload)
+        except ValidationError as exc:
+            errors += [f"{name}: {m}" for m in exc.messages]
+    if not errors:
+        try:
+            services.resubmit(actor=request.user, case=case, note=request.POST.get("note", ""))
+        except ValidationError as exc:
+            errors += exc.messages
+        except services.ConflictError as exc:
+            errors.append(str(exc))
+    for e in errors:
+        messages.error(request, e)
+    if not errors:
+        messages.success(request, _("Resubmitted: the centre answers within 5 working days."))
+    return redirect("portal:my-case", number=number)
+
+
+@login_required(login_url="portal:login")
 def my_cases(request):
     return render(request, "portal/my_cases.html",
                   {"cases": Case.objects.filter(applicant_user=request.user).select_related("version")})
+
+
+def _supplement_context(case) -> dict:
+    """What the applicant still owes the supplement notice, for the upload form."""
+    notice = case.supplement_notices.first() if case.state == "awaiting_supplement" else None
+    if notice is None:
+        return {}
+    uploaded = services.uploaded_since_notice(case)
+    return {"supplement": notice, "owed": [m for m in notice.materials if m not in uploaded],
+            "uploaded_since": sorted(uploaded & set(notice.materials))}
 
 
 @login_required(login_url="portal:login")
 def my_case(request, number):
     case = get_object_or_404(Case, number=number, applicant_user=request.user)
     return render(request, "portal/lookup.html", {"case": case, "asked": True, "number": case.number,
+                                                  **_supplement_context(case),
                                                   "deemed_by_law": deemed_by_law(case, timezone.localdate()),
                                                   "events": case.events.order_by("seq"), "notices": case.notices.all(),
                                                   "owner": True})

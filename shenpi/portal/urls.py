@@ -12,6 +12,7 @@ urlpatterns = [
     path("apply/<str:code>/", applicant_views.apply, name="apply"),
     path("my/", applicant_views.my_cases, name="my-cases"),
     path("my/<str:number>/", applicant_views.my_case, name="my-case"),
+    path("my/<str:number>/supplement/", applicant_views.supplement, name="my-supplement"),
     path("lookup/notices/<int:notice_id>.pdf", views.lookup_notice, name="lookup-notice"),
     path("guide/<str:code>/", views.guide, name="guide"),
     path("guide/<str:code>/qr.svg", views.guide_qr, name="guide-qr"),

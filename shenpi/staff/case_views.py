@@ -78,6 +78,56 @@ def window(request):
 
 
 @staff_required
+def inbox(request):
+    """网上预审: online applications for this clerk's window, claimable one clerk at a time."""
+    staff = staff_of(request.user)
+    if staff is None or staff.window is None or not has_role(request.user, Role.WINDOW_CLERK):
+        raise PermissionDenied
+    rows = selectors.inbox_rows(selectors.online_inbox(request.user), on=timezone.localdate(), cal=current_calendar())
+    return render(request, "staff/inbox.html", {"rows": rows, "window": staff.window})
+
+
+@staff_required
+@require_POST
+def claim(request, number):
+    case = _case_for(request, number)
+    release = request.POST.get("release") == "1"
+    try:
+        services.claim(actor=request.user, case=case, release=release)
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+        return redirect("staff:inbox")
+    except services.ConflictError as exc:
+        messages.error(request, str(exc))
+        return redirect("staff:inbox")
+    if release:
+        messages.success(request, _("Put back in the inbox: %(n)s.") % {"n": case.number})
+        return redirect("staff:inbox")
+    messages.success(request, _("Taken for pre-review: %(n)s.") % {"n": case.number})
+    return redirect("staff:case", number=case.number)
+
+
+INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+
+
+@staff_required
+def material_file(request, number, material_id):
+    """An uploaded material, opened in the browser (PDF and images) for those who may see the
+    case; other kinds are downloaded. Served as stored, never as HTML."""
+    from django.http import FileResponse
+    case = _case_for(request, number)
+    material = case.materials.filter(pk=material_id).exclude(file="").first()
+    if material is None:
+        raise Http404
+    inline = material.content_type in INLINE_TYPES
+    response = FileResponse(material.file.open("rb"), as_attachment=not inline, filename=material.original_name,
+                            content_type=material.content_type if inline else "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@staff_required
 def materials_checklist(request):
     """htmx: the chosen item's materials, to tick what was handed in on paper."""
     staff = staff_of(request.user)
@@ -105,6 +155,11 @@ def case_page(request, number):
         "supplement": supplement,
         "uploaded_since": services.uploaded_since_notice(case) if supplement else set(),
         "steps": case.steps.select_related("assignee", "department"),
+        "material_rows": (rows := selectors.materials_view(case)),
+        "missing_conditional": any(r["requirement"] == "conditional" and not r["received"] for r in rows),
+        "can_claim": (case.channel == Case.Channel.ONLINE and case.state == State.SUBMITTED
+                      and may_act(request.user, "accept", case)
+                      and case.claimed_by_id in (None, request.user.pk)),
         "events": case.events.all(), "notices": case.notices.all(), "materials": case.materials.all(),
         "actions": {a for a in actions_from(case.state) if may_act(request.user, a, case)},
         "my_steps": my_steps, "item_materials": case.version.materials.all(),
@@ -114,7 +169,7 @@ def case_page(request, number):
 
 
 ACTION_FIELDS = {
-    "accept": lambda p: {},
+    "accept": lambda p: {"paper_materials": p.getlist("paper_materials"), "note": p.get("note", "")},
     "supplement": lambda p: {"materials": p.getlist("materials"), "note": p.get("note", "")},
     "resubmit": lambda p: {"paper_materials": p.getlist("paper_materials"), "note": p.get("note", "")},
     "refuse": lambda p: {"reasons": p.get("reasons", ""), "competent_agency": p.get("competent_agency", "")},

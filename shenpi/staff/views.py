@@ -26,8 +26,10 @@ def staff_required(view):
 
 @staff_required
 def home(request):
+    from shenpi.cases.selectors import online_inbox
     staff = getattr(request.user, "staff", None)
     return render(request, "staff/home.html", {
+        "inbox_count": online_inbox(request.user).count() if staff and staff.window_id else 0,
         "staff": staff, "roles": sorted(roles_of(request.user)), "is_admin": is_centre_admin(request.user),
         "is_leader": bool(staff and staff.department_id) and bool(roles_of(request.user) & {"dept_head", "chief_rep"}),
     })

@@ -50,7 +50,17 @@ def applicant(**over):
     return data
 
 
+def complete(name) -> list[str]:
+    """The required materials of a demo item: what a complete application hands in."""
+    from shenpi.catalog.models import Material
+    return list(Material.objects.filter(version__item=item(name), version__status="published",
+                                        requirement="required").order_by("order").values_list("name", flat=True))
+
+
 def window_case():
-    """A construction permit (承诺件) received at the demo centre's window by its clerk."""
+    """A construction permit (承诺件) received at the demo centre's window by its clerk, with
+    every required material handed in on paper."""
     from shenpi.cases import services
-    return services.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    name = "建筑工程施工许可证核发"
+    return services.submit(actor=user("clerk"), item=item(name), channel="window", paper_materials=complete(name),
+                           **applicant())

@@ -5,7 +5,7 @@ import pytest
 from shenpi.cases import services as s
 from tests.conftest import api
 
-from .conftest import ORG_ID, PERSON_ID, applicant, item, user
+from .conftest import ORG_ID, PERSON_ID, applicant, complete, item, user
 
 pytestmark = pytest.mark.usefixtures("demo")
 PERMIT = "建筑工程施工许可证核发"
@@ -41,7 +41,8 @@ def test_cancelled_item_takes_no_case(on, unchanged):
 @pytest.fixture
 def case(on):
     on(2026, 3, 2)
-    return s.submit(actor=user("clerk"), item=item(PERMIT), channel="window", **applicant())
+    return s.submit(actor=user("clerk"), item=item(PERMIT), channel="window", paper_materials=complete(PERMIT),
+                    **applicant())
 
 
 @pytest.mark.parametrize("who, action, payload, field", [

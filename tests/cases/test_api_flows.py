@@ -7,7 +7,7 @@ from shenpi.audit.services import first_broken_entry
 from shenpi.cases.models import Case, Outbox
 from tests.conftest import api
 
-from .conftest import ORG_ID, applicant, item, user
+from .conftest import ORG_ID, applicant, complete, item, user
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -37,13 +37,14 @@ def test_instant_item_in_one_visit(on):
     c = post("clerk", f"/api/v1/cases/{number}/deliver/", {"method": "窗口领取"})
     assert c["state"] == "delivered"
     assert events(c) == ["submit", "accept", "decide", "deliver"]
-    assert [n["title"] for n in c["notices"]] == ["准予行政许可决定书", "送达回证"]
+    assert [n["title"] for n in c["notices"]] == ["收件凭证", "准予行政许可决定书", "送达回证"]
     assert Outbox.objects.filter(case__number=number).count() >= 3
 
 
 def test_one_review_one_approval(on):
     on(2026, 2, 12)
-    c = post("clerk", "/api/v1/cases/", {"item": item("建筑工程施工许可证核发").pk, "channel": "window", **applicant()})
+    c = post("clerk", "/api/v1/cases/", {"item": item("建筑工程施工许可证核发").pk, "channel": "window", **applicant(),
+                                         "paper_materials": complete("建筑工程施工许可证核发")})
     number = c["number"]
     assert c["acceptance_due"] == "2026-02-26"
     on(2026, 2, 13)
@@ -66,7 +67,7 @@ def test_one_review_one_approval(on):
     assert c["state"] == "approved" and c["delivery_due"] == "2026-03-11"  # 2-28 is a worked Saturday
     c = post("clerk", f"/api/v1/cases/{number}/deliver/", {"method": "邮寄送达"})
     assert events(c) == ["submit", "accept", "complete_step", "complete_step", "decide", "deliver"]
-    assert [n["title"] for n in c["notices"]] == ["受理通知书", "准予行政许可决定书", "送达回证"]
+    assert [n["title"] for n in c["notices"]] == ["收件凭证", "受理通知书", "准予行政许可决定书", "送达回证"]
     assert first_broken_entry() is None
 
 
@@ -74,7 +75,8 @@ def test_promised_item_with_a_parallel_stage_of_two_departments(on):
     on(2026, 3, 2)
     c = post("clerk_fgw", "/api/v1/cases/", {"item": item("企业投资项目核准").pk, "channel": "window",
                                              **applicant(applicant_type="organisation", applicant_name="衡阳某新材料有限公司",
-                                                         applicant_id=ORG_ID)})
+                                                         applicant_id=ORG_ID),
+                                             "paper_materials": complete("企业投资项目核准")})
     number = c["number"]
     c = post("clerk_fgw", f"/api/v1/cases/{number}/accept/")
     parallel = [s for s in c["steps"] if s["status"] == "open"]
@@ -96,7 +98,7 @@ def test_promised_item_with_a_parallel_stage_of_two_departments(on):
     c = post("clerk_fgw", f"/api/v1/cases/{number}/deliver/", {"method": "窗口领取"})
     assert c["state"] == "delivered"
     assert events(c) == ["submit", "accept"] + ["complete_step"] * 4 + ["decide", "deliver"]
-    assert [n["number"] for n in c["notices"]] == [f"{number}-SL", f"{number}-ZY", f"{number}-SD"]
+    assert [n["number"] for n in c["notices"]] == [f"{number}-SJ", f"{number}-SL", f"{number}-ZY", f"{number}-SD"]
 
 
 def test_idempotent_submission_over_http(on):

@@ -13,7 +13,7 @@ from shenpi.cases.models import Case, CaseEvent
 from shenpi.cases.tasks import sweep_deemed_acceptance
 from tests.conftest import api
 
-from .conftest import applicant, item, user, window_case
+from .conftest import applicant, complete, item, user, window_case
 
 pg_only = pytest.mark.skipif(connection.vendor != "postgresql",
                              reason="races need separate connections to one database: run on PostgreSQL (CI does)")
@@ -101,8 +101,9 @@ def test_acting_on_a_case_locks_that_row_only_so_busy_centres_never_deadlock(dem
     another case of the same item can be accepted."""
     on(2026, 3, 2)
     clerk, it = user("clerk"), item("建筑工程施工许可证核发")
-    first = s.submit(actor=clerk, item=it, channel="window", **applicant())
-    second = s.submit(actor=clerk, item=it, channel="window", **applicant())
+    papers = complete("建筑工程施工许可证核发")
+    first = s.submit(actor=clerk, item=it, channel="window", paper_materials=papers, **applicant())
+    second = s.submit(actor=clerk, item=it, channel="window", paper_materials=papers, **applicant())
     locked, release = threading.Event(), threading.Event()
 
     def hold(i):

@@ -65,7 +65,8 @@ def test_an_instant_item_accepted_and_decided_in_one_visit_keeps_both_events(on)
     from shenpi.catalog.models import ItemVersion
     version = ItemVersion.objects.filter(status="published", category="instant",
                                          item__in=clerk.staff.window.decide_items.all()).first()
-    instant = s.submit(actor=clerk, item=version.item, channel="window", **applicant())
+    papers = [m.name for m in version.materials.filter(requirement="required")]
+    instant = s.submit(actor=clerk, item=version.item, channel="window", paper_materials=papers, **applicant())
     s.decide(actor=clerk, case=instant, decision="approve", licence_number="JB-1")
     instant.refresh_from_db()
     assert instant.state == "approved" and instant.accepted_on is not None

@@ -17,7 +17,7 @@ from shenpi.core.models import SweepRun
 from shenpi.workdays.models import CalendarDay
 from tests.conftest import api
 
-from .conftest import applicant, item, user
+from .conftest import applicant, complete, item, user
 from .test_notices import pdf_text as pdf_lines
 
 
@@ -52,7 +52,8 @@ def detail(who, number):
 
 
 def receive(name=PERMIT, clerk="clerk", **over):
-    return s.submit(actor=user(clerk), item=item(name), channel="window", **applicant(**over))
+    return s.submit(actor=user(clerk), item=item(name), channel="window", paper_materials=complete(name),
+                    **applicant(**over))
 
 
 def enter_2027(client):
@@ -122,7 +123,8 @@ def test_a_30_day_item_and_the_window_workbench_on_2026_11_27(on, client):
 
 def test_receiving_on_2026_12_28_and_reading_every_case_page_on_2027_01_04(on, client):
     on(2026, 12, 28)
-    r = post("clerk", "/api/v1/cases/", {"item": item(PERMIT).pk, "channel": "window", **applicant()})
+    r = post("clerk", "/api/v1/cases/", {"item": item(PERMIT).pk, "channel": "window", **applicant(),
+                                         "paper_materials": complete(PERMIT)})
     assert r.status_code == 201, r.content
     number = r.json()["number"]
     assert r.json()["acceptance_due"] == "2027-01-04" and r.json()["provisional_dates"] == ["acceptance_due"]
@@ -307,7 +309,7 @@ def test_refusal_states_remedies_decisions_are_the_departments_and_termination_i
     on(2026, 3, 2)
     refused = receive()
     s.refuse(actor=user("clerk"), case=refused, reasons="不属于本机关职权范围")
-    body = "".join(refused.notices.get().body)
+    body = "".join(refused.notices.get(kind="refusal").body)
     assert "六十日内" in body and "行政复议" in body and "六个月内" in body and "行政诉讼" in body
     case = s.accept(actor=user("clerk"), case=receive())
     for _ in range(2):

@@ -10,7 +10,7 @@ from shenpi.cases import services as s
 from shenpi.cases.lifecycle import State
 from shenpi.cases.models import Case, CaseEvent, Outbox, StepTask
 
-from .conftest import applicant, item, user
+from .conftest import applicant, complete, item, user
 
 pytestmark = pytest.mark.usefixtures("demo")
 PERMIT = "建筑工程施工许可证核发"  # 一审一核件: 审查 (reviewer, 3) → 决定 (approver, 2); promised 5, statutory 15
@@ -18,7 +18,8 @@ FILING = "房屋建筑和市政基础设施工程竣工验收备案"  # 即办�
 
 
 def receive(name=PERMIT, clerk="clerk", **over):
-    return s.submit(actor=user(clerk), item=item(name), channel="window", **applicant(**over))
+    return s.submit(actor=user(clerk), item=item(name), channel="window", paper_materials=complete(name),
+                    **applicant(**over))
 
 
 def test_submit_numbers_and_clocks(on):
@@ -173,7 +174,8 @@ def _pass_all(case, people):
 
 def test_fees_only_from_the_catalog_and_at_most_the_standard(on, unchanged):
     on(2026, 3, 2)
-    case = s.accept(actor=user("clerk_fg"), case=receive("不动产转移登记", clerk="clerk_fg"))
+    case = s.accept(actor=user("clerk_fg"), case=receive("不动产转移登记", clerk="clerk_fg"),
+                    note="申请人本人办理,无委托")  # the conditional power of attorney does not apply
     _pass_all(case, {"reviewer": "reviewer_fg", "approver": "approver_fg"})
     fee = case.version.fees.get(name="不动产登记费(住宅)")
     with unchanged():

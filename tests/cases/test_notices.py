@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from shenpi.cases import services as s
 from tests.conftest import api
 
-from .conftest import applicant, item, user, window_case
+from .conftest import applicant, complete, item, user, window_case
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -28,7 +28,8 @@ def pdf_text(data: bytes) -> str:
 
 def test_acceptance_notice_pdf(accepted, tmp_path):
     detail = api(user("clerk")).get(f"/api/v1/cases/{accepted.number}/").json()
-    (notice,) = detail["notices"]
+    receipt, notice = detail["notices"]
+    assert receipt["title"] == "收件凭证" and receipt["number"] == f"{accepted.number}-SJ"
     assert notice["title"] == "受理通知书" and notice["number"] == f"{accepted.number}-SL"
     r = api(user("reviewer")).get(f"/api/v1/cases/{accepted.number}/notices/{notice['id']}/pdf/")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
@@ -57,23 +58,25 @@ def test_every_kind_of_notice(on):
     supplemented = s.submit(actor=clerk, item=item("建筑工程施工许可证核发"), channel="window", **applicant())
     s.supplement(actor=clerk, case=supplemented, materials=["建设工程施工合同"], note="缺少盖章页")
     case = s.accept(actor=clerk, case=s.submit(actor=clerk, item=item("建筑工程施工许可证核发"), channel="window",
-                                               **applicant()))
+                                               paper_materials=complete("建筑工程施工许可证核发"), **applicant()))
     for _ in range(2):
         step = case.steps.filter(status="open").first()
         s.complete_step(actor=step.assignee, case=case, step_id=step.pk, outcome="pass", opinion="同意")
     s.decide(actor=approver, case=case, decision="approve", licence_number="430400202603020101")
     s.deliver(actor=clerk, case=case, method="窗口领取")
-    assert [n.title for n in refused.notices.all()] == ["不予受理通知书"]
-    assert "衡阳县住房和城乡建设局" in "".join(refused.notices.get().body)
-    assert "建设工程施工合同" in "".join(supplemented.notices.get().body)
-    assert [n.title for n in case.notices.all()] == ["受理通知书", "准予行政许可决定书", "送达回证"]
+    assert [n.title for n in refused.notices.all()] == ["收件凭证", "不予受理通知书"]
+    assert "衡阳县住房和城乡建设局" in "".join(refused.notices.get(kind="refusal").body)
+    assert "建设工程施工合同" in "".join(supplemented.notices.get(kind="supplement").body)
+    assert [n.title for n in case.notices.all()] == ["收件凭证", "受理通知书", "准予行政许可决定书", "送达回证"]
+    receipt = "".join(case.notices.get(kind="materials").body)
+    assert "申请书(申请表)(纸质:原件1份)" in receipt and "2026年3月9日" in receipt
     assert "430400202603020101" in "".join(case.notices.get(kind="approval").body)
 
 
 def test_applicant_looks_up_and_downloads(accepted, client):
     page = client.get(f"/lookup/?number={accepted.number}&code={accepted.query_code}").content.decode()
     assert accepted.number in page and "受理通知书" in page
-    notice = accepted.notices.get()
+    notice = accepted.notices.get(kind="acceptance")
     url = f"/lookup/notices/{notice.pk}.pdf?number={accepted.number}&code={accepted.query_code}"
     r = client.get(url)
     assert r.status_code == 200 and accepted.number in pdf_text(r.content)

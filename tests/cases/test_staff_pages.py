@@ -48,15 +48,14 @@ def test_case_page_actions_and_step_forms(client, on):
     assert r.status_code == 302
     step.refresh_from_db()
     assert step.status == "done"
-    notice = case.notices.get()
+    notice = case.notices.get(kind="acceptance")
     r = client.get(f"/staff/cases/{case.number}/notices/{notice.pk}.pdf")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
 
 
 def test_queue_for_leaders_with_reassignment(client, on):
     on(2026, 3, 2)
-    case = s.accept(actor=user("clerk"), case=s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"),
-                                                        channel="window", **applicant()))
+    case = s.accept(actor=user("clerk"), case=window_case())
     assert login(client, "reviewer").get("/staff/queue/").status_code == 403
     c = login(client, "depthead")
     assert case.number in c.get("/staff/queue/").content.decode()
