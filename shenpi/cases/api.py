@@ -150,6 +150,13 @@ class VersionIn(serializers.Serializer):
                                        help_text="The case version you acted on; a stale one gets 409")
 
 
+class AcceptIn(VersionIn):
+    paper_materials = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list,
+                                            help_text="Materials handed in on paper with the acceptance")
+    note = serializers.CharField(required=False, allow_blank=True, default="",
+                                 help_text="Why a conditional material not handed in does not apply")
+
+
 class SupplementIn(VersionIn):
     materials = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -214,7 +221,7 @@ class ReassignIn(VersionIn):
 
 
 ACTIONS = {
-    "accept": (VersionIn, services.accept),
+    "accept": (AcceptIn, services.accept),
     "supplement": (SupplementIn, services.supplement),
     "resubmit": (ResubmitIn, services.resubmit),
     "refuse": (RefuseIn, services.refuse),
@@ -430,7 +437,9 @@ def notice_pdf_response(request, notice):
 
     from .notices import render_pdf
     response = HttpResponse(render_pdf(notice, lookup_url=lookup_url(request, notice.case)), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{notice.number}.pdf"'
+    # Opened in the browser for printing; ?download=1 saves it instead.
+    disposition = "attachment" if request.GET.get("download") == "1" else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{notice.number}.pdf"'
     return response
 
 

@@ -29,10 +29,6 @@ SUFFIX = {Notice.Kind.ACCEPTANCE: "SL", Notice.Kind.SUPPLEMENT: "BZ", Notice.Kin
           Notice.Kind.APPROVAL: "ZY", Notice.Kind.DENIAL: "BY", Notice.Kind.RECEIPT: "SD",
           Notice.Kind.EXTENSION: "YC", Notice.Kind.SPECIAL: "TB", Notice.Kind.TERMINATION: "ZZ",
           Notice.Kind.MATERIALS: "SJ"}
-# Issued in the name of the licensing authority, the department that decides (Art. 38, 42, 45);
-# the rest by the centre's window that received the application.
-BY_DEPARTMENT = {Notice.Kind.APPROVAL, Notice.Kind.DENIAL, Notice.Kind.EXTENSION, Notice.Kind.SPECIAL,
-                 Notice.Kind.TERMINATION}
 # Art. 38 (and the Administrative Reconsideration and Procedure Laws): a refusal or denial tells
 # the applicant how to challenge it.
 REMEDIES = ("申请人如对本决定不服,可以自收到本通知(决定)之日起六十日内依法申请行政复议,"
@@ -114,16 +110,16 @@ def _body(case, kind, extra, cal) -> list[str]:
                  "受送达人签名:__________    送达人签名:__________"]
     if any(cal.is_provisional(d) for d in shown):
         lines.append(PROVISIONAL_NOTE.format(year=cal.provisional_year or max(d for d in shown if d).year))
-    lines.append(f"{issuer(case, kind)}    {_d(timezone.localdate())}")
+    lines.append(f"办理地点:{case.centre.name}")
+    lines.append(f"{issuer(case)}    {_d(timezone.localdate())}")
     return lines
 
 
-def issuer(case, kind: str) -> str:
-    """In whose name the notice is issued: the deciding department for decisions, extensions,
-    special procedures and terminations; the centre for what its window does."""
-    if kind in BY_DEPARTMENT:
-        return getattr(case, "department_name", None) or case.department.name
-    return case.centre.name
+def issuer(case) -> str:
+    """Every notice is issued in the name of the licensing authority, the department whose item
+    it is (Art. 32, 38, 42, 45): the centre's window acts for it, and is named as the place of
+    handling."""
+    return getattr(case, "department_name", None) or case.department.name
 
 
 def number(case, kind: str, seq: int | None = None) -> str:

@@ -372,4 +372,37 @@ ZH = {
     "%(n)s case has provisional dates now.": ["目前有 %(n)s 件办件含暂定日期。"],
     "System": "系统",
     "delivered %(n)s working days late": "超期 %(n)s 个工作日送达", "deemed accepted by law from %(day)s": "自 %(day)s 起依法视为受理",
+    # online applications reach the window (issue 10)
+    "Taken for pre-review": "认领预审", "Put back in the inbox": "退回待认领", "taken by": "认领人", "taken at": "认领时间",
+    "Receipt of materials": "收件凭证",
+    "%(name)s has taken this online application for pre-review; ask them, or wait until it is put back in the inbox.":
+        "该网上申请已由%(name)s认领预审;请与其联系,或待其退回待认领后再办理。",
+    "Only the applicant's own submission gets its receipt here.": "只有申请人本人的申请才能在此出具收件凭证。",
+    "Required materials are missing: %(m)s. Ask for a supplement instead, or tick what was handed in.":
+        "缺少必需材料:%(m)s。请一次性告知补正,或勾选已当场提交的材料。",
+    "Not handed in: %(m)s. Say why the condition does not apply to this application.":
+        "未提交:%(m)s。请说明该申请不适用其提交条件的理由。",
+    "The case has changed since you looked at it; reload it.": "办件在您查看后已有变化,请刷新后再办理。",
+    "Only a clerk at a window that accepts this item takes it.": "只有受理该事项的窗口人员才能认领。",
+    "Only an online application awaiting pre-review is taken.": "只能认领待预审的网上申请。",
+    "You have not taken this application.": "您没有认领该申请。",
+    "%(name)s has taken this online application already.": "该网上申请已由%(name)s认领。",
+    "The working-day calendar changed.": "工作日历已变更。",
+    "This case is not waiting for a supplement.": "该办件不在补正阶段。",
+    "Resubmitted: the centre answers within 5 working days.": "已重新提交:中心将在5个工作日内答复。",
+    "Upload every required material; a conditional one only when its condition applies to you. What is missing is "
+    "asked for once, in writing, within 5 working days.":
+        "请上传全部必需材料;条件性材料仅在符合其条件时提交。如有缺漏,中心将在5个工作日内一次性书面告知。",
+    "required": "必需", "conditional": "视情况", "Supply what the notice asks for": "按补正通知补交材料",
+    "what you did about the other points": "其他事项的补正情况", "Submit the supplement": "提交补正材料",
+    "download": "下载", "Put back in the inbox: %(n)s.": "已退回待认领:%(n)s。",
+    "Taken for pre-review: %(n)s.": "已认领预审:%(n)s。", "taken by %(name)s": "%(name)s已认领",
+    "%(name)s handed in on paper now": "%(name)s(当场提交纸质材料)",
+    "why a conditional material does not apply": "条件性材料不适用的理由", "Take for pre-review": "认领预审",
+    "on paper": "纸质", "not received": "未收到", "Online inbox": "网上预审",
+    "Online applications for the items this window accepts. Take one to answer it: accept, ask once for everything "
+    "missing, or refuse, within 5 working days of receipt (Art. 32).":
+        "本窗口受理事项的网上申请。认领后办理:受理、一次性告知补正或不予受理,须在收到申请之日起5个工作日内作出(行政许可法第三十二条)。",
+    "working days since": "已过工作日", "past": "已逾期", "last day": "最后一天", "Take": "认领", "Continue": "继续办理",
+    "No online application is waiting.": "暂无待预审的网上申请。",
 }

@@ -159,6 +159,7 @@ def _supplement_context(case) -> dict:
 def my_case(request, number):
     case = get_object_or_404(Case, number=number, applicant_user=request.user)
     return render(request, "portal/lookup.html", {"case": case, "asked": True, "number": case.number,
+                                                  "code": case.query_code,
                                                   **_supplement_context(case),
                                                   "deemed_by_law": deemed_by_law(case, timezone.localdate()),
                                                   "events": case.events.order_by("seq"), "notices": case.notices.all(),

@@ -89,7 +89,7 @@ def lookup(request):
     case = _looked_up(request) if request.GET.get("code") else None
     asked = bool(request.GET.get("number") and request.GET.get("code"))
     return render(request, "portal/lookup.html", {
-        "case": case, "asked": asked, "number": request.GET.get("number", ""),
+        "case": case, "asked": asked, "number": request.GET.get("number", ""), "code": request.GET.get("code", ""),
         "deemed_by_law": bool(case) and deemed_by_law(case, timezone.localdate()),
         "events": case.events.order_by("seq") if case else [], "notices": case.notices.all() if case else []})
 

@@ -64,3 +64,10 @@ def window_case():
     name = "建筑工程施工许可证核发"
     return services.submit(actor=user("clerk"), item=item(name), channel="window", paper_materials=complete(name),
                            **applicant())
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a fresh folder for the test."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path

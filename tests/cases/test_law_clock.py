@@ -318,7 +318,8 @@ def test_refusal_states_remedies_decisions_are_the_departments_and_termination_i
     s.decide(actor=user("approver"), case=case, decision="approve", licence_number="430400202603020101")
     department = case.department.name
     assert case.notices.get(kind="approval").body[-1].startswith(department)
-    assert case.notices.get(kind="acceptance").body[-1].startswith(case.centre.name)
+    acceptance = case.notices.get(kind="acceptance").body
+    assert acceptance[-1].startswith(department) and acceptance[-2] == f"办理地点:{case.centre.name}"
     ended = s.accept(actor=user("clerk"), case=receive())
     s.terminate(actor=user("approver"), case=ended, reason="申请人死亡,无继承人")
     notice = ended.notices.get(kind="termination")

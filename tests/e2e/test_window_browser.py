@@ -43,7 +43,7 @@ def test_clerk_receives_accepts_and_prints_then_applicant_looks_up(live_server, 
         page.click("#accept")
         page.wait_for_selector("#notices a")
         with page.expect_download() as download:
-            page.click("#notices a:has-text('受理通知书')")
+            page.locator("#notices li", has_text="受理通知书").locator("a.notice-download").click()
         text = "".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
         assert number in text and "受理通知书" in text
         context.close()
