@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 run: $(STAMP)
 	$(BIN)/shenpi migrate --noinput -v0
-	$(BIN)/shenpi demo-data
+	$(BIN)/shenpi demo-data --cases
 	@echo ""
 	@echo "Shenpi is starting on http://$(HOST):$(PORT)/  (staff login: /staff/login/, API: /api/docs/, admin: /admin/)"
 	@echo "The worker (deemed acceptance and other sweeps) runs beside it. Ctrl-C stops both."

@@ -125,3 +125,31 @@ def materials_view(case) -> list[dict]:
              "copies": m.copies, "received": have.pop(m.name, [])} for m in case.version.materials.all()]
     rows += [{"name": name, "requirement": "", "condition": "", "received": got} for name, got in have.items()]
     return rows
+
+
+def overdue_q(on):
+    """Cases past a running due date: acceptance (Art. 32), the promise, delivery (Art. 44)."""
+    return (Q(state=State.SUBMITTED, acceptance_due__lt=on) | Q(state=State.ACCEPTED, promised_due__lt=on)
+            | Q(state__in=(State.APPROVED, State.DENIED), delivery_due__lt=on))
+
+
+def search_cases(user, *, q="", item="", department=None, state="", received_from=None, received_to=None,
+                 overdue=False, on=None):
+    """The read-only search of supervisors, leaders and administrators (and of anyone over what
+    they may see): number or applicant, item, department, state, received dates, overdue."""
+    qs = cases_visible_to(user)
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(applicant_name__icontains=q))
+    if item:
+        qs = qs.filter(version__name__icontains=item)
+    if department:
+        qs = qs.filter(department_id=department)
+    if state:
+        qs = qs.filter(state=state)
+    if received_from:
+        qs = qs.filter(received_on__gte=received_from)
+    if received_to:
+        qs = qs.filter(received_on__lte=received_to)
+    if overdue:
+        qs = qs.filter(overdue_q(on))
+    return qs.order_by("-received_at")

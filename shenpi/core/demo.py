@@ -321,4 +321,146 @@ def accounts() -> list[tuple[str, str]]:
     for s in Staff.objects.select_related("user", "department").prefetch_related("user__groups").order_by("pk"):
         roles = ", ".join(str(Role(g.name).label) for g in s.user.groups.all())
         out.append((s.user.username, f"{s.name} · {s.department.short_name if s.department else '中心'} · {roles}"))
+    if get_user_model().objects.filter(username=DEMO_APPLICANT).exists():
+        out.append((DEMO_APPLICANT, "王芳 · 申请人 · 网上办事大厅 /login/"))
     return out
+
+
+# --- a living centre: cases in every state (make run) ----------------------------------------------
+
+DEMO_APPLICANT = "13800138000"  # a citizen's portal account, with the demo password
+
+
+def _sample_pdf(title: str) -> bytes:
+    """A one-page PDF standing for a scanned material, so a clerk can open it in the browser."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont("STSong-Light", 22)
+    c.drawCentredString(A4[0] / 2, A4[1] - 120, title)
+    c.setFont("STSong-Light", 12)
+    c.drawCentredString(A4[0] / 2, A4[1] - 150, "(演示材料:扫描件示例)")
+    c.save()
+    return buf.getvalue()
+
+
+def load_cases(stdout=None) -> int:
+    """Cases in every state, received over the last weeks and handled by the demo staff through
+    the services (each step at its own date, so clocks, events, notices and the audit record
+    are as real ones would be): online applications awaiting pre-review, one on its last day;
+    one awaiting the applicant's supplement; steps in My tasks, one overdue; a joint
+    acceptance; a special procedure; decisions awaiting delivery; delivered and refused
+    cases. Only into a centre without cases. Returns the number of cases made."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from shenpi.cases import services as s
+    from shenpi.cases.models import Case
+    from shenpi.catalog.models import Item, Material
+    from shenpi.workdays.selectors import current_calendar
+
+    if Case.objects.exists():
+        return 0
+    User = get_user_model()
+    users = {u.username: u for u in User.objects.all()}
+    if DEMO_APPLICANT not in users:
+        users[DEMO_APPLICANT] = User.objects.create_user(username=DEMO_APPLICANT, password=demo_password(),
+                                                         first_name="王芳")
+    shanghai = ZoneInfo("Asia/Shanghai")
+    today = timezone.localdate()
+    cal = current_calendar()
+
+    def item(name):
+        return Item.objects.get(versions__status="published", versions__name=name)
+
+    def required(name):
+        return list(Material.objects.filter(version__item=item(name), version__status="published",
+                                            requirement="required").order_by("order").values_list("name", flat=True))
+
+    people = [("person", "张伟", "11010519491231002X"), ("organisation", "衡阳市城建开发有限公司", "91350100M000100Y43"),
+              ("person", "刘洋", "11010519491231002X"), ("organisation", "衡阳华晟置业有限公司", "91350100M000100Y43")]
+    who = iter(people * 10)
+
+    def applicant():
+        kind, name, number = next(who)
+        return {"applicant_type": kind, "applicant_name": name, "applicant_id": number, "applicant_phone": "13800138000"}
+
+    cases: dict[str, Case] = {}
+
+    def at_window(key, name, clerk="clerk", papers=None):
+        def run():
+            cases[key] = s.submit(actor=users[clerk], item=item(name), channel="window",
+                                  paper_materials=required(name) if papers is None else papers, **applicant())
+        return run
+
+    def online(key, name, uploads=None):
+        def run():
+            me = users[DEMO_APPLICANT]
+            case = s.submit(actor=me, item=item(name), channel="online", **{**applicant(), "applicant_name": "王芳"})
+            for material in required(name) if uploads is None else uploads:
+                upload = SimpleUploadedFile(f"{material}.pdf", _sample_pdf(material), content_type="application/pdf")
+                s.add_material(actor=me, case=case, name=material, upload=upload)
+            s.issue_receipt(actor=me, case=case)
+            cases[key] = case
+        return run
+
+    def act(key, verb, actor, **kw):
+        return lambda: getattr(s, verb)(actor=users[actor], case=cases[key], **kw)
+
+    def step(key, outcome="pass", opinion="符合法定条件,同意。"):
+        def run():
+            open_step = cases[key].steps.filter(status="open").order_by("pk").first()
+            s.complete_step(actor=open_step.assignee, case=cases[key], step_id=open_step.pk, outcome=outcome,
+                            opinion=opinion)
+        return run
+
+    PERMIT, JOINT, FILING = "建筑工程施工许可证核发", "建设工程竣工综合验收", "房屋建筑和市政基础设施工程竣工验收备案"
+    # (working days ago, what happens); run in the order of time.
+    plan = [
+        (16, at_window("done", PERMIT)), (16, act("done", "accept", "clerk")), (14, step("done")), (13, step("done")),
+        (12, act("done", "decide", "approver", decision="approve", licence_number="430400202600010101")),
+        (11, act("done", "deliver", "clerk", method="窗口领取")),
+        (12, at_window("await", PERMIT)), (12, act("await", "accept", "clerk")), (10, step("await")),
+        (9, step("await")), (3, act("await", "decide", "approver", decision="approve",
+                                   licence_number="430400202600020101")),
+        (9, at_window("overdue", PERMIT)), (9, act("overdue", "accept", "clerk")),
+        (8, at_window("paused", PERMIT)), (8, act("paused", "accept", "clerk")), (7, step("paused")),
+        (5, act("paused", "suspend", "approver", kind="专家评审", reason="涉及超限高层建筑,组织专家论证", expected_days=10)),
+        (6, at_window("refused", PERMIT, papers=[])),
+        (6, act("refused", "refuse", "clerk", reasons="该工程位于衡阳县,不属于本机关管辖范围",
+                competent_agency="衡阳县住房和城乡建设局")),
+        (5, at_window("approve", PERMIT)), (5, act("approve", "accept", "clerk")), (3, step("approve")),
+        (5, online("lastday", PERMIT, uploads=["申请书(申请表)", "土地使用权证明文件"])),
+        (4, online("supplement", PERMIT, uploads=["申请书(申请表)", "土地使用权证明文件", "建设工程施工合同"])),
+        (3, act("supplement", "claim", "clerk")),
+        (3, act("supplement", "supplement", "clerk", materials=["施工图设计文件审查合格书"],
+                note="施工图审查合格书须加盖审查机构公章")),
+        (3, at_window("instant", FILING)),
+        (3, act("instant", "decide", "clerk", decision="approve", licence_number="备2026-0318")),
+        (3, act("instant", "deliver", "clerk", method="窗口领取")),
+        (2, at_window("joint", JOINT)), (2, act("joint", "accept", "clerk")),
+        (2, at_window("review", PERMIT)), (2, act("review", "accept", "clerk")),
+        (1, online("new", PERMIT)),
+        (0, at_window("today", PERMIT)),
+    ]
+    plan.sort(key=lambda p: -p[0])  # stable: same day keeps the listed order
+    for n, (days_ago, run) in enumerate(plan):
+        day = cal.add_workdays(today, -days_ago) if days_ago else today
+        when = datetime.combine(day, time(9, 0), tzinfo=shanghai) + timedelta(minutes=7 * n)
+        with time_machine.travel(when, tick=False):
+            run()
+    if stdout:
+        stdout.write(f"Demo cases: {len(cases)} (applicant account {DEMO_APPLICANT})")
+    return len(cases)

@@ -405,4 +405,12 @@ ZH = {
         "本窗口受理事项的网上申请。认领后办理:受理、一次性告知补正或不予受理,须在收到申请之日起5个工作日内作出(行政许可法第三十二条)。",
     "working days since": "已过工作日", "past": "已逾期", "last day": "最后一天", "Take": "认领", "Continue": "继续办理",
     "No online application is waiting.": "暂无待预审的网上申请。",
+    "No step is waiting for you.": "暂无待办环节。",
+    "%(open)s open cases in the department, %(overdue)s past a due date.": "本部门在办 %(open)s 件,其中超期 %(overdue)s 件。",
+    "See them": "查看", "All cases": "办件查询(全部)",
+    "%(open)s open cases, %(overdue)s past a due date, %(today)s received today.":
+        "在办 %(open)s 件,超期 %(overdue)s 件,今日收件 %(today)s 件。",
+    "Overdue cases": "超期办件", "Case number or applicant": "办件编号或申请人", "More": "更多",
+    "%(n)s case": ["共 %(n)s 件"], "overdue": "超期", "previous": "上一页", "next": "下一页",
+    "received from": "收件日期自", "received to": "收件日期至", "overdue only": "只看超期",
 }

@@ -14,6 +14,7 @@ urlpatterns = [
     path("window/", case_views.window, name="window"),
     path("window/materials/", case_views.materials_checklist, name="window-materials"),
     path("inbox/", case_views.inbox, name="inbox"),
+    path("search/", views.search, name="search"),
     path("cases/<str:number>/claim/", case_views.claim, name="case-claim"),
     path("cases/<str:number>/materials/<int:material_id>/", case_views.material_file, name="case-material"),
     path("tasks/", case_views.my_tasks, name="tasks"),

@@ -26,10 +26,44 @@ def staff_required(view):
 
 @staff_required
 def home(request):
-    from shenpi.cases.selectors import online_inbox
-    staff = getattr(request.user, "staff", None)
+    """Each role lands on its work: a clerk on the online inbox and the window's cases, a
+    reviewer or approver on their steps, a department head on the department's queue and open
+    cases, a supervisor, leader or administrator on the search over every case."""
+    from django.utils import timezone
+
+    from shenpi.cases import selectors as cases
+    from shenpi.cases.lifecycle import State
+    from shenpi.cases.models import StepTask
+    from shenpi.org.roles import Role, has_role
+    from shenpi.workdays import legal
+    from shenpi.workdays.selectors import current_calendar
+
+    user = request.user
+    staff = getattr(user, "staff", None)
+    on, cal = timezone.localdate(), current_calendar()
+    work = {}
+    if staff and staff.window_id and has_role(user, Role.WINDOW_CLERK):
+        work["inbox"] = cases.inbox_rows(cases.online_inbox(user)[:20], on=on, cal=cal)
+        work["window_cases"] = list(cases.cases_visible_to(user).filter(
+            window_id=staff.window_id, state__in=(*cases.RUNNING, State.APPROVED, State.DENIED))
+            .order_by("acceptance_due")[:20])
+    steps = (StepTask.objects.filter(assignee=user, status=StepTask.Status.OPEN, case__state=State.ACCEPTED)
+             .select_related("case", "case__version").order_by("due_on")[:20])
+    work["tasks"] = [{"step": s, "remaining": r, "colour": cases.colour(r)}
+                     for s in steps for r in [legal.remaining_workdays(cal, s.due_on, on)]]
+    if staff and staff.department_id and has_role(user, Role.DEPT_HEAD, Role.CHIEF_REP):
+        department_cases = cases.cases_visible_to(user).filter(department_id=staff.department_id,
+                                                                state__in=cases.RUNNING)
+        work["department"] = {"open": department_cases.count(),
+                              "overdue": department_cases.filter(cases.overdue_q(on)).count()}
+    watcher = is_centre_admin(user) or has_role(user, Role.SUPERVISOR, Role.LEADER)
+    if watcher:
+        everything = cases.cases_visible_to(user)
+        work["centre"] = {"open": everything.filter(state__in=cases.RUNNING).count(),
+                          "overdue": everything.filter(cases.overdue_q(on)).count(),
+                          "today": everything.filter(received_on=on).count()}
     return render(request, "staff/home.html", {
-        "inbox_count": online_inbox(request.user).count() if staff and staff.window_id else 0,
+        **work, "watcher": watcher, "is_clerk": "inbox" in work,
         "staff": staff, "roles": sorted(roles_of(request.user)), "is_admin": is_centre_admin(request.user),
         "is_leader": bool(staff and staff.department_id) and bool(roles_of(request.user) & {"dept_head", "chief_rep"}),
     })
@@ -68,3 +102,46 @@ def transfer(request):
             messages.success(request, _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.") % result)
             return redirect("staff:transfer")
     return render(request, "staff/transfer.html", {"form": form, "row_errors": row_errors})
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Case number or applicant"), required=False, max_length=100)
+    item = forms.CharField(label=_("item"), required=False, max_length=100)
+    department = forms.ModelChoiceField(label=_("department"), required=False, queryset=None)
+    state = forms.ChoiceField(label=_("state"), required=False)
+    received_from = forms.DateField(label=_("received from"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    received_to = forms.DateField(label=_("received to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    overdue = forms.BooleanField(label=_("overdue only"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from shenpi.cases.lifecycle import State
+        from shenpi.org.models import Department
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.order_by("pk")
+        self.fields["department"].empty_label = "—"
+        self.fields["state"].choices = [("", "—"), *State.choices]
+
+
+@staff_required
+def search(request):
+    """Every case the user may see, searched and read only: the supervisors' and leaders' view
+    until the supervision pages arrive. Bad filter values are form messages, never errors."""
+    from django.core.paginator import Paginator
+    from django.utils import timezone
+
+    from shenpi.cases import selectors as cases
+
+    form = SearchForm(request.GET or None)
+    on = timezone.localdate()
+    filters = {k: v for k, v in form.cleaned_data.items()} if form.is_valid() else {}
+    results = cases.search_cases(request.user, on=on, **filters) if form.is_valid() or not request.GET else None
+    if results is None:
+        results = cases.search_cases(request.user, on=on)
+    page = Paginator(results.select_related("version", "department"), 50).get_page(request.GET.get("page"))
+    overdue = set(cases.search_cases(request.user, on=on, overdue=True).filter(
+        pk__in=[c.pk for c in page]).values_list("pk", flat=True))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "staff/search.html", {"form": form, "page": page, "overdue": overdue,
+                                                 "query": query.urlencode()})

@@ -1,0 +1,79 @@
+"""The demo centre lives (issue 10, items 4 and 10): `shenpi demo-data --cases` makes cases in
+every state, and each role's home shows that role's work from them; supervisors and leaders
+search every case, read only."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from shenpi.audit.services import first_broken_entry
+from shenpi.cases.models import Case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def living(db, on):
+    on(2026, 11, 27)  # a Friday: the demo's last-day application is due today
+    out = io.StringIO()
+    call_command("demo-data", "--cases", stdout=out)
+    assert "13800138000" in out.getvalue()
+    return {c.state for c in Case.objects.all()}
+
+
+def login(client, name):
+    client.force_login(get_user_model().objects.get(username=name))
+    return client
+
+
+def test_the_demo_has_cases_in_every_state_with_a_whole_audit_chain(living):
+    assert living >= {"submitted", "awaiting_supplement", "accepted", "suspended", "approved", "delivered",
+                      "not_accepted"}
+    assert Case.objects.filter(channel="online", state="submitted").count() >= 2
+    assert first_broken_entry() is None
+
+
+@pytest.mark.parametrize("name, section, words", [
+    ("clerk", "home-inbox", "最后一天"),          # an online application on its last day
+    ("clerk", "home-window", "特别程序中"),
+    ("reviewer", "home-tasks", "审核"),
+    ("approver", "home-tasks", "核准"),
+    ("handler", "home-tasks", "验收"),           # a step of the joint acceptance
+    ("depthead", "home-department", "本部门在办"),
+    ("supervisor", "home-centre", "超期"),
+    ("leader", "home-centre", "在办"),
+    ("admin", "home-centre", "今日收件"),
+])
+def test_each_role_lands_on_its_work(client, living, name, section, words):
+    page = login(client, name).get("/staff/").content.decode()
+    assert f'id="{section}"' in page
+    start = page.index(f'id="{section}"')
+    assert words in page[start:start + 6000], (name, section)
+
+
+def test_supervisors_search_every_case_read_only(client, living):
+    c = login(client, "supervisor")
+    page = c.get("/staff/search/").content.decode()
+    assert all(n in page for n in Case.objects.values_list("number", flat=True))
+    overdue = c.get("/staff/search/?overdue=on").content.decode()
+    assert "超期" in overdue and overdue.count("/staff/cases/") < page.count("/staff/cases/")
+    for bad in ("department=abc", "department=%C2%B2", "received_from=2026-13-01", "state=nonsense", "page=x",
+                "q=%00"):
+        r = c.get(f"/staff/search/?{bad}")
+        assert r.status_code == 200, bad
+    number = Case.objects.filter(state="accepted").first().number
+    case_page = c.get(f"/staff/cases/{number}/").content.decode()
+    assert number in case_page and 'id="accept"' not in case_page and "/act/" not in case_page
+    # A clerk's search sees only what the clerk may see.
+    clerk_page = login(client.__class__(), "clerk_sj").get("/staff/search/").content.decode()
+    assert number not in clerk_page
+
+
+def test_the_demo_applicant_sees_her_cases_and_the_supplement_asked(client, living):
+    c = login(client, "13800138000")
+    page = c.get("/my/").content.decode()
+    waiting = Case.objects.get(state="awaiting_supplement")
+    assert waiting.number in page
+    assert 'id="supplement"' in c.get(f"/my/{waiting.number}/").content.decode()
