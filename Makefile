@@ -23,7 +23,9 @@ run: $(STAMP)
 	@echo ""
 	@echo "Shenpi is starting on http://$(HOST):$(PORT)/  (staff login: /staff/login/, API: /api/docs/, admin: /admin/)"
 	@echo "The worker (deemed acceptance and other sweeps) runs beside it. Ctrl-C stops both."
-	@trap 'kill 0' INT TERM EXIT; $(BIN)/shenpi worker & $(BIN)/shenpi runserver --noreload $(HOST):$(PORT)
+	@echo "Messages to applicants are written to var/sms.log (set SHENPI_SMS_SENDER for a real gateway)."
+	@export SHENPI_SMS_SENDER=$${SHENPI_SMS_SENDER:-shenpi.cases.sms.write_to_file}; \
+	 trap 'kill 0' INT TERM EXIT; $(BIN)/shenpi worker & $(BIN)/shenpi runserver --noreload $(HOST):$(PORT)
 
 test: $(STAMP)
 	@if [ -x /usr/bin/chromium ]; then echo "Browser tests: using /usr/bin/chromium"; \

@@ -43,8 +43,8 @@ class CaseAdmin(ReadOnly, admin.ModelAdmin):
 
 @admin.register(Outbox)
 class OutboxAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["created_at", "phone", "body", "sent_at", "attempts"]
-    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    list_display = ["created_at", "phone", "body", "sent_at", "attempts", "error", "next_attempt_at"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter), ("error", admin.EmptyFieldListFilter)]
     search_fields = ["phone", "body", "case__number"]
 
 

@@ -302,9 +302,11 @@ class Outbox(models.Model):
     phone = models.CharField(max_length=20)
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("last error"), max_length=300, blank=True)
+    # When the worker may try it (again): a failed send backs off; a claimed one is leased.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -32,3 +32,19 @@ def send_via_gateway(outbox_id: int, *, opener=urllib.request.urlopen) -> bool:
     Outbox.objects.filter(pk=outbox_id).update(attempts=F("attempts") + 1, sent_at=timezone.now() if ok else None,
                                                error="" if ok else "gateway refused")
     return ok
+
+
+def write_to_file(outbox_id: int) -> bool:
+    """The demo's sender: appends the message to var/sms.log (settings.VAR_DIR) and marks it
+    sent, so a newcomer running `make run` sees what applicants would receive."""
+    from django.conf import settings
+
+    message = Outbox.objects.get(pk=outbox_id)
+    if message.sent_at:
+        return True
+    now = timezone.now()
+    path = settings.VAR_DIR / "sms.log"
+    with open(path, "a", encoding="utf-8") as log:
+        log.write(f"{timezone.localtime(now):%Y-%m-%d %H:%M:%S} → {message.phone}: {message.body}\n")
+    Outbox.objects.filter(pk=outbox_id).update(attempts=F("attempts") + 1, sent_at=now, error="")
+    return True

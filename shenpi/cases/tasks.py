@@ -47,4 +47,10 @@ def sweep_provisional_dates() -> SweepResult:
     return result
 
 
-PERIODIC = [sweep_deemed_acceptance, sweep_provisional_dates]
+def deliver_outbox() -> SweepResult:
+    """Messages to applicants, through the configured sender with retries (notify.deliver_outbox)."""
+    from .notify import deliver_outbox as deliver
+    return deliver()
+
+
+PERIODIC = [sweep_deemed_acceptance, sweep_provisional_dates, deliver_outbox]

@@ -26,7 +26,14 @@ def sweep_provisional_dates():
     return sweep().done
 
 
+@app.task(name="shenpi.deliver_outbox")
+def deliver_outbox():
+    from shenpi.cases.tasks import deliver_outbox as deliver
+    return deliver().done
+
+
 app.conf.beat_schedule = {
+    "outbox": {"task": "shenpi.deliver_outbox", "schedule": 30.0},
     "deemed-acceptance": {"task": "shenpi.sweep_deemed_acceptance", "schedule": 60.0},
     "provisional-dates": {"task": "shenpi.sweep_provisional_dates", "schedule": 60.0},
 }

@@ -413,4 +413,5 @@ ZH = {
     "Overdue cases": "超期办件", "Case number or applicant": "办件编号或申请人", "More": "更多",
     "%(n)s case": ["共 %(n)s 件"], "overdue": "超期", "previous": "上一页", "next": "下一页",
     "received from": "收件日期自", "received to": "收件日期至", "overdue only": "只看超期",
+    "sent": "发送时间", "attempts": "尝试次数", "last error": "最近一次错误", "next attempt": "下次尝试",
 }
