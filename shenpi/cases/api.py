@@ -218,6 +218,7 @@ class CompleteStepIn(VersionIn):
 
 class ReassignIn(VersionIn):
     assignee = serializers.CharField(help_text="User name")
+    reason = serializers.CharField(allow_blank=True, help_text="Why the step changes hands")
 
 
 ACTIONS = {
@@ -339,7 +340,7 @@ class StepReassignView(APIView):
         if assignee is None:
             raise serializers.ValidationError({"assignee": ["No such user."]})
         services.reassign(actor=request.user, case=case, step_id=step_id, assignee=assignee,
-                          expected_version=s.validated_data.get("version"))
+                          reason=s.validated_data["reason"], expected_version=s.validated_data.get("version"))
         return Response(_detail(case))
 
 

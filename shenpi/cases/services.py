@@ -659,21 +659,33 @@ def complete_step(*, actor, case, step_id: int, outcome: str, opinion: str, retu
         return c
 
 
-def reassign(*, actor, case, step_id: int, assignee, expected_version=None) -> Case:
+def may_hold(user, step) -> bool:
+    """Who may do a step: an active member of its department with its role."""
+    from shenpi.org.roles import has_role
+    staff = staff_of(user)
+    return bool(staff and user.is_active and staff.department_id == step.department_id and has_role(user, step.role))
+
+
+def reassign(*, actor, case, step_id: int, assignee, reason: str = "", expected_version=None) -> Case:
+    """The department head hands a step to another person who may do it, saying why."""
     with _acting_on_step(actor=actor, case=case, step_id=step_id, action=Action.REASSIGN,
                          expected_version=expected_version) as (c, step):
-        target = staff_of(assignee)
         errors = {}
         if step.status != StepTask.Status.OPEN:
             errors["step"] = [_("The step is done already.")]
-        if target is None or target.department_id != step.department_id:
-            errors["assignee"] = [_("Assign the step to someone of %(d)s.") % {"d": step.department.name}]
+        if not may_hold(assignee, step):
+            errors["assignee"] = [_("Assign the step to someone of %(d)s who holds its role.")
+                                  % {"d": step.department.name}]
+        elif assignee.pk == step.assignee_id:
+            errors["assignee"] = [_("The step is held by that person already.")]
+        if not _text(reason):
+            errors["reason"] = [_("Say why the step changes hands.")]
         _require(errors)
         before = step.assignee.get_username() if step.assignee else ""
         step.assignee = assignee
         step.save(update_fields=["assignee"])
         _save(c, actor=actor, action=Action.REASSIGN, from_state=c.state, notify_applicant=False,
-              payload={"step": step.pk, "from": before, "to": assignee.get_username()})
+              payload={"step": step.pk, "from": before, "to": assignee.get_username(), "reason": _text(reason)})
         return c
 
 

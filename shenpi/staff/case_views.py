@@ -160,12 +160,29 @@ def case_page(request, number):
         "can_claim": (case.channel == Case.Channel.ONLINE and case.state == State.SUBMITTED
                       and may_act(request.user, "accept", case)
                       and case.claimed_by_id in (None, request.user.pk)),
-        "events": case.events.all(), "notices": case.notices.all(), "materials": case.materials.all(),
-        "actions": {a for a in actions_from(case.state) if may_act(request.user, a, case)},
+        "events": case.events.select_related("actor__staff"), "notices": case.notices.all(), "materials": case.materials.all(),
+        "actions": {a for a in actions_from(case.state) if may_act(request.user, a, case)
+                    and (a != "decide" or decidable(case))},
         "my_steps": my_steps, "item_materials": case.version.materials.all(),
         "suspension_kinds": Suspension.Kind.choices, "State": State,
         "return_stages": [st for st in services.work_stages(case.version)],
     })
+
+
+def _whole(raw: str) -> int:
+    """A whole number typed in a form; 0 (refused by the service with its reason) otherwise."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 0
+
+
+def decidable(case) -> bool:
+    """Whether a decision can be taken now: an instant item at the window, or a case whose steps
+    have all passed or one of which refused."""
+    from shenpi.catalog.codes import Category
+    if case.state == State.SUBMITTED:
+        return case.version.category == Category.INSTANT
+    steps = list(case.steps.values_list("status", "outcome"))
+    return not any(st == StepTask.Status.OPEN for st, _o in steps) or any(o == StepTask.Outcome.REFUSE
+                                                                           for _s, o in steps)
 
 
 ACTION_FIELDS = {
@@ -174,14 +191,25 @@ ACTION_FIELDS = {
     "resubmit": lambda p: {"paper_materials": p.getlist("paper_materials"), "note": p.get("note", "")},
     "refuse": lambda p: {"reasons": p.get("reasons", ""), "competent_agency": p.get("competent_agency", "")},
     "suspend": lambda p: {"kind": p.get("kind", ""), "reason": p.get("reason", ""),
-                          "expected_days": int(p["expected_days"]) if p.get("expected_days", "").isdigit() else 0},
+                          "expected_days": _whole(p.get("expected_days", ""))},
     "resume": lambda p: {"result": p.get("result", "")},
-    "extend": lambda p: {"days": int(p["days"]) if p.get("days", "").isdigit() else 0, "reason": p.get("reason", "")},
+    "extend": lambda p: {"days": _whole(p.get("days", "")), "reason": p.get("reason", "")},
     "decide": lambda p: {"decision": p.get("decision", ""), "licence_number": p.get("licence_number", ""),
                          "reasons": p.get("reasons", ""), "remedies": p.get("remedies", "")},
     "deliver": lambda p: {"method": p.get("method", "")},
     "withdraw": lambda p: {"reason": p.get("reason", "")},
     "terminate": lambda p: {"reason": p.get("reason", "")},
+}
+
+
+# What the person is told after each action: what was done, in words.
+DONE = {
+    "accept": _("Accepted; the acceptance notice is issued."), "supplement": _("Supplement notice sent."),
+    "resubmit": _("Resubmission recorded; the acceptance period starts again."),
+    "refuse": _("Refused; the refusal notice is issued."), "suspend": _("Special procedure started; the applicant is told."),
+    "resume": _("Special procedure ended; the due dates moved."), "extend": _("Limit extended; the applicant is told."),
+    "decide": _("Decision recorded; the decision is issued."), "deliver": _("Delivery recorded."),
+    "withdraw": _("Application withdrawn."), "terminate": _("Handling terminated; the applicant is told."),
 }
 
 
@@ -191,11 +219,12 @@ def act(request, number, action):
     if action not in ACTION_FIELDS:
         raise Http404
     case = _case_for(request, number)
-    version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
+    raw = request.POST.get("version", "")
+    version = int(raw) if raw.isascii() and raw.isdigit() else None
     try:
         getattr(services, action)(actor=request.user, case=case, expected_version=version,
                                   **ACTION_FIELDS[action](request.POST))
-        messages.success(request, _("Done."))
+        messages.success(request, DONE[action])
     except ValidationError as exc:
         _errors_to_messages(request, exc)
     except services.ConflictError as exc:
@@ -213,8 +242,8 @@ def complete_step(request, number, step_id):
     try:
         services.complete_step(actor=request.user, case=case, step_id=step_id, outcome=request.POST.get("outcome", ""),
                                opinion=request.POST.get("opinion", ""),
-                               return_to_stage=int(stage) if stage.isdigit() else None)
-        messages.success(request, _("Done."))
+                               return_to_stage=int(stage) if stage.isascii() and stage.isdigit() else None)
+        messages.success(request, _("Step completed."))
     except ValidationError as exc:
         _errors_to_messages(request, exc)
     return redirect("staff:case", number=case.number)
@@ -252,9 +281,14 @@ def queue(request):
     steps = (StepTask.objects.filter(department_id=staff.department_id, status=StepTask.Status.OPEN,
                                      case__state__in=[State.ACCEPTED, State.SUSPENDED])
              .select_related("case", "case__version", "assignee").order_by("due_on"))
-    colleagues = get_user_model().objects.filter(staff__department_id=staff.department_id).order_by("username")
-    return render(request, "staff/tasks.html", {"rows": _coloured(steps, timezone.localdate(), current_calendar()),
-                                                "title": _("Department queue"), "colleagues": colleagues})
+    colleagues = list(get_user_model().objects.filter(staff__department_id=staff.department_id, is_active=True)
+                      .select_related("staff").prefetch_related("groups").order_by("pk"))
+    roles = {u.pk: {g.name for g in u.groups.all()} for u in colleagues}
+    rows = _coloured(steps, timezone.localdate(), current_calendar())
+    for row in rows:  # only those who may do the step (its department and role), the holder first
+        row["candidates"] = sorted((u for u in colleagues if row["step"].role in roles[u.pk]),
+                                   key=lambda u: u.pk != row["step"].assignee_id)
+    return render(request, "staff/tasks.html", {"rows": rows, "title": _("Department queue"), "queue": True})
 
 
 @staff_required
@@ -265,8 +299,9 @@ def reassign(request, number, step_id):
     try:
         if assignee is None:
             raise ValidationError({"assignee": [_("No such user.")]})
-        services.reassign(actor=request.user, case=case, step_id=step_id, assignee=assignee)
-        messages.success(request, _("Done."))
+        services.reassign(actor=request.user, case=case, step_id=step_id, assignee=assignee,
+                          reason=request.POST.get("reason", ""))
+        messages.success(request, _("Step handed to %(name)s.") % {"name": services._display_name(assignee)})
     except ValidationError as exc:
         _errors_to_messages(request, exc)
     return redirect("staff:queue")

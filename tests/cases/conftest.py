@@ -50,6 +50,16 @@ def applicant(**over):
     return data
 
 
+def second_reviewer():
+    """Another reviewer of the demo's housing department, to hand a step to."""
+    from shenpi.org import services as org
+    from shenpi.org.roles import Role
+    me = user("reviewer").staff
+    return org.save_staff(actor=user("admin"), username="reviewer2", password="x-Secret-9", name="孙悦",
+                          roles=[Role.REVIEWER], department=me.department, window=None, employment="permanent",
+                          position="officer").user
+
+
 def complete(name) -> list[str]:
     """The required materials of a demo item: what a complete application hands in."""
     from shenpi.catalog.models import Material

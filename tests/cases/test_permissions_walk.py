@@ -7,7 +7,7 @@ from shenpi.cases import services as s
 from shenpi.cases.api import ACTIONS
 from tests.conftest import api
 
-from .conftest import applicant, item, user, window_case
+from .conftest import applicant, item, second_reviewer, user, window_case
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -86,11 +86,15 @@ def test_steps_only_by_their_assignee_and_reassigned_by_the_leader(case):
         assert r.status_code == 403, name
     assert api(user("clerk_sj")).post(url + "complete/", {"outcome": "pass", "opinion": "x"}, format="json").status_code == 404
     assert api(user("reviewer")).post(url + "reassign/", {"assignee": "handler"}, format="json").status_code == 403
-    r = api(user("depthead")).post(url + "reassign/", {"assignee": "reviewer_sj"}, format="json")
-    assert r.status_code == 400 and "assignee" in r.json()
-    r = api(user("depthead")).post(url + "reassign/", {"assignee": "handler"}, format="json")
-    assert r.status_code == 200 and r.json()["steps"][0]["assignee"] == "handler"
-    r = api(user("handler")).post(url + "complete/", {"outcome": "pass", "opinion": "同意"}, format="json")
+    second_reviewer()
+    for who, why in (("reviewer_sj", "换人"), ("handler", "换人"), ("reviewer2", "")):
+        # another department; not holding the step's role; no reason given
+        r = api(user("depthead")).post(url + "reassign/", {"assignee": who, "reason": why}, format="json")
+        assert r.status_code == 400 and ("assignee" in r.json() or "reason" in r.json()), who
+    r = api(user("depthead")).post(url + "reassign/", {"assignee": "reviewer2", "reason": "赵磊出差"}, format="json")
+    assert r.status_code == 200 and r.json()["steps"][0]["assignee"] == "reviewer2"
+    assert r.json()["events"][-1]["payload"]["reason"] == "赵磊出差"
+    r = api(user("reviewer2")).post(url + "complete/", {"outcome": "pass", "opinion": "同意"}, format="json")
     assert r.status_code == 200
 
 

@@ -5,7 +5,7 @@ import pytest
 from shenpi.cases import services as s
 from shenpi.cases.models import Case
 
-from .conftest import applicant, item, user, window_case
+from .conftest import applicant, item, second_reviewer, user, window_case
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -60,9 +60,14 @@ def test_queue_for_leaders_with_reassignment(client, on):
     c = login(client, "depthead")
     assert case.number in c.get("/staff/queue/").content.decode()
     step = case.steps.get()
-    c.post(f"/staff/cases/{case.number}/steps/{step.pk}/reassign/", {"assignee": "handler"})
+    second_reviewer()
+    page = c.get("/staff/queue/").content.decode()
+    # Only those who may do the step are offered, its holder first and chosen.
+    assert '<option value="reviewer" selected>' in page and "reviewer2" in page and 'value="handler"' not in page
+    r = c.post(f"/staff/cases/{case.number}/steps/{step.pk}/reassign/", {"assignee": "reviewer2", "reason": "出差"},
+               follow=True)
     step.refresh_from_db()
-    assert step.assignee.username == "handler"
+    assert step.assignee.username == "reviewer2" and "已改派给孙悦" in r.content.decode()
 
 
 def test_pages_refuse_whoever_may_not(client, on):
@@ -90,3 +95,18 @@ def test_window_item_choices_in_one_query(client, django_assert_max_num_queries)
     with django_assert_max_num_queries(10):  # session, user, staff, window, groups, items, open cases …
         page = c.get("/staff/window/").content.decode()
     assert "建筑工程施工许可证核发" in page
+
+
+def test_the_case_page_says_what_was_done_and_offers_a_decision_only_when_one_can_be_taken(client, on):
+    on(2026, 3, 2)
+    case = window_case()
+    c = login(client, "clerk")
+    r = c.post(f"/staff/cases/{case.number}/act/accept/", {"version": case.row_version}, follow=True)
+    page = r.content.decode()
+    assert "已受理,已出具受理通知书。" in page and "版本" not in page and "李敏" in page  # the clerk's name, not "clerk"
+    c = login(client, "approver")
+    assert "/act/decide/" not in c.get(f"/staff/cases/{case.number}/").content.decode()  # the review is still open
+    for _ in range(2):
+        step = case.steps.filter(status="open").first()
+        s.complete_step(actor=step.assignee, case=case, step_id=step.pk, outcome="pass", opinion="同意")
+    assert "/act/decide/" in c.get(f"/staff/cases/{case.number}/").content.decode()
