@@ -426,4 +426,12 @@ ZH = {
     "Application withdrawn.": "申请已撤回。", "Handling terminated; the applicant is told.": "已终止办理,并书面告知申请人。",
     "Step completed.": "环节已办结。", "Step handed to %(name)s.": "环节已改派给%(name)s。", "the system": "系统",
     "Nobody in the department holds this role.": "本部门暂无该岗位人员。",
+    "Not allowed": "无权访问", "Your account may not open this page.": "您的账号无权打开此页面。",
+    "Log in / register": "登录/注册", "Page not found": "页面不存在",
+    "There is nothing at this address, or it is not yours to see.": "该地址没有内容,或您无权查看。",
+    "Online approval": "网上审批", "Large text and high contrast": "大字号、高对比度(适老化)", "Large text": "大字版",
+    "I have read and agree to the privacy terms: my mobile number and the data I give in applications are used only "
+    "to handle my applications and tell me of them, and are kept as the law on archives requires.":
+        "我已阅读并同意隐私条款:我的手机号码和申请中提供的信息仅用于办理我的申请并告知办理情况,按档案法律规定保存。",
+    "Agree to the privacy terms to register.": "请同意隐私条款后再注册。",
 }

@@ -27,8 +27,13 @@ from shenpi.core.forms import add_service_errors
 
 
 class RegisterForm(forms.Form):
-    phone = forms.CharField(label=_("Mobile phone"), max_length=11)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=11, widget=forms.TextInput(
+        attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel", "pattern": "1[0-9]{10}"}))
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    consent = forms.BooleanField(label=_("I have read and agree to the privacy terms: my mobile number and the data I "
+                                         "give in applications are used only to handle my applications and tell me of "
+                                         "them, and are kept as the law on archives requires."),
+                                 error_messages={"required": _("Agree to the privacy terms to register.")})
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
@@ -62,7 +67,8 @@ class ApplyForm(forms.Form):
     applicant_type = forms.ChoiceField(label=_("applicant type"), choices=Case.ApplicantType.choices)
     applicant_name = forms.CharField(label=_("applicant"), max_length=100)
     applicant_id = forms.CharField(label=_("ID number or credit code"), max_length=18)
-    applicant_phone = forms.CharField(label=_("phone"), max_length=11)
+    applicant_phone = forms.CharField(label=_("phone"), max_length=11, widget=forms.TextInput(
+        attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}))
 
 
 @login_required(login_url="portal:login")

@@ -7,7 +7,8 @@ app_name = "portal"
 urlpatterns = [
     path("", views.catalog, name="catalog"),
     path("lookup/", views.lookup, name="lookup"),
-    path("login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
+    path("login/", auth_views.LoginView.as_view(template_name="portal/login.html", next_page="portal:my-cases"),
+         name="login"),
     path("register/", applicant_views.register, name="register"),
     path("apply/<str:code>/", applicant_views.apply, name="apply"),
     path("my/", applicant_views.my_cases, name="my-cases"),

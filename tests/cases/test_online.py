@@ -39,7 +39,7 @@ def test_an_online_application_waits_in_the_inbox_and_one_clerk_takes_it(client,
     on(2026, 3, 2)
     case = apply_online(client)
     receipt = case.notices.get(kind="materials")
-    assert receipt.title == "收件凭证" and "1.pdf" not in "".join(receipt.body)
+    assert receipt.title == "收件凭证" and receipt.number == f"{case.number}-SJ"
     assert "申请书(申请表)(电子文件:" in "".join(receipt.body)
 
     on(2026, 3, 6)  # the 4th working day after receipt; due 3-9

@@ -22,7 +22,7 @@ def media(settings, tmp_path):
 
 
 def register(client, phone="13912345678"):
-    r = client.post("/register/", {"phone": phone, "password": "Shenpi-applicant-9"})
+    r = client.post("/register/", {"phone": phone, "password": "Shenpi-applicant-9", "consent": "on"})
     assert r.status_code == 302
     return client
 

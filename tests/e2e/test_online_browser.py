@@ -36,6 +36,7 @@ def test_online_application_inbox_supplement_and_acceptance(live_server, browser
         phone.goto(f"{live_server.url}/register/?next=/apply/{code}/")
         phone.fill("input[name=phone]", "13912345678")
         phone.fill("input[name=password]", "Shenpi-applicant-9")
+        phone.check("input[name=consent]")
         phone.click("form button[type=submit]")
         phone.wait_for_selector("#apply")
         phone.select_option("select[name=applicant_type]", "person")

@@ -88,3 +88,25 @@ def test_blank_form_is_linked_and_downloads(client, published_item, settings, tm
     assert client.get(f"/guide/{code}/materials/{material.pk}/sample/").status_code == 404
     assert client.get(f"/guide/{code}/materials/{material.pk}/password/").status_code == 404
     assert client.get(f"/guide/{code}/materials/999999/blank_form/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_error_pages_are_chinese_in_the_sites_layout_and_the_favicon_exists(client):
+    r = client.get("/no-such-page/")
+    page = r.content.decode()
+    assert r.status_code == 404 and "页面不存在" in page and "事项目录" in page
+    from django.contrib.auth import get_user_model
+    client.force_login(get_user_model().objects.create_user("13900000000", password="x-Secret-9"))
+    r = client.get("/staff/")
+    assert r.status_code == 403 and "无权访问" in r.content.decode() and "/my/" in r.content.decode()
+    assert client.get("/favicon.ico").status_code == 301
+    from django.template.loader import get_template
+    assert "系统暂时出了问题" in get_template("500.html").render({})
+
+
+@pytest.mark.django_db
+def test_an_applicant_logging_in_lands_on_my_cases(client):
+    from django.contrib.auth import get_user_model
+    get_user_model().objects.create_user("13900000001", password="x-Secret-9")
+    r = client.post("/login/", {"username": "13900000001", "password": "x-Secret-9"})
+    assert r.status_code == 302 and r.url == "/my/"
