@@ -1,17 +1,49 @@
+from django.apps import apps
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from shenpi.core.admin import CentreAdminOnly
 
+from .labels import label
 from .models import AuditEntry
+
+
+class ObjectTypeFilter(admin.SimpleListFilter):
+    """The kinds of object in the record, by their names rather than their model labels."""
+
+    title = _("object type")
+    parameter_name = "object_type"
+
+    def lookups(self, request, model_admin):
+        kinds = AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
+        return sorted(((k, _object_name(k)) for k in kinds), key=lambda kv: str(kv[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(object_type=self.value()) if self.value() else queryset
+
+
+def _object_name(object_type: str) -> str:
+    try:
+        return apps.get_model(object_type)._meta.verbose_name
+    except (LookupError, ValueError):
+        return {"workdays.calendaryear": _("calendar year")}.get(object_type, object_type)
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(CentreAdminOnly, admin.ModelAdmin):
     """Read only, for centre administrators: the record is appended by the services alone."""
 
-    list_display = ["seq", "at", "actor_name", "action", "object_type", "object_repr"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["object_repr", "actor_name", "object_id"]
+    list_display = ["seq", "at", "actor_name", "action_label", "object_label", "object_repr"]
+    list_filter = [ObjectTypeFilter]
+    search_fields = ["object_repr", "actor_name", "object_id", "action"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, obj):
+        return label(obj.action)
+
+    @admin.display(description=_("object type"), ordering="object_type")
+    def object_label(self, obj):
+        return _object_name(obj.object_type)
 
     def has_add_permission(self, request):
         return False

@@ -8,7 +8,11 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
+        from shenpi.audit.labels import register
         from shenpi.workdays.signals import years_added
+
+        from .lifecycle import Action
+        register({f"case.{a.value}": a.label for a in Action})
 
         from .services import recount_provisional
         # When a year's schedule is entered, the dates counted provisionally in it are recounted

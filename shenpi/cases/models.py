@@ -298,10 +298,11 @@ class CaseEvent(models.Model):
 class Outbox(models.Model):
     """Messages to applicants; a sender delivers them (design: pluggable, default: kept here)."""
 
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="messages")
-    phone = models.CharField(max_length=20)
-    body = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    case = models.ForeignKey(Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="messages")
+    phone = models.CharField(_("phone"), max_length=20)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.CharField(_("last error"), max_length=300, blank=True)
@@ -334,7 +335,7 @@ class Notice(models.Model):
         TERMINATION = "termination", _("Termination notice")  # 终止审批通知书
         MATERIALS = "materials", _("Receipt of materials")  # 收件凭证
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     number = models.CharField(_("document number"), max_length=60)  # unique: Meta.constraints
     title = models.CharField(_("title"), max_length=60)

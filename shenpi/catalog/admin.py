@@ -67,7 +67,8 @@ class ItemAdmin(CentreAdminOnly, admin.ModelAdmin):
         v = obj.versions.filter(status=ItemVersion.Status.DRAFT).first()
         if not v:
             return "—"
-        return format_html('<a href="{}">v{}</a>', reverse("admin:catalog_itemversion_change", args=[v.pk]), v.number)
+        return format_html('<a href="{}">{}</a>', reverse("admin:catalog_itemversion_change", args=[v.pk]),
+                           _("version %(n)s") % {"n": v.number})
 
     @admin.action(description=_("Start a draft from the effective version"))
     def start_drafts(self, request, queryset):

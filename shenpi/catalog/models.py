@@ -73,7 +73,7 @@ class ItemVersion(models.Model):
         verbose_name_plural = _("item versions")
 
     def __str__(self):
-        return f"{self.name} v{self.number}"
+        return f"{self.name}(第{self.number}版)"
 
     @property
     def online(self) -> bool:

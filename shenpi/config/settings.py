@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "axes",
+    "shenpi.core.apps.AxesConfig",
     "shenpi.core",
     "shenpi.audit",
     "shenpi.workdays",

@@ -434,4 +434,18 @@ ZH = {
     "to handle my applications and tell me of them, and are kept as the law on archives requires.":
         "我已阅读并同意隐私条款:我的手机号码和申请中提供的信息仅用于办理我的申请并告知办理情况,按档案法律规定保存。",
     "Agree to the privacy terms to register.": "请同意隐私条款后再注册。",
+    # the audit record's actions, and django-axes (no Chinese of its own)
+    "Item created": "新建事项", "Draft saved": "保存草稿", "Draft discarded": "放弃草稿", "Version published": "发布版本",
+    "Reform record added": "登记改革情况", "Centre saved": "保存中心", "Department saved": "保存部门",
+    "Project group saved": "保存项目群", "Staff saved": "保存工作人员", "Window saved": "保存窗口",
+    "Calendar day changed": "调整日历日", "Calendar year added": "录入日历年度", "Calendar years synced": "同步日历年度",
+    "message": "短信内容", "Login lockout": "登录锁定",
+    "access attempt": "登录尝试", "access attempts": "登录尝试", "access failure": "登录失败记录",
+    "access failures": "登录失败记录", "access log": "登录日志", "access logs": "登录日志",
+    "access attempt expiration": "登录尝试到期", "access attempt expirations": "登录尝试到期",
+    "User Agent": "浏览器标识", "IP Address": "IP 地址", "Username": "用户名", "HTTP Accept": "HTTP Accept 头",
+    "Path": "路径", "Attempt Time": "尝试时间", "Access lock out": "已锁定", "GET Data": "GET 数据",
+    "POST Data": "POST 数据", "Failed Logins": "失败次数", "Access Attempt": "登录尝试", "Expires At": "到期时间",
+    "Logout Time": "退出时间",
+    "Locked Out": "已锁定", "calendar year": "日历年度",
 }

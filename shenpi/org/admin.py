@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from shenpi.core.admin import ServiceAdmin
@@ -124,3 +125,16 @@ class ShenpiUserAdmin(UserAdmin):
 
     def has_module_permission(self, request):
         return request.user.is_superuser
+
+
+# Roles are groups named by their code; the admin shows them by their Chinese name.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    list_display = ["role"]
+
+    @admin.display(description=_("role"), ordering="name")
+    def role(self, obj):
+        return Role(obj.name).label if obj.name in Role.values else obj.name
