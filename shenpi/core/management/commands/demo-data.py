@@ -11,6 +11,18 @@ class Command(BaseCommand):
                             help="Also make cases in every state, handled over the last weeks (a living centre)")
 
     def handle(self, *args, cases=False, **options):
+        from django.conf import settings
+        from django.utils import translation
+
+        # What the demo writes (the audit record's descriptions) is in the centre's language,
+        # whatever language the caller had active.
+        with translation.override(settings.LANGUAGE_CODE):
+            self.load(cases)
+        self.stdout.write(f"Demo accounts (password: {demo.demo_password()}):")
+        for username, desc in demo.accounts():
+            self.stdout.write(f"  {username:<14} {desc}")
+
+    def load(self, cases):
         if demo.load():
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         else:
@@ -20,6 +32,3 @@ class Command(BaseCommand):
             if made:
                 self.stdout.write(self.style.SUCCESS(f"Demo cases made: {made}, from "
                                                      "16 working days ago to today."))
-        self.stdout.write(f"Demo accounts (password: {demo.demo_password()}):")
-        for username, desc in demo.accounts():
-            self.stdout.write(f"  {username:<14} {desc}")
