@@ -1,11 +1,16 @@
 """Written notices (C6): the text is composed and kept when a notice is issued; the PDF, with
 the case number and a lookup QR code, is drawn from that text on download.
 
-The PDF uses ReportLab's built-in Adobe-GB1 CID font (STSong-Light): nothing to install, and
-every reader with a Chinese font (poppler with fonts-noto-cjk, Acrobat, browsers) renders it.
+The PDF embeds (a subset of) a TrueType Chinese font, so it prints the same everywhere:
+SHENPI_PDF_FONT, or Debian's WenQuanYi Zen Hei (fonts-wqy-zenhei). Where neither is installed
+it falls back to ReportLab's built-in Adobe-GB1 CID font (STSong-Light), which every reader
+with a Chinese font renders but which is not embedded. Lines are wrapped by their measured
+width, never inside a number or a date, and never starting with a closing punctuation mark.
 """
 
 import io
+import os
+import re
 
 from django.utils import timezone
 
@@ -138,25 +143,75 @@ def issue(case, kind: str, *, seq: int | None = None, **extra) -> Notice:
                              body=_body(case, kind, extra, cal), issued_at=timezone.now()), need_pk=False)
 
 
+FONT_FILES = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+_font_name = None
+
+
+def pdf_font() -> str:
+    """The registered name of the font notices are set in (see the module's docstring)."""
+    global _font_name
+    if _font_name is None:
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        for path in (os.environ.get("SHENPI_PDF_FONT", ""), *FONT_FILES):
+            if path and os.path.exists(path):
+                try:
+                    pdfmetrics.registerFont(TTFont("ShenpiCJK", path, subfontIndex=0))
+                except Exception:  # noqa: BLE001 - a font file we cannot read: try the next
+                    continue
+                _font_name = "ShenpiCJK"
+                break
+        else:
+            pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+            _font_name = "STSong-Light"
+    return _font_name
+
+
+# A run of these stays on one line: numbers, dates' digits, codes, Latin words.
+_UNBREAKABLE = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-:/_]*")
+_NO_LINE_START = set("，。、；：！？）》」』”’,.;:!?)%")
+
+
+def wrap(text: str, width: float, font: str, size: float) -> list[str]:
+    """Lines of ``text`` no wider than ``width`` points (a long unbreakable run excepted)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    tokens, i = [], 0
+    while i < len(text):
+        m = _UNBREAKABLE.match(text, i)
+        end = m.end() if m else i + 1
+        tokens.append(text[i:end])
+        i = end
+    lines, line = [], ""
+    for token in tokens:
+        if line and stringWidth(line + token, font, size) > width and token[0] not in _NO_LINE_START:
+            lines.append(line)
+            line = token
+        else:
+            line += token
+    if line:
+        lines.append(line)
+    return lines
+
+
 def render_pdf(notice: Notice, *, lookup_url: str) -> bytes:
     from reportlab.graphics import renderPDF
     from reportlab.graphics.barcode.qr import QrCodeWidget
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    font = pdf_font()
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4)
+    c = canvas.Canvas(buf, pagesize=A4, initialFontName=font)
     c.setTitle(f"{notice.title} {notice.case.number}")
     width, height = A4
-    c.setFont("STSong-Light", 20)
+    c.setFont(font, 20)
     c.drawCentredString(width / 2, height - 30 * mm, notice.title)
-    c.setFont("STSong-Light", 10.5)
+    c.setFont(font, 10.5)
     c.drawString(20 * mm, height - 40 * mm, f"文书编号:{notice.number}")
     c.drawString(20 * mm, height - 46 * mm, f"办件编号:{notice.case.number}")
     qr = QrCodeWidget(lookup_url)
@@ -165,21 +220,19 @@ def render_pdf(notice: Notice, *, lookup_url: str) -> bytes:
     drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
     drawing.add(qr)
     renderPDF.draw(drawing, c, width - 20 * mm - size, height - 52 * mm)
-    c.setFont("STSong-Light", 12)
+    c.setFont(font, 12)
     y = height - 62 * mm
-    per_line = 38  # characters of 12 pt on the text width
+    text_width = width - 40 * mm
     for paragraph in notice.body:
-        text = str(paragraph)
-        while text:
-            c.drawString(20 * mm, y, text[:per_line])
-            text = text[per_line:]
+        for line in wrap(str(paragraph), text_width, font, 12):
+            c.drawString(20 * mm, y, line)
             y -= 7.5 * mm
             if y < 25 * mm:
                 c.showPage()
-                c.setFont("STSong-Light", 12)
+                c.setFont(font, 12)
                 y = height - 25 * mm
         y -= 2 * mm
-    c.setFont("STSong-Light", 8)
+    c.setFont(font, 8)
     c.drawString(20 * mm, 12 * mm, f"扫描二维码查询办件:{lookup_url}")
     c.save()
     return buf.getvalue()

@@ -1,6 +1,7 @@
 """Notices as PDF: Chinese text, the case number, a lookup QR code; rendered to check it shows."""
 
 import io
+import os
 import shutil
 import subprocess
 
@@ -83,3 +84,21 @@ def test_applicant_looks_up_and_downloads(accepted, client):
     assert client.get(url.replace(accepted.query_code, "999999" if accepted.query_code != "999999" else "000000")).status_code == 404
     page = client.get(f"/lookup/?number={accepted.number}&code=12").content.decode()
     assert 'id="case"' not in page and 'role="alert"' in page
+
+
+def test_the_chinese_font_is_embedded_and_lines_never_split_a_date(accepted, tmp_path):
+    from shenpi.cases.notices import FONT_FILES, pdf_font, wrap
+    lines = wrap("法定办结日期:2027年12月29日(暂定);查询码:123456。", 120, pdf_font(), 12)
+    assert len(lines) > 1
+    joined = "|".join(lines)
+    for unbroken in ("2027", "12", "29", "123456"):
+        assert f"|{unbroken[1:]}" not in joined and unbroken in joined
+    assert not any(line[0] in "，。;:)" for line in lines[1:])
+    if not any(os.path.exists(f) for f in FONT_FILES) or not shutil.which("pdffonts"):
+        pytest.skip("PDF FONT EMBEDDING CHECK SKIPPED: apt-get install fonts-wqy-zenhei poppler-utils")
+    notice = accepted.notices.get(kind="acceptance")
+    r = api(user("clerk")).get(f"/api/v1/cases/{accepted.number}/notices/{notice.pk}/pdf/")
+    (tmp_path / "n.pdf").write_bytes(r.content)
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "n.pdf")], capture_output=True, text=True, check=True).stdout
+    cjk = [line for line in fonts.splitlines() if "WenQuanYi" in line or "ShenpiCJK" in line]
+    assert cjk and all(" yes yes " in line for line in cjk), fonts
