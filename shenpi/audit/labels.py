@@ -13,6 +13,7 @@ _LABELS = {
     "org.staff.save": _("Staff saved"), "org.window.save": _("Window saved"),
     "workdays.day.change": _("Calendar day changed"), "workdays.year.add": _("Calendar year added"),
     "workdays.year.sync": _("Calendar years synced"),
+    "portal.reset.request": _("Password reset code sent"), "portal.reset.done": _("Password reset"),
 }
 
 

@@ -448,4 +448,15 @@ ZH = {
     "POST Data": "POST 数据", "Failed Logins": "失败次数", "Access Attempt": "登录尝试", "Expires At": "到期时间",
     "Logout Time": "退出时间",
     "Locked Out": "已锁定", "calendar year": "日历年度",
+    # password reset by SMS
+    "Code from the SMS": "短信验证码", "New password": "新密码",
+    "If this number has an account, a code is on its way by SMS; it is valid for 10 minutes.":
+        "如果该号码已注册,验证码已通过短信发出,10分钟内有效。",
+    "Your password is changed; log in with it.": "密码已修改,请用新密码登录。", "account": "账号", "expires": "失效时间",
+    "used": "使用时间", "password reset code": "重置密码验证码", "password reset codes": "重置密码验证码",
+    "A code was sent a moment ago; wait a minute before asking again.": "验证码刚刚发出,请一分钟后再试。",
+    "The code is wrong or has expired; ask for a new one.": "验证码错误或已失效,请重新获取。",
+    "Set a new password": "重置密码", "Send the code": "发送验证码", "Set the new password": "设置新密码",
+    "Forgot your password? Set a new one with a code by SMS.": "忘记密码?用短信验证码重新设置。",
+    "Password reset code sent": "发送重置密码验证码", "Password reset": "重置密码",
 }

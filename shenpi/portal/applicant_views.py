@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -170,3 +171,49 @@ def my_case(request, number):
                                                   "deemed_by_law": deemed_by_law(case, timezone.localdate()),
                                                   "events": case.events.order_by("seq"), "notices": case.notices.all(),
                                                   "owner": True})
+
+
+class ForgotForm(forms.Form):
+    phone = forms.CharField(label=_("Mobile phone"), max_length=11, widget=forms.TextInput(
+        attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}))
+
+
+class ResetForm(forms.Form):
+    phone = forms.CharField(label=_("Mobile phone"), max_length=11, widget=forms.TextInput(
+        attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}))
+    code = forms.CharField(label=_("Code from the SMS"), max_length=6, widget=forms.TextInput(
+        attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+def forgot(request):
+    """Step 1 of a password reset: a code by SMS to the account's mobile number."""
+    from django.conf import settings as conf
+
+    from shenpi.portal import services as accounts
+    form = ForgotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.request_reset_code(phone=form.cleaned_data["phone"], centre_name=conf.SHENPI["CENTRE_NAME"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("If this number has an account, a code is on its way by SMS; it is valid "
+                                        "for 10 minutes."))
+            return redirect(f"{reverse('portal:reset')}?phone={form.cleaned_data['phone']}")
+    return render(request, "portal/forgot.html", {"form": form})
+
+
+def reset(request):
+    """Step 2: the code and a new password."""
+    from shenpi.portal import services as accounts
+    form = ResetForm(request.POST or None, initial={"phone": request.GET.get("phone", "")[:11]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.reset_password(**form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your password is changed; log in with it."))
+            return redirect("portal:login")
+    return render(request, "portal/reset.html", {"form": form})

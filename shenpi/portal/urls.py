@@ -10,6 +10,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="portal/login.html", next_page="portal:my-cases"),
          name="login"),
     path("register/", applicant_views.register, name="register"),
+    path("password/forgot/", applicant_views.forgot, name="forgot"),
+    path("password/reset/", applicant_views.reset, name="reset"),
     path("apply/<str:code>/", applicant_views.apply, name="apply"),
     path("my/", applicant_views.my_cases, name="my-cases"),
     path("my/<str:number>/", applicant_views.my_case, name="my-case"),

@@ -1,0 +1,85 @@
+"""Applicant accounts' writes: a password reset by a code sent to the mobile number.
+
+The answer to a request never says whether the number has an account (no enumeration); codes
+are six digits, kept hashed, valid 10 minutes, five guesses each, at most one a minute and
+five an hour per account; using one ends every other."""
+
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shenpi.audit.services import record
+from shenpi.cases.identity import PHONE
+from shenpi.cases.models import Outbox
+
+from .models import ResetCode
+
+VALID = timedelta(minutes=10)
+GUESSES = 5
+PER_HOUR = 5
+
+
+def _applicant(phone: str):
+    """The applicant account of a mobile number (staff reset passwords through the admin)."""
+    user = get_user_model().objects.filter(username=phone, is_active=True).first()
+    if user is None or hasattr(user, "staff"):
+        return None
+    return user
+
+
+@transaction.atomic
+def request_reset_code(*, phone: str, centre_name: str) -> None:
+    phone = (phone or "").strip()
+    if not PHONE.match(phone):
+        raise ValidationError({"phone": [_("Enter an 11-digit mobile number starting with 1.")]})
+    user = _applicant(phone)
+    if user is None:
+        return  # the same answer as for an account: nobody learns which numbers are registered
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one request at a time
+    now = timezone.now()
+    recent = ResetCode.objects.filter(user=user, created_at__gte=now - timedelta(hours=1))
+    if recent.filter(created_at__gte=now - timedelta(minutes=1)).exists() or recent.count() >= PER_HOUR:
+        raise ValidationError({"phone": [_("A code was sent a moment ago; wait a minute before asking again.")]})
+    code = f"{secrets.randbelow(10**6):06d}"
+    ResetCode.objects.create(user=user, code_hash=make_password(code), created_at=now, expires_at=now + VALID)
+    Outbox.objects.create(phone=phone, body=f"【{centre_name}】您正在重置密码,验证码 {code},10分钟内有效。"
+                                            "如非本人操作,请忽略本短信。")
+    record(actor=user, action="portal.reset.request", obj=user, after={"phone": phone[:3] + "****" + phone[-4:]})
+
+
+def reset_password(*, phone: str, code: str, password: str):
+    """Set the new password if the code is the latest valid one; returns the user. A wrong
+    guess is counted (and kept) before the refusal."""
+    wrong = ValidationError({"code": [_("The code is wrong or has expired; ask for a new one.")]})
+    with transaction.atomic():
+        user = _applicant((phone or "").strip())
+        if user is None:
+            raise wrong
+        now = timezone.now()
+        latest = (ResetCode.objects.select_for_update().filter(user=user, used_at__isnull=True, expires_at__gt=now)
+                  .order_by("-created_at").first())
+        if latest is None or latest.attempts >= GUESSES:
+            raise wrong
+        guessed = check_password((code or "").strip(), latest.code_hash)
+        if not guessed:
+            latest.attempts += 1
+            latest.save(update_fields=["attempts"])
+        else:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise ValidationError({"password": exc.messages}) from None
+            ResetCode.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            record(actor=user, action="portal.reset.done", obj=user)
+    if not guessed:
+        raise wrong
+    return user
