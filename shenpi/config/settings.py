@@ -195,8 +195,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "shenpi.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Shenpi API",
-    "DESCRIPTION": "Online administrative approval and electronic supervision for a government service centre.",
+    "TITLE": "Shenpi 审批 · 接口文档 (API)",
+    "DESCRIPTION": ("政务服务中心网上审批与电子监察接口:事项目录、工作日计算、办件受理到送达、文书。"
+                    "日期为 YYYY-MM-DD,时间含时区(Asia/Shanghai);错误以 HTTP 400 返回字段和原因。\n\n"
+                    "Online administrative approval and electronic supervision for a government service centre."),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
