@@ -75,7 +75,9 @@ def clock_view(case, *, on=None, cal=None) -> dict:
         if name in ("acceptance", "delivery") and (due is None or case.state not in running):
             continue
         remaining = legal.remaining_workdays(cal, due, on) if due and case.state in running else None
-        out[name] = {"due": due, "remaining": remaining, "colour": colour(remaining),
+        # The acceptance period's last day is red: after it the law has decided (Art. 32).
+        shade = "red" if name == "acceptance" and remaining == 0 else colour(remaining)
+        out[name] = {"due": due, "remaining": remaining, "colour": shade,
                      "overdue": -remaining if remaining is not None and remaining < 0 else 0,
                      "provisional": cal.is_provisional(due)}
     return out

@@ -459,4 +459,5 @@ ZH = {
     "Set a new password": "重置密码", "Send the code": "发送验证码", "Set the new password": "设置新密码",
     "Forgot your password? Set a new one with a code by SMS.": "忘记密码?用短信验证码重新设置。",
     "Password reset code sent": "发送重置密码验证码", "Password reset": "重置密码",
+    "due today": "今天到期", "the applicant": "申请人",
 }
