@@ -259,7 +259,8 @@ def notice_pdf(request, number, notice_id):
 def _coloured(steps, today, cal):
     rows = []
     for s in steps:
-        remaining = legal.remaining_workdays(cal, s.due_on, today)
+        # A suspended case's time is not counted (Art. 45): its steps' dates move when it resumes.
+        remaining = None if s.case.state == State.SUSPENDED else legal.remaining_workdays(cal, s.due_on, today)
         rows.append({"step": s, "remaining": remaining, "colour": selectors.colour(remaining),
                      "overdue": -remaining if remaining is not None and remaining < 0 else 0})
     return rows

@@ -77,3 +77,11 @@ def test_the_demo_applicant_sees_her_cases_and_the_supplement_asked(client, livi
     waiting = Case.objects.get(state="awaiting_supplement")
     assert waiting.number in page
     assert 'id="supplement"' in c.get(f"/my/{waiting.number}/").content.decode()
+
+
+def test_a_suspended_cases_step_is_not_shown_overdue_in_the_queue(client, living):
+    paused = Case.objects.get(state="suspended")
+    page = login(client, "depthead").get("/staff/queue/").content.decode()
+    row = page[page.index(paused.number):]
+    row = row[:row.index("</tr>")]
+    assert "特别程序中" in row and "超期" not in row
