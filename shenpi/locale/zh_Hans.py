@@ -460,4 +460,5 @@ ZH = {
     "Forgot your password? Set a new one with a code by SMS.": "忘记密码?用短信验证码重新设置。",
     "Password reset code sent": "发送重置密码验证码", "Password reset": "重置密码",
     "due today": "今天到期", "the applicant": "申请人",
+    "This password is too short. It must contain at least %d character.": ["密码太短,至少须包含 %d 个字符。"],
 }

@@ -110,3 +110,11 @@ def test_an_applicant_logging_in_lands_on_my_cases(client):
     get_user_model().objects.create_user("13900000001", password="x-Secret-9")
     r = client.post("/login/", {"username": "13900000001", "password": "x-Secret-9"})
     assert r.status_code == 302 and r.url == "/my/"
+
+
+@pytest.mark.django_db
+def test_registering_with_a_weak_password_is_told_in_chinese(client):
+    import re
+    page = client.post("/register/", {"phone": "13911112222", "password": "123"}).content.decode()
+    alerts = " ".join(re.findall(r'role="alert">([^<]+)<', page))
+    assert "密码太短" in alerts and "隐私条款" in alerts and not re.search(r"[A-Za-z]{3,}", alerts), alerts
