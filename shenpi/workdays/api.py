@@ -73,8 +73,7 @@ class AddView(ClockView):
         return Response(AddResult(self.run(request, {"date": parse_date, "n": parse_n})).data)
 
     def compute(self, cal, *, date, n):
-        result = cal.add_workdays(date, n)
-        cal.require(result)  # a period reaching past the provisional year is refused
+        result = cal.add_workdays_strict(date, n)  # a period reaching past the provisional year is refused
         return {"date": date, "n": n, "result": result, "provisional": cal.is_provisional(max(date, result))}
 
 

@@ -166,6 +166,19 @@ class WorkCalendar:
             raise self._error(self.first - timedelta(days=1))
         return self._dates[k]
 
+    def add_workdays_strict(self, day: date, n: int) -> date:
+        """As add_workdays, but a period reaching outside the horizon is refused (CalendarRangeError)
+        instead of estimated: for the shell and the public clock, which answer questions."""
+        i = self._index(day)
+        if n == 0:
+            return day
+        k = self._cum[i] + n - 1 if n > 0 else self._cum[i] - self._flags[i] + n  # 0-based among working days
+        if k >= self._count:
+            raise self._error(self.last + timedelta(days=1))
+        if k < 0:
+            raise self._error(self.first - timedelta(days=1))
+        return self._dates[k]
+
     def workdays_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end`` (negative when end < start).
         Never refuses days after the first known one (see add_workdays)."""

@@ -47,7 +47,8 @@ def test_cli_marks_an_answer_in_the_provisional_year(cli_env):
     r = shenpi(cli_env, "add", "2026-03-02", "5")
     assert r.stdout.strip() == "2026-03-09"  # a known year: no mark
     r = shenpi(cli_env, "add", "2027-12-20", "30")  # reaches past the provisional year
-    assert r.returncode == 2 and "2028-01-31" in r.stderr and r.stdout == ""
+    assert r.returncode == 2 and r.stdout == ""
+    assert len(r.stderr.strip().splitlines()) == 1 and "2028-01-01" in r.stderr, r.stderr
 
 
 @pytest.mark.parametrize("args, words", [

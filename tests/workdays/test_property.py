@@ -93,3 +93,14 @@ def test_is_workday_and_next_workday(cal, day):
     assert cal.is_workday(day) == (chinese_calendar.is_workday(day) if day <= LAST else day.weekday() < 5)
     assert cal.info(day).provisional == (day > LAST)
     assert cal.next_workday(day) == walk_add(day, 1)
+
+
+@SETTINGS
+@given(day=dates, n=st.integers(min_value=-260, max_value=260))
+def test_the_strict_add_agrees_within_the_horizon_and_refuses_outside(cal, day, n):
+    expected = walk_add(day, n)
+    if expected is None or expected > cal.last:
+        with pytest.raises(CalendarRangeError):
+            cal.add_workdays_strict(day, n)
+    else:
+        assert cal.add_workdays_strict(day, n) == expected

@@ -33,9 +33,7 @@ class Command(BaseCommand):
         match words:
             case ["add", day, n]:
                 start = parse_date(day, "date")
-                cal.require(start)
-                result = cal.add_workdays(start, parse_n(n))
-                cal.require(result)
+                result = cal.add_workdays_strict(start, parse_n(n))
                 return result.isoformat() + mark(cal, start, result)
             case ["between", start, end]:
                 first, last = parse_date(start, "start"), parse_date(end, "end")
