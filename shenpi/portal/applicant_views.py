@@ -201,7 +201,7 @@ def forgot(request):
             messages.success(request, _("If this number has an account, a code is on its way by SMS; it is valid "
                                         "for 10 minutes."))
             return redirect(f"{reverse('portal:reset')}?phone={form.cleaned_data['phone']}")
-    return render(request, "portal/forgot.html", {"form": form})
+    return render(request, "portal/password.html", {"form": form, "step": "forgot"})
 
 
 def reset(request):
@@ -216,4 +216,4 @@ def reset(request):
         else:
             messages.success(request, _("Your password is changed; log in with it."))
             return redirect("portal:login")
-    return render(request, "portal/reset.html", {"form": form})
+    return render(request, "portal/password.html", {"form": form, "step": "reset"})

@@ -79,7 +79,7 @@ def test_every_page_speaks_chinese(client, on):
     mine = Case.objects.filter(applicant_user__username="13800138000").values_list("number", flat=True)
     looked_up = Case.objects.filter(state="accepted").first()
     pages = {
-        None: ["/", "/login/", "/register/", "/lookup/", "/no-such-page/",
+        None: ["/", "/login/", "/register/", "/lookup/", "/no-such-page/", "/password/forgot/", "/password/reset/",
                f"/lookup/?number={looked_up.number}&code={looked_up.query_code}",
                *[f"/guide/{i.implementation_code}/" for i in Item.objects.all()[:5]]],
         "13800138000": ["/my/", *[f"/my/{n}/" for n in mine], "/staff/"],
