@@ -103,6 +103,9 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
 
+    # The stored due dates (design.md: recomputed only on clock events, found by range scans).
+    DUE_DATES = ("acceptance_due", "promised_due", "statutory_due", "delivery_due")
+
     def __str__(self):
         return self.number
 

@@ -57,7 +57,6 @@ CLOCKS = (
     ("statutory", "statutory_due", (State.ACCEPTED,)),  # Art. 42
     ("delivery", "delivery_due", (State.APPROVED, State.DENIED)),  # Art. 44, awaiting delivery
 )
-DATE_FIELDS = ("acceptance_due", "promised_due", "statutory_due", "delivery_due")
 
 
 def clock_view(case, *, on=None, cal=None) -> dict:
@@ -83,9 +82,20 @@ def clock_view(case, *, on=None, cal=None) -> dict:
     return out
 
 
+def step_rows(steps, *, on, cal) -> list[dict]:
+    """Open steps with the working days left and their colour. A suspended case's time is not
+    counted (Art. 45): its steps' dates move when it resumes, so none is shown overdue."""
+    rows = []
+    for s in steps:
+        remaining = None if s.case.state == State.SUSPENDED else legal.remaining_workdays(cal, s.due_on, on)
+        rows.append({"step": s, "remaining": remaining, "colour": colour(remaining),
+                     "overdue": -remaining if remaining is not None and remaining < 0 else 0})
+    return rows
+
+
 def provisional_dates(case, cal) -> list[str]:
     """The names of the case's stored dates that are provisional (standards.md §1)."""
-    return [f for f in DATE_FIELDS if cal.is_provisional(getattr(case, f))]
+    return [f for f in Case.DUE_DATES if cal.is_provisional(getattr(case, f))]
 
 
 def deemed_by_law(case, on) -> bool:

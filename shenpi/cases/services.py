@@ -26,7 +26,7 @@ from shenpi.workdays.signals import Recount
 
 from . import notices, notify, store
 from .identity import applicant_errors
-from .lifecycle import Action, State, Who, allowed_from, transition
+from .lifecycle import OPEN, Action, State, Who, allowed_from, transition
 from .models import (
     Case,
     CaseCounter,
@@ -88,7 +88,7 @@ def _lock_and_check(*, actor, case, action, expected_version, step_id=None):
     if (action in PRE_REVIEW and locked.claimed_by_id and actor is not None
             and locked.claimed_by_id != actor.pk and locked.state == State.SUBMITTED):
         raise ConflictError(_("%(name)s has taken this online application for pre-review; ask them, or wait "
-                              "until it is put back in the inbox.") % {"name": _display_name(locked.claimed_by)})
+                              "until it is put back in the inbox.") % {"name": display_name(locked.claimed_by)})
     if not allowed_from(action, locked.state):
         raise ValidationError({"state": [_("“%(action)s” is not possible while the case is %(state)s.") % {
             "action": Action(action).label, "state": State(locked.state).label}]})
@@ -133,8 +133,7 @@ def _event(case, *, actor, action, from_state, payload=None):
 def _mark_provisional(case, cal, *more_days):
     """standards.md §1: a case whose stored dates (its own or its steps') reach past the last
     day of known schedule is marked, so the recount finds it when the year is entered."""
-    if any(cal.is_provisional(d) for d in (case.acceptance_due, case.statutory_due, case.promised_due,
-                                           case.delivery_due, *more_days)):
+    if any(cal.is_provisional(d) for d in (*(getattr(case, f) for f in Case.DUE_DATES), *more_days)):
         case.provisional = True
 
 
@@ -493,7 +492,7 @@ def claim(*, actor, case, release: bool = False, expected_version=None) -> Case:
         else:
             if c.claimed_by_id and c.claimed_by_id != actor.pk:
                 raise ConflictError(_("%(name)s has taken this online application already.")
-                                    % {"name": _display_name(c.claimed_by)})
+                                    % {"name": display_name(c.claimed_by)})
             c.claimed_by, c.claimed_at = actor, timezone.now()
         with sql.queued():
             _save(c, actor=actor, action=Action.RELEASE if release else Action.CLAIM, from_state=c.state,
@@ -756,13 +755,13 @@ def extend(*, actor, case, days: int, reason: str, expected_version=None) -> Cas
         c.extension_days = days
         _recompute_dues(c, current_calendar(c.calendar_version))
         notices.issue(c, Notice.Kind.EXTENSION, days=days, reason=_text(reason), before=before,
-                      approved_by=_display_name(actor))
+                      approved_by=display_name(actor))
         _save(c, actor=actor, action=Action.EXTEND, from_state=c.state,
               payload={"days": days, "reason": _text(reason), "statutory_due": c.statutory_due})
         return c
 
 
-def _display_name(user) -> str:
+def display_name(user) -> str:
     staff = staff_of(user)
     return (staff.name if staff and staff.name else user.get_username()) if user else ""
 
@@ -937,7 +936,6 @@ def add_material(*, actor, case, name: str, upload) -> CaseMaterial:
 
 # --- the calendar's recount (standards.md §1) ----------------------------------------------------
 
-DATE_FIELDS = ("acceptance_due", "statutory_due", "promised_due", "delivery_due")
 
 
 def _step_due(step, cal, suspensions) -> datetime.date:
@@ -960,7 +958,7 @@ def recount_dates(*, case_pk: int, reason: str, actor=None) -> bool:
     with transaction.atomic():
         c = store.lock_case(case_pk)
         cal = current_calendar(c.calendar_version)
-        before = {f: getattr(c, f) for f in DATE_FIELDS}
+        before = {f: getattr(c, f) for f in Case.DUE_DATES}
         c.acceptance_due = legal.deemed_acceptance_date(cal, c.clock_start)
         suspensions = list(c.suspensions.order_by("start_on"))
         if c.accepted_on:
@@ -969,7 +967,7 @@ def recount_dates(*, case_pk: int, reason: str, actor=None) -> bool:
             _recompute_dues(c, cal)
         if c.decided_on:
             c.delivery_due = legal.delivery_due(cal, c.decided_on)
-        moved = {f: [before[f], getattr(c, f)] for f in DATE_FIELDS if getattr(c, f) != before[f]}
+        moved = {f: [before[f], getattr(c, f)] for f in Case.DUE_DATES if getattr(c, f) != before[f]}
         steps_moved, step_dues = [], []
         for step in c.steps.all():
             due = _step_due(step, cal, suspensions)
@@ -986,12 +984,9 @@ def recount_dates(*, case_pk: int, reason: str, actor=None) -> bool:
             return False
         with sql.queued():
             _save(c, actor=actor, action=Action.RECOUNT, from_state=c.state,
-                  notify_applicant=c.state in (*OPEN_STATES, State.APPROVED, State.DENIED),
+                  notify_applicant=c.state in (*OPEN, State.APPROVED, State.DENIED),
                   payload={"reason": reason, "moved": moved, "steps": steps_moved, "provisional": c.provisional})
         return True
-
-
-OPEN_STATES = (State.SUBMITTED, State.AWAITING_SUPPLEMENT, State.ACCEPTED, State.SUSPENDED)
 
 
 def recount_provisional(*, reason: str, actor=None, **_signal) -> Recount:

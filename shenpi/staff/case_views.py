@@ -256,21 +256,11 @@ def notice_pdf(request, number, notice_id):
     return notice_pdf_response(request, get_object_or_404(case.notices, pk=notice_id))
 
 
-def _coloured(steps, today, cal):
-    rows = []
-    for s in steps:
-        # A suspended case's time is not counted (Art. 45): its steps' dates move when it resumes.
-        remaining = None if s.case.state == State.SUSPENDED else legal.remaining_workdays(cal, s.due_on, today)
-        rows.append({"step": s, "remaining": remaining, "colour": selectors.colour(remaining),
-                     "overdue": -remaining if remaining is not None and remaining < 0 else 0})
-    return rows
-
-
 @staff_required
 def my_tasks(request):
     steps = (StepTask.objects.filter(assignee=request.user, status=StepTask.Status.OPEN, case__state=State.ACCEPTED)
              .select_related("case", "case__version").order_by("due_on"))
-    return render(request, "staff/tasks.html", {"rows": _coloured(steps, timezone.localdate(), current_calendar()),
+    return render(request, "staff/tasks.html", {"rows": selectors.step_rows(steps, on=timezone.localdate(), cal=current_calendar()),
                                                 "title": _("My tasks")})
 
 
@@ -285,7 +275,7 @@ def queue(request):
     colleagues = list(get_user_model().objects.filter(staff__department_id=staff.department_id, is_active=True)
                       .select_related("staff").prefetch_related("groups").order_by("pk"))
     roles = {u.pk: {g.name for g in u.groups.all()} for u in colleagues}
-    rows = _coloured(steps, timezone.localdate(), current_calendar())
+    rows = selectors.step_rows(steps, on=timezone.localdate(), cal=current_calendar())
     for row in rows:  # only those who may do the step (its department and role), the holder first
         row["candidates"] = sorted((u for u in colleagues if row["step"].role in roles[u.pk]),
                                    key=lambda u: u.pk != row["step"].assignee_id)
@@ -302,7 +292,7 @@ def reassign(request, number, step_id):
             raise ValidationError({"assignee": [_("No such user.")]})
         services.reassign(actor=request.user, case=case, step_id=step_id, assignee=assignee,
                           reason=request.POST.get("reason", ""))
-        messages.success(request, _("Step handed to %(name)s.") % {"name": services._display_name(assignee)})
+        messages.success(request, _("Step handed to %(name)s.") % {"name": services.display_name(assignee)})
     except ValidationError as exc:
         _errors_to_messages(request, exc)
     return redirect("staff:queue")

@@ -35,7 +35,6 @@ def home(request):
     from shenpi.cases.lifecycle import State
     from shenpi.cases.models import StepTask
     from shenpi.org.roles import Role, has_role
-    from shenpi.workdays import legal
     from shenpi.workdays.selectors import current_calendar
 
     user = request.user
@@ -49,8 +48,7 @@ def home(request):
             .order_by("acceptance_due")[:20])
     steps = (StepTask.objects.filter(assignee=user, status=StepTask.Status.OPEN, case__state=State.ACCEPTED)
              .select_related("case", "case__version").order_by("due_on")[:20])
-    work["tasks"] = [{"step": s, "remaining": r, "colour": cases.colour(r)}
-                     for s in steps for r in [legal.remaining_workdays(cal, s.due_on, on)]]
+    work["tasks"] = cases.step_rows(steps, on=on, cal=cal)
     if staff and staff.department_id and has_role(user, Role.DEPT_HEAD, Role.CHIEF_REP):
         department_cases = cases.cases_visible_to(user).filter(department_id=staff.department_id,
                                                                 state__in=cases.RUNNING)
@@ -134,10 +132,9 @@ def search(request):
 
     form = SearchForm(request.GET or None)
     on = timezone.localdate()
-    filters = {k: v for k, v in form.cleaned_data.items()} if form.is_valid() else {}
-    results = cases.search_cases(request.user, on=on, **filters) if form.is_valid() or not request.GET else None
-    if results is None:
-        results = cases.search_cases(request.user, on=on)
+    # An invalid filter is a form message; the list then shows everything the user may see.
+    filters = form.cleaned_data if form.is_valid() else {}
+    results = cases.search_cases(request.user, on=on, **filters)
     page = Paginator(results.select_related("version", "department"), 50).get_page(request.GET.get("page"))
     overdue = set(cases.search_cases(request.user, on=on, overdue=True).filter(
         pk__in=[c.pk for c in page]).values_list("pk", flat=True))
