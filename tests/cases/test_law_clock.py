@@ -95,7 +95,7 @@ def test_a_45_day_item_accepted_on_2026_11_27_is_provisional_then_recounted_when
     # The administrator enters 2027: the date is recounted in the same transaction, with an event.
     on(2026, 12, 1)
     r = enter_2027(client)
-    assert "1 of 1" in r.content.decode() or "1 / 1" in r.content.decode() or "1 件" in r.content.decode()
+    assert "暂定日期已重新计算:1 件中 1 件的日期有变化" in r.content.decode()
     case.refresh_from_db()
     assert case.statutory_due == date(2027, 2, 1)  # New Year's Day is off after all
     assert not case.provisional

@@ -40,3 +40,19 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+def receive_at_window(page, base_url, *, item, applicant_type, name, id_number, phone="13800138000"):
+    """The clerk (logged in) receives an application at the window with every material ticked,
+    and lands on the new case's page."""
+    page.goto(base_url + "/staff/window/")
+    page.select_option("select[name=item]", label=item)
+    page.wait_for_selector("input[name=paper_materials]")  # htmx loaded the item's checklist
+    for box in page.locator("input[name=paper_materials]").all():
+        box.check()
+    page.select_option("select[name=applicant_type]", applicant_type)
+    page.fill("input[name=applicant_name]", name)
+    page.fill("input[name=applicant_id]", id_number)
+    page.fill("input[name=applicant_phone]", phone)
+    page.click("#receive button[type=submit]")
+    page.wait_for_selector("#accept")

@@ -13,6 +13,8 @@ from django.core.management import call_command
 
 from shenpi.cases.models import Case
 
+from .conftest import receive_at_window
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("seeded", "audit_flushable")]
 
@@ -31,16 +33,8 @@ def test_provisional_date_marked_then_recounted_when_the_year_is_entered(live_se
     with time_machine.travel(datetime(2026, 11, 27, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
         clerk = browser.new_context(locale="zh-CN").new_page()
         login(clerk, live_server.url, "/staff/login/", "clerk", "button[type=submit]")
-        clerk.goto(live_server.url + "/staff/window/")
-        clerk.select_option("select[name=item]", label="建设工程竣工综合验收")
-        clerk.wait_for_selector("input[name=paper_materials]")
-        for box in clerk.locator("input[name=paper_materials]").all():
-            box.check()
-        clerk.select_option("select[name=applicant_type]", "organisation")
-        clerk.fill("input[name=applicant_name]", "衡阳市城建开发有限公司")
-        clerk.fill("input[name=applicant_id]", "91350100M000100Y43")
-        clerk.fill("input[name=applicant_phone]", "13800138000")
-        clerk.click("#receive button[type=submit]")
+        receive_at_window(clerk, live_server.url, item="建设工程竣工综合验收", applicant_type="organisation",
+                          name="衡阳市城建开发有限公司", id_number="91350100M000100Y43")
         clerk.click("#accept")
         clerk.wait_for_selector("#clock-statutory")
         statutory = clerk.locator("#clock-statutory").inner_text()

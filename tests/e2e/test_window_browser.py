@@ -13,6 +13,8 @@ from pypdf import PdfReader
 
 from shenpi.cases.models import Case
 
+from .conftest import receive_at_window
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("seeded", "audit_flushable")]
 
@@ -26,17 +28,8 @@ def test_clerk_receives_accepts_and_prints_then_applicant_looks_up(live_server, 
         page.fill("input[name=username]", "clerk")
         page.fill("input[name=password]", "shenpi-demo-2026")
         page.click("button[type=submit]")
-        page.goto(live_server.url + "/staff/window/")
-        page.select_option("select[name=item]", label="建筑工程施工许可证核发")
-        page.wait_for_selector("input[name=paper_materials]")  # htmx loaded the item's checklist
-        for box in page.locator("input[name=paper_materials]").all():
-            box.check()
-        page.select_option("select[name=applicant_type]", "person")
-        page.fill("input[name=applicant_name]", "张三")
-        page.fill("input[name=applicant_id]", "11010519491231002X")
-        page.fill("input[name=applicant_phone]", "13800138000")
-        page.click("#receive button[type=submit]")
-        page.wait_for_selector("#accept")
+        receive_at_window(page, live_server.url, item="建筑工程施工许可证核发", applicant_type="person", name="张三",
+                          id_number="11010519491231002X")
         number = re.search(r"HY\d{12}", page.locator("h1").inner_text()).group(0)
         case = Case.objects.get(number=number)
         assert case.materials.filter(paper=True).count() == 4
