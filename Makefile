@@ -35,6 +35,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check shenpi tests bench
+	$(BIN)/lint-imports
 
 messages: $(STAMP)
 	cd shenpi && ../$(BIN)/shenpi makemessages -l zh_Hans --no-obsolete --no-location

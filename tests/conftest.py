@@ -7,7 +7,7 @@ from django.core import serializers
 from rest_framework.test import APIClient
 
 from shenpi.catalog import services as catalog
-from shenpi.core.demo import credit_code
+from shenpi.demo.centre import credit_code
 from shenpi.org import services as org
 from shenpi.org.roles import Role
 

@@ -18,3 +18,5 @@ class CasesConfig(AppConfig):
         # When a year's schedule is entered, the dates counted provisionally in it are recounted
         # in the same transaction (standards.md §1).
         years_added.connect(recount_provisional, dispatch_uid="cases.recount_provisional")
+
+        from . import tasks  # noqa: F401 - registers the lifecycle's periodic sweeps

@@ -19,6 +19,7 @@ from shenpi.catalog.codes import Category, HandlingForm
 from shenpi.catalog.models import FlowStage, Material
 from shenpi.catalog.selectors import availability_from, availability_reads
 from shenpi.core import sql
+from shenpi.core.exceptions import Conflict
 from shenpi.org.roles import Role
 from shenpi.workdays import legal
 from shenpi.workdays.selectors import VERSION_READ, current_calendar, version_from
@@ -48,7 +49,7 @@ DEFAULT_REMEDIES = ("申请人如对本决定不服，可以自收到本决定�
 log = logging.getLogger(__name__)
 
 
-class ConflictError(Exception):
+class ConflictError(Conflict):
     """The case changed since the caller looked at it (HTTP 409)."""
 
 

@@ -1,8 +1,9 @@
-"""Periodic work of the case lifecycle. Plain functions: `shenpi worker` runs them in a loop,
-or Celery beat when CELERY_BROKER_URL is set (shenpi/config/celery.py)."""
+"""Periodic work of the case lifecycle, registered once (core.periodic): `shenpi worker` runs
+it in a loop, or Celery beat when CELERY_BROKER_URL is set (shenpi/config/celery.py)."""
 
 from django.utils import timezone
 
+from shenpi.core.periodic import periodic
 from shenpi.core.sweeps import SweepResult, sweep
 
 from .lifecycle import State
@@ -10,6 +11,7 @@ from .models import Case
 from .services import deem_accepted, recount_dates
 
 
+@periodic(key="deemed-acceptance", every=60.0)
 def sweep_deemed_acceptance(on=None, limit: int = 1000) -> SweepResult:
     """Art. 32: record deemed acceptance for every case whose 5 working days ended unanswered.
     An index range scan over (state, acceptance_due); each case is claimed with a conditional
@@ -26,6 +28,7 @@ def sweep_deemed_acceptance(on=None, limit: int = 1000) -> SweepResult:
 _recounted_at_version: int | None = None
 
 
+@periodic(key="provisional-dates", every=60.0)
 def sweep_provisional_dates() -> SweepResult:
     """After any change of the calendar, recount the cases still marked provisional. Entering a
     year recounts them in its own transaction; this catches a case that a transition committed
@@ -47,10 +50,9 @@ def sweep_provisional_dates() -> SweepResult:
     return result
 
 
+@periodic(key="outbox", every=30.0)
 def deliver_outbox() -> SweepResult:
     """Messages to applicants, through the configured sender with retries (notify.deliver_outbox)."""
     from .notify import deliver_outbox as deliver
     return deliver()
 
-
-PERIODIC = [sweep_deemed_acceptance, sweep_provisional_dates, deliver_outbox]

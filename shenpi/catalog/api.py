@@ -11,7 +11,7 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shenpi.core.permissions import StaffReadCentreAdminWrite
+from shenpi.org.permissions import StaffReadCentreAdminWrite
 from shenpi.org.roles import is_centre_admin, is_staff_member
 
 from . import excel, selectors, services

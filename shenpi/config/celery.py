@@ -1,39 +1,33 @@
 """Celery, used only when CELERY_BROKER_URL is set (e.g. redis://127.0.0.1:6379/0): the periodic
-sweeps then run on Celery beat and workers instead of `shenpi worker`.
+sweeps then run on Celery beat and workers instead of `shenpi worker`. The tasks and their
+schedule are the ones the apps registered (core.periodic), the same list the worker runs.
 
     celery -A shenpi.config.celery worker --beat --loglevel=info
 """
 
 import os
 
+import django
 from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shenpi.config.settings")
+django.setup()  # the apps register their periodic work when they are loaded
+
+from shenpi.core.periodic import Periodic, registered  # noqa: E402
 
 app = Celery("shenpi")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
 
-@app.task(name="shenpi.sweep_deemed_acceptance")
-def sweep_deemed_acceptance():
-    from shenpi.cases.tasks import sweep_deemed_acceptance as sweep
-    return sweep().done
+def _task(entry: Periodic):
+    def run():
+        return entry.run().done
+
+    run.__name__ = entry.name
+    return app.task(name=f"shenpi.{entry.name}")(run)
 
 
-@app.task(name="shenpi.sweep_provisional_dates")
-def sweep_provisional_dates():
-    from shenpi.cases.tasks import sweep_provisional_dates as sweep
-    return sweep().done
+for _entry in registered():
+    globals()[_entry.name] = _task(_entry)  # shenpi.config.celery.<name>, for callers and tests
 
-
-@app.task(name="shenpi.deliver_outbox")
-def deliver_outbox():
-    from shenpi.cases.tasks import deliver_outbox as deliver
-    return deliver().done
-
-
-app.conf.beat_schedule = {
-    "outbox": {"task": "shenpi.deliver_outbox", "schedule": 30.0},
-    "deemed-acceptance": {"task": "shenpi.sweep_deemed_acceptance", "schedule": 60.0},
-    "provisional-dates": {"task": "shenpi.sweep_provisional_dates", "schedule": 60.0},
-}
+app.conf.beat_schedule = {e.key: {"task": f"shenpi.{e.name}", "schedule": e.every} for e in registered()}

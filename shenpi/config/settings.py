@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "shenpi.cases",
     "shenpi.portal",
     "shenpi.staff",
+    "shenpi.demo",
 ]
 
 MIDDLEWARE = [
@@ -105,7 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "shenpi.core.context.site",
+                "shenpi.org.context.site",
             ],
         },
     },
@@ -228,6 +229,9 @@ SHENPI = {
     "CENTRE_NAME": env("SHENPI_CENTRE_NAME", "衡阳市政务服务中心"),
     "HOTLINE": env("SHENPI_HOTLINE", "0734-12345"),
 }
+
+# Who may use the admin's centre pages (core.admin asks this; the roles are org's).
+SHENPI_ADMIN_ACCESS = "shenpi.org.roles.is_centre_admin"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -7,6 +7,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .exceptions import CalendarUnavailable, Conflict, Refused
+
 
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
@@ -27,16 +29,14 @@ def exception_handler(exc, context):
     # Services raise Django's ValidationError; the API answers it as a 400 naming each field.
     if isinstance(exc, DjangoValidationError):
         return Response(validation_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)
-    from shenpi.cases.services import ConflictError
-    from shenpi.workdays.calendar import CalendarRangeError
-    from shenpi.workdays.parsing import range_message
-
-    if isinstance(exc, CalendarRangeError):
+    if isinstance(exc, CalendarUnavailable):
         # Legal acts count past the calendar's horizon by the week, so only a date nothing can be
         # counted on reaches here (before the first known year: a bad record or a bad request).
-        return Response({"detail": range_message(exc)}, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, ConflictError):
-        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response({"detail": exc.user_message()}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Conflict):
+        return Response({"detail": exc.user_message()}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, Refused):
+        return Response({"detail": exc.user_message()}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, PermissionDenied):
         return Response({"detail": str(exc) or "Permission denied."}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)

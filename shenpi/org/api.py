@@ -3,10 +3,10 @@
 from rest_framework import mixins, serializers, viewsets
 
 from shenpi.catalog.models import Item
-from shenpi.core.permissions import ReadAnyoneWriteCentreAdmin, StaffReadCentreAdminWrite
 
 from . import services
 from .models import Centre, Department, ProjectGroup, Staff, Window
+from .permissions import ReadAnyoneWriteCentreAdmin, StaffReadCentreAdminWrite
 from .roles import Role
 from .selectors import staff_visible_to
 

@@ -21,13 +21,15 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from shenpi.core.exceptions import CalendarUnavailable
+
 log = logging.getLogger(__name__)
 
 # How far past the horizon the arithmetic keeps counting weekdays when the calendar is stale.
 ESTIMATE_YEARS = 30
 
 
-class CalendarRangeError(ValueError):
+class CalendarRangeError(CalendarUnavailable):
     """A date outside the calendar's horizon (its known years and the one provisional year
     after them): the shell and the public clock refuse rather than guess further."""
 
@@ -38,6 +40,10 @@ class CalendarRangeError(ValueError):
             f"{day.isoformat()} is outside the working-day calendar, which knows "
             f"{first.year}–{self.known_last.year} and counts up to {last.isoformat()} "
             f"({first.isoformat()} to {last.isoformat()})")
+
+    def user_message(self) -> str:
+        from .parsing import range_message
+        return range_message(self)
 
 
 @dataclass(frozen=True)

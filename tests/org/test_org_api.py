@@ -3,7 +3,7 @@
 import pytest
 
 from shenpi.audit.models import AuditEntry
-from shenpi.core.demo import credit_code
+from shenpi.demo.centre import credit_code
 from shenpi.org.models import Staff, Window
 from shenpi.org.roles import Role
 from tests.conftest import api

@@ -6,9 +6,7 @@ import threading
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from shenpi.cases import tasks as case_tasks
-
-PERIODIC = [*case_tasks.PERIODIC]
+from shenpi.core.periodic import registered
 
 
 class Command(BaseCommand):
@@ -22,18 +20,19 @@ class Command(BaseCommand):
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
-        self.stdout.write(f"shenpi worker: {len(PERIODIC)} periodic task(s) every {interval:g}s")
+        tasks = registered()
+        self.stdout.write(f"shenpi worker: {len(tasks)} periodic task(s) every {interval:g}s")
         while not stop.is_set():
-            for task in PERIODIC:
+            for task in tasks:
                 try:
-                    result = task()
+                    result = task.run()
                 except Exception as exc:  # one failing sweep must not stop the others
-                    self.stderr.write(f"{task.__name__}: {exc!r}")
+                    self.stderr.write(f"{task.name}: {exc!r}")
                     continue
                 if result.done:
-                    self.stdout.write(f"{task.__name__}: {result.done}")
+                    self.stdout.write(f"{task.name}: {result.done}")
                 if result.failed:  # each failing record is named; the sweep went on past it
-                    self.stderr.write(f"{task.__name__}: {len(result.failed)} failed: "
+                    self.stderr.write(f"{task.name}: {len(result.failed)} failed: "
                                       + "; ".join(f"{name} ({error})" for name, error in result.failed))
             if once:
                 break

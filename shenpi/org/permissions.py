@@ -1,6 +1,6 @@
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from shenpi.org.roles import is_centre_admin, is_staff_member
+from .roles import is_centre_admin, is_staff_member
 
 
 class ReadAnyoneWriteCentreAdmin(BasePermission):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from shenpi.core import demo
+from shenpi.demo import centre as demo
 
 
 class Command(BaseCommand):

@@ -1,7 +1,10 @@
+"""The page context every template sees: the centre's name and hotline."""
+
 import time
 
-from django.apps import apps
 from django.conf import settings
+
+from .models import Centre
 
 _centre = {"at": 0.0, "value": None}
 
@@ -12,7 +15,7 @@ def _main_centre():
     now = time.monotonic()
     if now - _centre["at"] > 60:
         try:
-            row = (apps.get_model("org", "Centre").objects.filter(parent=None).order_by("pk")
+            row = (Centre.objects.filter(parent=None).order_by("pk")
                    .values("name", "hotline").first())
         except Exception:  # noqa: BLE001 - before migrations, or the database away: the settings serve
             row = None
