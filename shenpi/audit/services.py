@@ -106,7 +106,7 @@ def record(*, actor, action: str, obj=None, object_type: str = "", object_id="",
             entry.pk, entry.seq, entry.prev_hash, entry.hash = rows[0]
             entry._state.adding, entry._state.db = False, connection.alias
         if writes is not None:
-            writes.add(statement, params, linked)
+            writes.add(sql.Statement(statement, params), linked)
         else:
             with transaction.atomic(savepoint=False), connection.cursor() as cursor:
                 cursor.execute(statement, params)

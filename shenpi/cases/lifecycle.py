@@ -1,7 +1,7 @@
 """The case lifecycle: one table of every allowed transition (design.md).
 
 Each row: the action, the states it may start from, the state it leads to (None: the state
-stays, or the service decides between the listed outcomes), and who may take it. The services
+stays, or the service chooses one of the listed outcomes), and who may take it. The services
 in services.py check this table, and nothing else changes a case's state.
 """
 
@@ -70,9 +70,12 @@ class Transition:
     sources: tuple[str, ...]
     target: str | None
     who: tuple[str, ...]
+    outcomes: tuple[str, ...] = ()  # where the service chooses the target: the states it may choose
 
 
 TRANSITIONS = {t.action: t for t in (
+    # A case begins here (no state before it).
+    Transition(Action.SUBMIT, (), State.SUBMITTED, (Who.APPLICANT, Who.CLERK)),
     Transition(Action.ACCEPT, (State.SUBMITTED,), State.ACCEPTED, (Who.CLERK,)),
     Transition(Action.SUPPLEMENT, (State.SUBMITTED,), State.AWAITING_SUPPLEMENT, (Who.CLERK,)),
     Transition(Action.RESUBMIT, (State.AWAITING_SUPPLEMENT,), State.SUBMITTED, (Who.APPLICANT, Who.CLERK)),
@@ -85,7 +88,8 @@ TRANSITIONS = {t.action: t for t in (
     # Art. 42: the department head extends; for joint handling a government leader (permissions.who_may).
     Transition(Action.EXTEND, (State.ACCEPTED, State.SUSPENDED), None, (Who.HEAD, Who.GOVERNMENT)),
     # A 即办件 is decided at the window in the visit that brought it: straight from submitted.
-    Transition(Action.DECIDE, (State.SUBMITTED, State.ACCEPTED), None, (Who.APPROVER, Who.WINDOW_DECIDER)),
+    Transition(Action.DECIDE, (State.SUBMITTED, State.ACCEPTED), None, (Who.APPROVER, Who.WINDOW_DECIDER),
+               outcomes=(State.APPROVED, State.DENIED)),
     Transition(Action.DELIVER, (State.APPROVED, State.DENIED), State.DELIVERED, (Who.CLERK, Who.APPROVER)),
     Transition(Action.WITHDRAW, OPEN, State.WITHDRAWN, (Who.APPLICANT, Who.CLERK)),
     Transition(Action.TERMINATE, OPEN, State.TERMINATED, (Who.APPROVER,)),
@@ -94,6 +98,17 @@ TRANSITIONS = {t.action: t for t in (
 
 def transition(action: str) -> Transition:
     return TRANSITIONS[action]
+
+
+def target(action: str, outcome: str | None = None) -> str:
+    """The state an action leads to, from the table: its one target, or for an action whose
+    outcome the service chooses (a decision), the chosen one, which must be one the table lists."""
+    t = TRANSITIONS[action]
+    if outcome is None and t.target is not None:
+        return t.target
+    if outcome is not None and outcome in t.outcomes:
+        return outcome
+    raise ValueError(f"{action!r} does not lead to {outcome!r}")
 
 
 def allowed_from(action: str, state: str) -> bool:

@@ -14,8 +14,7 @@ import re
 
 from django.utils import timezone
 
-from shenpi.core import sql
-
+from . import store
 from .models import Notice
 
 KIND_TITLES = {
@@ -139,7 +138,7 @@ def issue(case, kind: str, *, seq: int | None = None, **extra) -> Notice:
     from shenpi.workdays.selectors import current_calendar
 
     cal = current_calendar(getattr(case, "calendar_version", None))
-    return sql.insert(Notice(case=case, kind=kind, number=number(case, kind, seq), title=KIND_TITLES[kind],
+    return store.insert(Notice(case=case, kind=kind, number=number(case, kind, seq), title=KIND_TITLES[kind],
                              body=_body(case, kind, extra, cal), issued_at=timezone.now()), need_pk=False)
 
 

@@ -7,8 +7,7 @@ SHENPI_SMS_SENDER set to a dotted path, that callable delivers them (an SMS gate
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from shenpi.core import sql
-
+from . import store
 from .lifecycle import Action, State
 from .models import Outbox
 
@@ -36,7 +35,7 @@ def case_changed(case, action: str) -> Outbox:
         state=State(case.state).label)
     # Queued with the change, in its transaction; the worker sends it (deliver_outbox), so no
     # request waits on a gateway and a message is never sent for a change that rolled back.
-    return sql.insert(Outbox(case=case, phone=case.applicant_phone, body=body), need_pk=False)
+    return store.insert(Outbox(case=case, phone=case.applicant_phone, body=body), need_pk=False)
 
 
 # Tries of one message before it is left for a person to look at (the admin lists failures).

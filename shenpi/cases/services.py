@@ -17,20 +17,19 @@ from django.utils.translation import gettext as _
 from shenpi.audit.services import record
 from shenpi.catalog.codes import Category, HandlingForm
 from shenpi.catalog.models import FlowStage, Material
-from shenpi.catalog.selectors import availability_from, availability_reads
-from shenpi.core import sql
+from shenpi.catalog.selectors import availability_from
 from shenpi.core.exceptions import Conflict
 from shenpi.org.roles import Role
 from shenpi.workdays import legal
-from shenpi.workdays.selectors import VERSION_READ, current_calendar, version_from
+from shenpi.workdays.selectors import current_calendar
 from shenpi.workdays.signals import Recount
 
 from . import notices, notify, store
 from .identity import applicant_errors
-from .lifecycle import OPEN, Action, State, Who, allowed_from, transition
+from .lifecycle import OPEN, Action, State, Who, allowed_from
+from .lifecycle import target as lifecycle_target
 from .models import (
     Case,
-    CaseCounter,
     CaseEvent,
     CaseMaterial,
     Extension,
@@ -101,30 +100,28 @@ PRE_REVIEW = (Action.ACCEPT, Action.SUPPLEMENT, Action.REFUSE)
 
 
 @contextmanager
-def _acting(*, actor, case, action: str, expected_version: int | None = None):
-    """Lock the case, check version, table and rights; yield the locked case. The service's
-    inserts and updates are queued and sent together before the commit (core.sql.queued)."""
-    with transaction.atomic():
-        locked = _lock_and_check(actor=actor, case=case, action=action, expected_version=expected_version)[0]
-        with sql.queued(commit=True):
-            yield locked
+def _acting(*, actor, case, action: str, expected_version: int | None = None, step_id=None):
+    """Lock the case, check version, table and rights; yield the locked case, or for an action
+    on one of its steps (``step_id``) the case and the step. The transition's inserts and
+    updates are queued and sent together with its commit (store.transition)."""
+    with store.transition():
+        locked, step = _lock_and_check(actor=actor, case=case, action=action, expected_version=expected_version,
+                                       step_id=step_id)
+        yield (locked, step) if step_id is not None else locked
 
 
-@contextmanager
-def _acting_on_step(*, actor, case, step_id, action: str, expected_version: int | None = None):
-    """As _acting, for an action on one of the case's steps; yields the case and the step."""
-    with transaction.atomic():
-        locked = _lock_and_check(actor=actor, case=case, action=action, expected_version=expected_version,
-                                 step_id=step_id)
-        with sql.queued(commit=True):
-            yield locked
+def _enter(case, action: str, outcome: str | None = None) -> str:
+    """Move the case to the state the transition table gives the action (or the outcome it lets
+    the service choose); returns the state it left."""
+    from_state, case.state = case.state, lifecycle_target(action, outcome)
+    return from_state
 
 
 def _event(case, *, actor, action, from_state, payload=None):
     """The case's history entry and the audit entry. Every event comes with a new row version,
     so the version is the event's number; the audit entry goes last, just before the commit."""
     payload = payload or {}
-    sql.insert(CaseEvent(case=case, seq=case.row_version, at=timezone.now(), actor=actor if actor else None,
+    store.insert(CaseEvent(case=case, seq=case.row_version, at=timezone.now(), actor=actor if actor else None,
                          actor_name=actor.get_username() if actor else "system", action=action,
                          from_state=from_state, to_state=case.state, payload=payload), need_pk=False)
     record(actor=actor, action=f"case.{action}", obj=case, before={"state": from_state},
@@ -141,7 +138,7 @@ def _mark_provisional(case, cal, *more_days):
 def _save(case, *, actor, action, from_state, payload=None, notify_applicant=True):
     _mark_provisional(case, current_calendar(getattr(case, "calendar_version", None)))
     case.row_version += 1
-    sql.update(case, store.changed_fields(case))
+    store.update(case, store.changed_fields(case))
     store.mark_saved(case)
     if notify_applicant:
         notify.case_changed(case, action)
@@ -246,7 +243,7 @@ def _start_stage(case, stage, cal, day):
     for s in stage.steps:
         due = cal.add_workdays(day, s.budget)
         _mark_provisional(case, cal, due)
-        sql.insert(StepTask(case=case, stage_order=stage.order, stage_name=stage.name, name=s.name, role=s.role,
+        store.insert(StepTask(case=case, stage_order=stage.order, stage_name=stage.name, name=s.name, role=s.role,
                             department_id=s.department_id, assignee_id=case.holders.get((s.department_id, s.role)),
                             budget=s.budget, started_on=day, due_on=due), need_pk=False)
 
@@ -257,29 +254,8 @@ def _next_stage(case, after_order):
 
 # --- submit ------------------------------------------------------------------------------------
 
-def _counter_statement(centre_id, day) -> sql.Statement:
-    """The centre's next number of the day: one upsert that takes the counter row's lock, so
-    concurrent submissions queue on it and numbers have no gaps (a rolled-back submission
-    rolls its number back too)."""
-    table = CaseCounter._meta.db_table
-    connection = transaction.get_connection()
-    return sql.Statement(f"INSERT INTO {table} (centre_id, day, last) VALUES (%s, %s, 1) "
-                         f"ON CONFLICT (centre_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-                         [centre_id, connection.ops.adapt_datefield_value(day)])
-
-
 def _number(centre, day, last) -> str:
     return f"{centre.code.upper()}{day:%Y%m%d}{last:04d}"
-
-
-def _next_number(centre, day) -> str:
-    (last,), = sql.read_together((_counter_statement(centre.pk, day), ()))[0]
-    return _number(centre, day, last)
-
-
-# PostgreSQL: a case's key taken from its sequence with the submission's reads, so the case
-# row can be written with its event, message and audit entry in one statement.
-_NEXT_CASE_ID = sql.Statement(f"SELECT nextval(pg_get_serial_sequence('{Case._meta.db_table}', 'id'))")
 
 
 def submit(**kwargs) -> Case:
@@ -307,9 +283,14 @@ def submit_once(*, actor, item, channel: str, applicant_type: str, applicant_nam
         return existing, False
 
 
-@transaction.atomic
-def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_id, applicant_phone,
-            paper_materials, key) -> Case:
+def _submit(**kwargs) -> Case:
+    """Receive in one transaction, its writes sent together with its commit (store.transition)."""
+    with store.transition():
+        return _receive(**kwargs)
+
+
+def _receive(*, actor, item, channel, applicant_type, applicant_name, applicant_id, applicant_phone,
+             paper_materials, key) -> Case:
     errors = applicant_errors(applicant_type=applicant_type, applicant_id=applicant_id,
                               applicant_name=applicant_name, applicant_phone=applicant_phone)
     staff = staff_of(actor)
@@ -318,17 +299,11 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
     day = timezone.localdate(now)
     # One round trip: the item's availability, the calendar's version, the window's authority;
     # at a window on PostgreSQL also the case's number and key (rolled back with any refusal).
-    reads = [*availability_reads(item), VERSION_READ]
-    ahead = window is not None and sql.pipelined()
-    if window is not None:
-        reads.append(store.window_read(window.pk, "accept_items", item.pk))
-    if ahead:
-        reads += [(_counter_statement(window.centre_id, day), ()), (_NEXT_CASE_ID, ())]
-    published, reforms, calendar, *more = sql.read_together(*reads)
-    window_takes_item = bool(more.pop(0)) if window is not None else False
-    # The number's counter and the case's key, when read ahead: ((last,),) and ((id,),).
-    (((last,),), ((case_id,),)) = more if ahead else (((None,),), ((None,),))
-    availability = availability_from(item, published, reforms)
+    reads = store.submit_reads(item_id=item.pk, window_id=window.pk if window else None,
+                               centre_id=window.centre_id if window else None, day=day)
+    ahead = reads.case_id is not None
+    window_takes_item = reads.window_takes
+    availability = availability_from(item, reads.versions, reads.reforms)
     if not availability.ok:
         errors["item"] = [availability.reason]
     version = availability.version
@@ -346,35 +321,35 @@ def _submit(*, actor, item, channel, applicant_type, applicant_name, applicant_i
         errors.update(_unknown_materials(version, paper_materials))
     _require(errors)
 
-    cal = current_calendar(version_from(calendar))
+    cal = current_calendar(reads.calendar_version)
     centre = window.centre if window else version.centre
     case = Case(
-        id=case_id, number=_number(centre, day, last) if ahead else _next_number(centre, day),
+        id=reads.case_id, number=_number(centre, day, reads.last if ahead else store.next_number(centre.pk, day)),
         query_code=f"{secrets.randbelow(10**6):06d}", centre=centre, item=item,
         version=version, department=item.department, channel=channel, window=window,
         received_by=actor if window else None, applicant_type=applicant_type,
         applicant_name=applicant_name.strip(), applicant_id=applicant_id.strip().upper(),
         applicant_phone=applicant_phone.strip(), applicant_user=None if window else actor,
-        state=State.SUBMITTED, idempotency_key=key, received_at=now, received_on=day, clock_start=day,
+        state=lifecycle_target(Action.SUBMIT), idempotency_key=key, received_at=now, received_on=day, clock_start=day,
         acceptance_due=legal.deemed_acceptance_date(cal, day),
         statutory_limit=version.statutory_limit, promised_limit=version.promised_limit,
     )
     case.calendar_version = cal.version
     _mark_provisional(case, cal)
     if not ahead:
-        sql.insert(case)
+        with store.immediate():  # its key, for the materials' rows
+            store.insert(case)
     if paper_materials and not ahead:
         CaseMaterial.objects.bulk_create(CaseMaterial(case=case, name=m, paper=True) for m in paper_materials)
-    with sql.queued(commit=True):
-        if ahead:
-            sql.insert(case, need_pk=False)
-            for m in paper_materials:  # after the case, in the same round trip
-                sql.insert(CaseMaterial(case=case, name=m, paper=True, added_at=now), need_pk=False)
-        notify.case_changed(case, Action.SUBMIT)
-        if window is not None:  # the receipt of materials, printable at once (收件凭证)
-            notices.issue(case, Notice.Kind.MATERIALS, received=_received(version, paper_materials))
-        _event(case, actor=actor, action=Action.SUBMIT, from_state="", payload={
-            "channel": channel, "item": item.implementation_code, "paper_materials": list(paper_materials)})
+    if ahead:
+        store.insert(case, need_pk=False)
+        for m in paper_materials:  # after the case, in the same round trip
+            store.insert(CaseMaterial(case=case, name=m, paper=True, added_at=now), need_pk=False)
+    notify.case_changed(case, Action.SUBMIT)
+    if window is not None:  # the receipt of materials, printable at once (收件凭证)
+        notices.issue(case, Notice.Kind.MATERIALS, received=_received(version, paper_materials))
+    _event(case, actor=actor, action=Action.SUBMIT, from_state="", payload={
+        "channel": channel, "item": item.implementation_code, "paper_materials": list(paper_materials)})
     return case
 
 
@@ -408,8 +383,7 @@ def issue_receipt(*, actor, case) -> Notice:
 
 def _do_accept(case, *, actor, day, cal, deemed=False):
     """Acceptance dated ``day``; its clocks count from there (Art. 32, 42)."""
-    from_state = case.state
-    case.state = State.ACCEPTED
+    from_state = _enter(case, Action.DEEM_ACCEPT if deemed else Action.ACCEPT)
     case.accepted_on = day
     case.deemed_accepted = deemed
     _recompute_dues(case, cal)
@@ -495,7 +469,7 @@ def claim(*, actor, case, release: bool = False, expected_version=None) -> Case:
                 raise ConflictError(_("%(name)s has taken this online application already.")
                                     % {"name": display_name(c.claimed_by)})
             c.claimed_by, c.claimed_at = actor, timezone.now()
-        with sql.queued():
+        with store.queued():
             _save(c, actor=actor, action=Action.RELEASE if release else Action.CLAIM, from_state=c.state,
                   notify_applicant=False)
         return c
@@ -519,8 +493,7 @@ def supplement(*, actor, case, materials=(), note: str = "", expected_version=No
         _require(errors)
         SupplementNotice.objects.create(case=c, issued_on=today(), materials=list(materials), note=_text(note))
         notices.issue(c, Notice.Kind.SUPPLEMENT, materials=list(materials), note=_text(note))
-        from_state = c.state
-        c.state = State.AWAITING_SUPPLEMENT
+        from_state = _enter(c, Action.SUPPLEMENT)
         _save(c, actor=actor, action=Action.SUPPLEMENT, from_state=from_state,
               payload={"materials": list(materials), "note": _text(note)})
         return c
@@ -562,8 +535,7 @@ def resubmit(*, actor, case, paper_materials=(), note: str = "", expected_versio
         notice.save(update_fields=["fulfilled_on"])
         c.supplemented_on = day
         CaseMaterial.objects.bulk_create(CaseMaterial(case=c, name=m, paper=True) for m in paper_materials)
-        from_state = c.state
-        c.state = State.SUBMITTED
+        from_state = _enter(c, Action.RESUBMIT)
         c.clock_start = day
         c.acceptance_due = legal.deemed_acceptance_date(cal, day)
         files = list(c.materials.exclude(file="").filter(name__in=notice.materials).values_list("name", "original_name"))
@@ -583,8 +555,7 @@ def refuse(*, actor, case, reasons: str, competent_agency: str = "", expected_ve
                                  "notice: the application is accepted by law from %(r)s (Art. 32) and can no longer "
                                  "be refused. Record its acceptance.") % {"d": c.acceptance_due, "r": c.clock_start}]
         _require(errors)
-        from_state = c.state
-        c.state = State.NOT_ACCEPTED
+        from_state = _enter(c, Action.REFUSE)
         c.closed_reason = _text(reasons)
         notices.issue(c, Notice.Kind.REFUSAL, reasons=_text(reasons), competent_agency=_text(competent_agency))
         _save(c, actor=actor, action=Action.REFUSE, from_state=from_state,
@@ -596,12 +567,12 @@ def deem_accepted(*, case_pk: int, on) -> bool:
     """Art. 32: no acceptance, refusal or supplement notice within 5 working days of receipt: the
     application is deemed accepted from the day of receipt. Claimed with a conditional update,
     so two workers never record it twice. Returns whether this call recorded it."""
-    with transaction.atomic():
+    with store.transition():
         case = Case.objects.select_related("version").get(pk=case_pk)
         if case.state != State.SUBMITTED or case.acceptance_due >= on:
             return False
         claimed = Case.objects.filter(pk=case.pk, state=State.SUBMITTED, row_version=case.row_version).update(
-            state=State.ACCEPTED, row_version=case.row_version + 1)
+            state=lifecycle_target(Action.DEEM_ACCEPT), row_version=case.row_version + 1)
         if not claimed:
             return False
         case.refresh_from_db()
@@ -609,19 +580,18 @@ def deem_accepted(*, case_pk: int, on) -> bool:
         _do_accept(case, actor=None, day=case.clock_start, cal=cal, deemed=True)
         _mark_provisional(case, cal)
         case.save()
-        with sql.queued(commit=True):
-            notices.issue(case, Notice.Kind.ACCEPTANCE)
-            notify.case_changed(case, Action.DEEM_ACCEPT)
-            _event(case, actor=None, action=Action.DEEM_ACCEPT, from_state=State.SUBMITTED,
-                   payload={"accepted_on": case.accepted_on, "acceptance_due": case.acceptance_due})
-        return True
+        notices.issue(case, Notice.Kind.ACCEPTANCE)
+        notify.case_changed(case, Action.DEEM_ACCEPT)
+        _event(case, actor=None, action=Action.DEEM_ACCEPT, from_state=State.SUBMITTED,
+               payload={"accepted_on": case.accepted_on, "acceptance_due": case.acceptance_due})
+    return True
 
 
 # --- steps -----------------------------------------------------------------------------------
 
 def complete_step(*, actor, case, step_id: int, outcome: str, opinion: str, return_to_stage: int | None = None,
                   expected_version=None) -> Case:
-    with _acting_on_step(actor=actor, case=case, step_id=step_id, action=Action.COMPLETE_STEP,
+    with _acting(actor=actor, case=case, step_id=step_id, action=Action.COMPLETE_STEP,
                          expected_version=expected_version) as (c, step):
         # The case row's lock covers its steps: every change to a step goes through it.
         errors = {}
@@ -640,7 +610,7 @@ def complete_step(*, actor, case, step_id: int, outcome: str, opinion: str, retu
         cal = current_calendar(c.calendar_version)
         step.status, step.outcome, step.opinion, step.completed_at = (
             StepTask.Status.DONE, outcome, _text(opinion), timezone.now())
-        sql.update(step, ("status", "outcome", "opinion", "completed_at"))
+        store.update(step, ("status", "outcome", "opinion", "completed_at"))
         payload = {"step": step.pk, "name": step.name, "outcome": outcome, "opinion": _text(opinion)}
         # The stage's other steps; this step's own update is queued.
         others = [s.pk for s in c.stage_steps if s.pk != step.pk and s.status == StepTask.Status.OPEN]
@@ -668,7 +638,7 @@ def may_hold(user, step) -> bool:
 
 def reassign(*, actor, case, step_id: int, assignee, reason: str = "", expected_version=None) -> Case:
     """The department head hands a step to another person who may do it, saying why."""
-    with _acting_on_step(actor=actor, case=case, step_id=step_id, action=Action.REASSIGN,
+    with _acting(actor=actor, case=case, step_id=step_id, action=Action.REASSIGN,
                          expected_version=expected_version) as (c, step):
         errors = {}
         if step.status != StepTask.Status.OPEN:
@@ -704,8 +674,7 @@ def suspend(*, actor, case, kind: str, reason: str, expected_days: int, expected
         _require(errors)
         suspension = Suspension.objects.create(case=c, kind=kind, reason=_text(reason), expected_days=expected_days,
                                                start_on=today())
-        from_state = c.state
-        c.state = State.SUSPENDED
+        from_state = _enter(c, Action.SUSPEND)
         cal = current_calendar(c.calendar_version)
         notices.issue(c, Notice.Kind.SPECIAL, seq=c.suspensions.count(), procedure=kind, reason=_text(reason),
                       expected_days=expected_days, start=suspension.start_on,
@@ -730,8 +699,7 @@ def resume(*, actor, case, result: str = "", expected_version=None) -> Case:
             step.due_on = cal.add_workdays(step.due_on, moved)
             _mark_provisional(c, cal, step.due_on)
             step.save(update_fields=["due_on"])
-        from_state = c.state
-        c.state = State.ACCEPTED
+        from_state = _enter(c, Action.RESUME)
         _save(c, actor=actor, action=Action.RESUME, from_state=from_state,
               payload={"suspended_workdays": moved, "statutory_due": c.statutory_due, "promised_due": c.promised_due})
         return c
@@ -822,8 +790,7 @@ def decide(*, actor, case, decision: str, licence_number: str = "", reasons: str
             from_state = _do_accept(c, actor=actor, day=accepted, cal=cal, deemed=deemed)
             _save(c, actor=actor, action=Action.ACCEPT, from_state=from_state, notify_applicant=False,
                   payload={"accepted_on": accepted, "at_window": True, **({"deemed": True} if deemed else {})})
-        from_state = c.state
-        c.state = State.APPROVED if decision == Case.Decision.APPROVE else State.DENIED
+        from_state = _enter(c, Action.DECIDE, State.APPROVED if decision == Case.Decision.APPROVE else State.DENIED)
         c.decision, c.decided_on, c.decided_by = decision, day, actor
         c.licence_number = _text(licence_number)
         c.decision_reasons = _text(reasons)
@@ -848,8 +815,7 @@ def deliver(*, actor, case, method: str, on=None, expected_version=None) -> Case
         if day > today() or day < c.decided_on:
             errors["on"] = [_("The delivery date lies between the decision (%(d)s) and today.") % {"d": c.decided_on}]
         _require(errors)
-        from_state = c.state
-        c.state = State.DELIVERED
+        from_state = _enter(c, Action.DELIVER)
         c.delivered_on, c.delivery_method = day, _text(method)
         decided = Notice.Kind.APPROVAL if c.decision == Case.Decision.APPROVE else Notice.Kind.DENIAL
         notices.issue(c, Notice.Kind.RECEIPT, document=f"{notices.KIND_TITLES[decided]}({notices.number(c, decided)})",
@@ -867,8 +833,7 @@ def _close(action, *, actor, case, reason, required, expected_version):
     with _acting(actor=actor, case=case, action=action, expected_version=expected_version) as c:
         if required and not _text(reason):
             raise ValidationError({"reason": [_("Give the reason.")]})
-        from_state = c.state
-        c.state = transition(action).target
+        from_state = _enter(c, action)
         c.closed_reason = _text(reason)
         c.steps.filter(status=StepTask.Status.OPEN).update(status=StepTask.Status.CANCELLED)
         c.suspensions.filter(end_on__isnull=True).update(end_on=today())
@@ -925,7 +890,7 @@ def add_material(*, actor, case, name: str, upload) -> CaseMaterial:
             material.case = c
             material.save()
             c.row_version += 1
-            sql.update(c, ("row_version",))
+            store.update(c, ("row_version",))
             _event(c, actor=actor, action="add_material", from_state=c.state,
                    payload={"name": name, "file": upload.name, "sha256": material.sha256, "size": upload.size})
             case.row_version = c.row_version
@@ -980,10 +945,10 @@ def recount_dates(*, case_pk: int, reason: str, actor=None) -> bool:
         c.provisional = False
         _mark_provisional(c, cal, *step_dues)
         if not moved and not steps_moved:
-            sql.update(c, store.changed_fields(c))  # only the mark: no event, nothing to tell
+            store.update(c, store.changed_fields(c))  # only the mark: no event, nothing to tell
             store.mark_saved(c)
             return False
-        with sql.queued():
+        with store.queued():
             _save(c, actor=actor, action=Action.RECOUNT, from_state=c.state,
                   notify_applicant=c.state in (*OPEN, State.APPROVED, State.DENIED),
                   payload={"reason": reason, "moved": moved, "steps": steps_moved, "provisional": c.provisional})

@@ -1,61 +1,188 @@
-"""The case write path's fixed reads, compiled once per process (see shenpi.core.sql).
+"""The case lifecycle's one door to the database's fast path (docs/hot-path.md).
 
-Only the statements every transition runs live here; the services keep the rules."""
+The services call ``store.*`` for the statements every transition runs — the locked case with
+what the rules need beside it, the submission's reads, the queued inserts and updates, the
+transaction that ends with them — and never ``core.sql``. On PostgreSQL those reads are SQL
+written out here by hand and sent together in one round trip (core.sql, public interfaces of
+Django and psycopg only); elsewhere (SQLite, where there are no round trips to save) they are
+the ORM querysets below, which are also the reference a test holds each hand-written
+statement equal to (tests/cases/test_store.py)."""
 
-from functools import lru_cache
+import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.contrib.auth import get_user_model
+from django.db import connections
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 
-from shenpi.catalog.models import FlowStep, ItemVersion
-from shenpi.core.sql import Prepared, read_together
-from shenpi.org.models import Centre, Staff, Window
+from shenpi.catalog.models import FlowStage, FlowStep, ItemVersion, ReformRecord
+from shenpi.core import sql
+from shenpi.core.sql import ModelRows, Statement
+from shenpi.org.models import Centre, Department, Staff, Window
 from shenpi.workdays.models import CalendarVersion
 
-from .models import Case, CaseMaterial, StepTask
+from .models import Case, CaseCounter, CaseMaterial, StepTask
+
+WINDOW_FIELDS = ("accept_items", "decide_items")
 
 
-def _window_items(field, window, item):
-    """Rows saying the window accepts (``accept_items``) or decides (``decide_items``) the item."""
+def _table(model) -> str:
+    return f'"{model._meta.db_table}"'
+
+
+def _through(field: str) -> str:
+    """The table of a window's items it accepts (``accept_items``) or decides (``decide_items``)."""
+    return _table(getattr(Window, field).through)
+
+
+# --- the reads, as the ORM writes them (SQLite, client code, and the reference) -------------------
+
+def _window_items(field: str, window, item) -> QuerySet:
     return getattr(Window, field).through.objects.filter(window_id=window, item_id=item)
 
 
-def _lock(field):
-    """The case row, locked, with what every transition needs to know beside it: its centre's
-    name and code, the calendar's version, whether a window (0: none) accepts or decides its
-    item, and whether any of its steps is open or refused."""
-    return Prepared(
-        lambda pk, window: Case.objects.select_for_update(of=("self",)).filter(pk=pk).annotate(
-            centre_name=F("centre__name"), centre_code=F("centre__code"), department_name=F("department__name"),
-            calendar_version=Subquery(CalendarVersion.objects.order_by("id").values("version")[:1]),
-            window_takes=Exists(_window_items(field, window, OuterRef("item_id"))),
-            open_steps=Exists(StepTask.objects.filter(case_id=OuterRef("pk"), status=StepTask.Status.OPEN)),
-            refused_steps=Exists(StepTask.objects.filter(case_id=OuterRef("pk"), outcome=StepTask.Outcome.REFUSE))),
-        7001, 7002)
+def lock_queryset(field: str, pk: int, window: int) -> QuerySet:
+    """The case row, locked, with its centre's name and code, its department's name, the
+    calendar's version, whether the window accepts or decides its item, and whether any of its
+    steps is open or refused."""
+    return Case.objects.select_for_update(of=("self",)).filter(pk=pk).annotate(
+        centre_name=F("centre__name"), centre_code=F("centre__code"), department_name=F("department__name"),
+        calendar_version=Subquery(CalendarVersion.objects.order_by("id").values("version")[:1]),
+        window_takes=Exists(_window_items(field, window, OuterRef("item_id"))),
+        open_steps=Exists(StepTask.objects.filter(case_id=OuterRef("pk"), status=StepTask.Status.OPEN)),
+        refused_steps=Exists(StepTask.objects.filter(case_id=OuterRef("pk"), outcome=StepTask.Outcome.REFUSE)))
 
 
-_LOCK = {field: _lock(field) for field in ("accept_items", "decide_items")}
-# The steps of the stage a step belongs to (only if the step is the case's).
-_STAGE_OF_STEP = Prepared(lambda case, step: StepTask.objects.filter(
-    case_id=case, stage_order=Subquery(StepTask.objects.filter(pk=step).values("stage_order")[:1])), 7013, 7014)
-# Every default holder of a step of the case's flow: (department, role, user), first staff first.
-_HOLDERS_OF_CASE = Prepared(lambda case: Staff.objects.filter(user__is_active=True).annotate(
-    role=F("user__groups__name")).filter(Exists(FlowStep.objects.filter(
-        stage__version_id=Subquery(Case.objects.filter(pk=case).values("version_id")[:1]),
-        department_id=OuterRef("department_id"), role=OuterRef("role")))).order_by("pk").values_list(
-    "department_id", "role", "user_id"), 7091)
-# The names of the materials a case has (on paper or uploaded), for the completeness check.
-_MATERIALS_OF_CASE = Prepared(lambda case: CaseMaterial.objects.filter(case_id=case).values_list("name"), 7111)
-_WINDOW_ITEM = {
-    field: Prepared(lambda window, item, field=field: _window_items(field, window, item).values_list("pk")[:1],
-                    7051, 7052)
-    for field in ("accept_items", "decide_items")
-}
+def stage_queryset(case: int, step: int) -> QuerySet:
+    """The steps of the stage a step belongs to (only if the step is the case's)."""
+    return StepTask.objects.filter(
+        case_id=case, stage_order=Subquery(StepTask.objects.filter(pk=step).values("stage_order")[:1]))
 
+
+def holders_queryset(case: int) -> QuerySet:
+    """Every default holder of a step of the case's flow: (department, role, user), first staff first."""
+    return Staff.objects.filter(user__is_active=True).annotate(role=F("user__groups__name")).filter(Exists(
+        FlowStep.objects.filter(stage__version_id=Subquery(Case.objects.filter(pk=case).values("version_id")[:1]),
+                                department_id=OuterRef("department_id"), role=OuterRef("role")))
+    ).order_by("pk").values_list("department_id", "role", "user_id")
+
+
+def materials_queryset(case: int) -> QuerySet:
+    return CaseMaterial.objects.filter(case_id=case).values_list("name")
+
+
+def window_item_queryset(field: str, window: int, item: int) -> QuerySet:
+    return _window_items(field, window, item).values_list("pk")[:1]
+
+
+def published_queryset(item: int) -> QuerySet:
+    return ItemVersion.objects.filter(item_id=item, status=ItemVersion.Status.PUBLISHED)
+
+
+def reforms_queryset(item: int) -> QuerySet:
+    return ReformRecord.objects.filter(item_id=item).order_by("-effective_date", "-id")
+
+
+def calendar_version_queryset() -> QuerySet:
+    return CalendarVersion.objects.order_by("id").values_list("version")[:1]
+
+
+# --- the same reads written out by hand, for PostgreSQL -----------------------------------------
+
+LOCK_EXTRAS = ("centre_name", "centre_code", "department_name", "calendar_version", "window_takes",
+               "open_steps", "refused_steps")
+_CASE_ROWS = ModelRows(Case, LOCK_EXTRAS)
+_STEP_ROWS = ModelRows(StepTask)
+_VERSION_ROWS = ModelRows(ItemVersion)
+_REFORM_ROWS = ModelRows(ReformRecord)
+
+
+@cache
+def _lock_sql(field: str) -> str:
+    return (
+        f"SELECT {_CASE_ROWS.columns('c')}, ce.name, ce.code, d.name, "
+        f"(SELECT v.version FROM {_table(CalendarVersion)} v ORDER BY v.id LIMIT 1), "
+        f"EXISTS (SELECT 1 FROM {_through(field)} w WHERE w.window_id = %s AND w.item_id = c.item_id), "
+        f"EXISTS (SELECT 1 FROM {_table(StepTask)} s WHERE s.case_id = c.id AND s.status = %s), "
+        f"EXISTS (SELECT 1 FROM {_table(StepTask)} s WHERE s.case_id = c.id AND s.outcome = %s) "
+        f"FROM {_table(Case)} c LEFT JOIN {_table(Centre)} ce ON ce.id = c.centre_id "
+        f"LEFT JOIN {_table(Department)} d ON d.id = c.department_id "
+        f"WHERE c.id = %s FOR UPDATE OF c")
+
+
+def _lock_statement(field: str, pk: int, window: int) -> Statement:
+    return Statement(_lock_sql(field), [window, StepTask.Status.OPEN, StepTask.Outcome.REFUSE, pk])
+
+
+@cache
+def _stage_sql() -> str:
+    t = _table(StepTask)
+    return (f"SELECT {_STEP_ROWS.columns('s')} FROM {t} s WHERE s.case_id = %s AND s.stage_order = "
+            f"(SELECT o.stage_order FROM {t} o WHERE o.id = %s LIMIT 1) ORDER BY s.case_id, s.stage_order, s.id")
+
+
+@cache
+def _holders_sql() -> str:
+    user = get_user_model()
+    groups = user.groups.through
+    return (
+        f"SELECT s.department_id, g.name, s.user_id FROM {_table(Staff)} s "
+        f"JOIN {_table(user)} u ON u.id = s.user_id "
+        f"JOIN {_table(groups)} ug ON ug.user_id = u.id JOIN {_table(groups.group.field.related_model)} g "
+        f"ON g.id = ug.group_id "
+        f"WHERE u.is_active AND EXISTS (SELECT 1 FROM {_table(FlowStep)} fs "
+        f"JOIN {_table(FlowStage)} st ON st.id = fs.stage_id "
+        f"WHERE st.version_id = (SELECT c.version_id FROM {_table(Case)} c WHERE c.id = %s LIMIT 1) "
+        f"AND fs.department_id = s.department_id AND fs.role = g.name) ORDER BY s.id")
+
+
+@cache
+def _materials_sql() -> str:
+    return f"SELECT m.name FROM {_table(CaseMaterial)} m WHERE m.case_id = %s ORDER BY m.case_id, m.id"
+
+
+@cache
+def _window_item_sql(field: str) -> str:
+    return f"SELECT w.id FROM {_through(field)} w WHERE w.window_id = %s AND w.item_id = %s LIMIT 1"
+
+
+@cache
+def _published_sql() -> str:
+    return (f"SELECT {_VERSION_ROWS.columns('v')} FROM {_table(ItemVersion)} v "
+            f"WHERE v.item_id = %s AND v.status = %s ORDER BY v.item_id, v.number DESC")
+
+
+@cache
+def _reforms_sql() -> str:
+    return (f"SELECT {_REFORM_ROWS.columns('r')} FROM {_table(ReformRecord)} r "
+            f"WHERE r.item_id = %s ORDER BY r.effective_date DESC, r.id DESC")
+
+
+@cache
+def _calendar_version_sql() -> str:
+    return f"SELECT v.version FROM {_table(CalendarVersion)} v ORDER BY v.id LIMIT 1"
+
+
+@cache
+def _counter_sql() -> str:
+    t = _table(CaseCounter)
+    return (f"INSERT INTO {t} (centre_id, day, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (centre_id, day) DO UPDATE SET last = {t}.last + 1 RETURNING last")
+
+
+def _hand_written() -> bool:
+    return sql.is_postgresql()
+
+
+# --- what the services call ----------------------------------------------------------------------
 
 _CASE_FIELDS = tuple(f for f in Case._meta.concrete_fields if not f.primary_key)
 
 
-def changed_fields(case) -> tuple[str, ...] | None:
+def changed_fields(case: Case) -> tuple[str, ...] | None:
     """The fields changed since lock_case read the case (None: not read by lock_case)."""
     loaded = getattr(case, "loaded_values", None)
     if loaded is None:
@@ -63,7 +190,7 @@ def changed_fields(case) -> tuple[str, ...] | None:
     return tuple(f.attname for f, before in zip(_CASE_FIELDS, loaded, strict=True) if getattr(case, f.attname) != before)
 
 
-def mark_saved(case):
+def mark_saved(case: Case) -> None:
     case.loaded_values = tuple(getattr(case, f.attname) for f in _CASE_FIELDS)
 
 
@@ -74,37 +201,48 @@ def published_version(pk: int) -> ItemVersion:
     return ItemVersion.objects.select_related("item").get(pk=pk)
 
 
-def lock_case(pk: int, *, window_id: int | None = None, window_field: str = "accept_items", step_id=None,
-              holders: bool = False, materials: bool = False) -> Case:
+def lock_case(pk: int, *, window_id: int | None = None, window_field: str = "accept_items",
+              step_id: int | None = None, holders: bool = False, materials: bool = False) -> Case:
     """The case row locked for the rest of the transaction (only that row: not its centre, item
     or version, which every other case shares), with its version, its centre's name and code,
     and the calendar's version number read in the same statement. Read with it, in the same
-    round trip: whether the actor's window accepts (or decides: ``window_field``) the case's
-    item (``window_id``), the steps of the stage of ``step_id`` (``case.stage_steps``), the
-    default holders of the flow's steps (``holders``) and the names of the case's materials
-    (``materials``: ``case.material_names``)."""
-    lock = _LOCK[window_field]
-    calls = [(lock, (pk, window_id or 0))]
-    if step_id is not None:
-        calls.append((_STAGE_OF_STEP, (pk, step_id)))
-    if holders:
-        calls.append((_HOLDERS_OF_CASE, (pk,)))
-    if materials:
-        calls.append((_MATERIALS_OF_CASE, (pk,)))
-    results = iter(read_together(*calls))
-    found = lock.instances(next(results))
+    round trip on PostgreSQL: whether the actor's window accepts (or decides: ``window_field``)
+    the case's item (``window_id``), the steps of the stage of ``step_id``
+    (``case.stage_steps``), the default holders of the flow's steps (``holders``) and the names
+    of the case's materials (``materials``: ``case.material_names``)."""
+    if window_field not in WINDOW_FIELDS:
+        raise ValueError(f"window_field is one of {WINDOW_FIELDS}")
+    window = window_id or 0
+    if _hand_written():
+        statements = [_lock_statement(window_field, pk, window)]
+        if step_id is not None:
+            statements.append(Statement(_stage_sql(), [pk, step_id]))
+        if holders:
+            statements.append(Statement(_holders_sql(), [pk]))
+        if materials:
+            statements.append(Statement(_materials_sql(), [pk]))
+        results = iter(sql.read_together(*statements))
+        found = _CASE_ROWS.instances(next(results))
+        stage = _STEP_ROWS.instances(next(results)) if step_id is not None else None
+        holder_rows = next(results) if holders else None
+        material_rows = next(results) if materials else None
+    else:
+        found = list(lock_queryset(window_field, pk, window))
+        stage = list(stage_queryset(pk, step_id)) if step_id is not None and found else None
+        holder_rows = list(holders_queryset(pk)) if holders else None
+        material_rows = list(materials_queryset(pk)) if materials else None
     if not found:
         raise Case.DoesNotExist(f"no case {pk}")
     case = found[0]
     if window_id is not None:
         case.window_items = {(window_id, window_field): bool(case.window_takes)}
-    if step_id is not None:
-        case.stage_steps = _STAGE_OF_STEP.instances(next(results))
-    if holders:
-        case.holders = _holders_from(next(results))
-    if materials:
-        case.material_names = {name for (name,) in next(results)}
-    case.loaded_values = tuple(getattr(case, f.attname) for f in _CASE_FIELDS)
+    if stage is not None:
+        case.stage_steps = stage
+    if holder_rows is not None:
+        case.holders = _holders_from(holder_rows)
+    if material_rows is not None:
+        case.material_names = {name for (name,) in material_rows}
+    mark_saved(case)
     case.version = published_version(case.version_id)
     case.centre = Centre.from_db(case._state.db, ["id", "name", "code"],
                                  [case.centre_id, case.centre_name, case.centre_code])
@@ -114,24 +252,89 @@ def lock_case(pk: int, *, window_id: int | None = None, window_field: str = "acc
 def _holders_from(rows) -> dict[tuple[int, str], int]:
     """By default a step goes to the department's holder of the step's role: the first active
     staff member (by record) of that department with that role."""
-    holders = {}
+    holders: dict[tuple[int, str], int] = {}
     for department_id, role, user_id in rows:
         holders.setdefault((department_id, role), user_id)
     return holders
 
 
-def default_holders(case) -> dict[tuple[int, str], int]:
+def default_holders(case: Case) -> dict[tuple[int, str], int]:
     """The default holders of the steps of the case's flow, for a case not read by lock_case."""
-    return _holders_from(_HOLDERS_OF_CASE.rows(case.pk))
+    if _hand_written():
+        return _holders_from(sql.read_together(Statement(_holders_sql(), [case.pk]))[0])
+    return _holders_from(holders_queryset(case.pk))
 
 
-def window_read(window_id: int, field: str, item_id: int):
-    """The read window_has makes, for a caller that sends it with its own (core.sql.read_together)."""
-    return _WINDOW_ITEM[field], (window_id, item_id)
-
-
-def window_has(window_id: int, field: str, item_id: int, case=None) -> bool:
+def window_has(window_id: int, field: str, item_id: int, case: Case | None = None) -> bool:
     known = getattr(case, "window_items", {}).get((window_id, field))
-    if known is not None and case.item_id == item_id:
+    if known is not None and case is not None and case.item_id == item_id:
         return known
-    return _WINDOW_ITEM[field].exists(window_id, item_id)
+    if _hand_written():
+        return bool(sql.read_together(Statement(_window_item_sql(field), [window_id, item_id]))[0])
+    return window_item_queryset(field, window_id, item_id).exists()
+
+
+@dataclass
+class SubmitReads:
+    """What a submission reads before it writes: the item's published versions and reform
+    records, the calendar's version, whether the window accepts the item, and (read ahead at a
+    window on PostgreSQL) the day's next number and the case's key."""
+
+    versions: list[ItemVersion]
+    reforms: list[ReformRecord]
+    calendar_version: int
+    window_takes: bool
+    last: int | None = None
+    case_id: int | None = None
+
+
+def submit_reads(*, item_id: int, window_id: int | None, centre_id: int | None, day: datetime.date) -> SubmitReads:
+    """The submission's reads; on PostgreSQL in one round trip, and at a window with the
+    number's counter and the case's key (both rolled back with any refusal)."""
+    if not _hand_written():
+        versions = list(published_queryset(item_id))
+        reforms = list(reforms_queryset(item_id))
+        version = calendar_version_queryset().first()
+        takes = window_id is not None and window_item_queryset("accept_items", window_id, item_id).exists()
+        return SubmitReads(versions, reforms, version[0] if version else 0, takes)
+    statements = [Statement(_published_sql(), [item_id, ItemVersion.Status.PUBLISHED]),
+                  Statement(_reforms_sql(), [item_id]), Statement(_calendar_version_sql())]
+    ahead = window_id is not None and centre_id is not None
+    if window_id is not None:
+        statements.append(Statement(_window_item_sql("accept_items"), [window_id, item_id]))
+    if ahead:
+        statements += [Statement(_counter_sql(), [centre_id, day]),
+                       Statement(f"SELECT nextval(pg_get_serial_sequence('{Case._meta.db_table}', 'id'))")]
+    published, reforms, calendar, *more = sql.read_together(*statements)
+    out = SubmitReads(_VERSION_ROWS.instances(published), _REFORM_ROWS.instances(reforms),
+                      calendar[0][0] if calendar else 0, bool(more[0]) if window_id is not None else False)
+    if ahead:
+        out.last, out.case_id = more[1][0][0], more[2][0][0]
+    return out
+
+
+def next_number(centre_id: int, day: datetime.date) -> int:
+    """The centre's next number of the day: one upsert that takes the counter row's lock, so
+    concurrent submissions queue on it and numbers have no gaps (a rolled-back submission rolls
+    its number back too)."""
+    connection = connections["default"]
+    with connection.cursor() as cursor:
+        cursor.execute(_counter_sql(), [centre_id, connection.ops.adapt_datefield_value(day)])
+        return cursor.fetchone()[0]
+
+
+# --- writes -----------------------------------------------------------------------------------------
+
+insert = sql.insert
+update = sql.update
+queued = sql.queued
+immediate = sql.immediate
+
+
+@contextmanager
+def transition() -> Iterator[sql.Writes]:
+    """A transition's transaction: the service's inserts and updates are queued and sent
+    together, with the COMMIT where the database allows (core.sql.batch)."""
+    with sql.batch() as writes:
+        yield writes
+

@@ -8,8 +8,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shenpi.core.sql import Prepared, read_together
-
 from .codes import CLOSED_STATUSES, Category, HandlingForm, ReformStatus
 from .models import Item, ItemVersion, ReformRecord
 
@@ -30,11 +28,6 @@ def reform_status_subquery(on: date, item_ref: str = "pk"):
 
 def current_reform_record(item: Item, on: date | None = None) -> ReformRecord | None:
     return item.reform_records.filter(effective_date__lte=on or today()).order_by("-effective_date", "-id").first()
-
-
-# Every submission asks these two; compiled once (core.sql).
-_PUBLISHED = Prepared(lambda item: ItemVersion.objects.filter(item_id=item, status=ItemVersion.Status.PUBLISHED), 9001)
-_REFORMS = Prepared(lambda item: ReformRecord.objects.filter(item_id=item).order_by("-effective_date", "-id"), 9002)
 
 
 def published_versions(on: date | None = None) -> QuerySet[ItemVersion]:
@@ -85,24 +78,23 @@ class Availability:
     version: ItemVersion | None = None
 
 
-def availability_reads(item: Item) -> list:
-    """The reads item_availability makes, for a caller that sends them with its own."""
-    return [(_PUBLISHED, (item.pk,)), (_REFORMS, (item.pk,))]
-
-
 def item_availability(item: Item, on: date | None = None) -> Availability:
     """Whether the item can take a new case on that day, and if not, why not."""
-    return availability_from(item, *read_together(*availability_reads(item)), on=on)
+    versions = list(ItemVersion.objects.filter(item_id=item.pk, status=ItemVersion.Status.PUBLISHED))
+    reforms = list(ReformRecord.objects.filter(item_id=item.pk).order_by("-effective_date", "-id"))
+    return availability_from(item, versions, reforms, on=on)
 
 
-def availability_from(item: Item, published, reforms, on: date | None = None) -> Availability:
-    """item_availability, from the rows of availability_reads."""
+def availability_from(item: Item, published: list[ItemVersion], reforms: list[ReformRecord],
+                      on: date | None = None) -> Availability:
+    """item_availability, from the item's published versions and its reform records (newest
+    first), read by the caller (a submission reads them with its other reads)."""
     on = on or today()
-    version = next(iter(_PUBLISHED.instances(published)), None)
+    version = next(iter(published), None)
     if version is None:
         return Availability(False, _("The item has no published version."))
     version.item = item
-    rec = next((r for r in _REFORMS.instances(reforms) if r.effective_date <= on), None)
+    rec = next((r for r in reforms if r.effective_date <= on), None)
     if rec is not None and rec.status in CLOSED_STATUSES:
         reasons = {
             ReformStatus.CANCELLED: _("The item was cancelled on %(date)s by %(doc)s."),

@@ -3,8 +3,6 @@
 import threading
 from datetime import date
 
-from shenpi.core.sql import Prepared
-
 from .calendar import WorkCalendar
 from .models import CalendarDay, CalendarVersion
 
@@ -12,18 +10,9 @@ _lock = threading.Lock()
 _cached: WorkCalendar | None = None
 
 
-_VERSION = Prepared(lambda: CalendarVersion.objects.order_by("id").values_list("version")[:1])
-
-
-VERSION_READ = (_VERSION, ())
-
-
-def version_from(rows) -> int:
-    return rows[0][0] if rows else 0
-
-
 def calendar_version() -> int:
-    return version_from(_VERSION.rows())
+    """The calendar's version number: it moves with every change of a day or a year."""
+    return CalendarVersion.objects.order_by("id").values_list("version", flat=True).first() or 0
 
 
 def current_calendar(version: int | None = None) -> WorkCalendar:

@@ -1,4 +1,4 @@
-"""The lifecycle's compiled reads and queued writes (core.sql) against the real database."""
+"""The lifecycle's queued writes (core.sql) against the real database, and what the transport refuses."""
 
 import pytest
 from django.db import transaction
@@ -8,7 +8,7 @@ from shenpi.audit.services import chain_problem, record
 from shenpi.cases import services as s
 from shenpi.cases.models import Case, CaseEvent, Outbox
 from shenpi.core import sql
-from shenpi.core.sql import Prepared, Writes
+from shenpi.core.sql import Statement, Writes
 
 from .conftest import applicant, user, window_case
 
@@ -51,8 +51,10 @@ def test_a_row_updated_twice_is_never_folded_into_one_statement(on):
     sent one by one, and the second wins, as in the code."""
     case = a_case(on)
     writes = Writes()
-    writes.add("UPDATE cases_case SET applicant_name = %s WHERE id = %s", ["甲", case.pk], target=("cases_case", case.pk))
-    writes.add("UPDATE cases_case SET applicant_name = %s WHERE id = %s", ["乙", case.pk], target=("cases_case", case.pk))
+    writes.add(Statement("UPDATE cases_case SET applicant_name = %s WHERE id = %s", ["甲", case.pk]),
+               target=("cases_case", case.pk))
+    writes.add(Statement("UPDATE cases_case SET applicant_name = %s WHERE id = %s", ["乙", case.pk]),
+               target=("cases_case", case.pk))
     assert writes._composed(writes.items) is None
     with transaction.atomic():
         writes.flush()
@@ -76,7 +78,32 @@ def test_an_instant_item_accepted_and_decided_in_one_visit_keeps_both_events(on)
     assert chain_problem() is None
 
 
-def test_a_prepared_read_refuses_a_sentinel_it_cannot_place():
-    reused = Prepared(lambda pk: Case.objects.filter(pk=pk, row_version=pk), 4242)
-    with pytest.raises(ValueError, match="2 times"):
-        reused.rows(1)
+def test_a_model_with_a_save_receiver_or_a_database_default_is_not_written_by_hand():
+    from django.db import models
+    from django.db.models.signals import pre_save
+
+    from shenpi.core.sql import _check_model
+
+    def receiver(**kwargs):
+        pass
+
+    pre_save.connect(receiver, sender=Outbox)
+    try:
+        with pytest.raises(TypeError, match="save-signal receivers"):
+            sql._checked.pop(Outbox, None)
+            _check_model(Outbox)
+    finally:
+        pre_save.disconnect(receiver, sender=Outbox)
+        sql._checked.pop(Outbox, None)
+
+    from django.test.utils import isolate_apps
+
+    with isolate_apps("shenpi.cases"):
+        class Defaulted(models.Model):  # noqa: DJ008
+            made = models.DateTimeField(db_default=models.functions.Now())
+
+            class Meta:
+                app_label = "cases"
+
+        with pytest.raises(TypeError, match="computed by the database"):
+            _check_model(Defaulted)

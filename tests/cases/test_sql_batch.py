@@ -1,5 +1,7 @@
-"""The batch runner of core.sql on PostgreSQL: several statements, with the transaction's BEGIN
-and COMMIT, sent as one write and answered as one read (libpq's pipeline mode)."""
+"""The batch runner of core.sql on PostgreSQL: several statements sent together through psycopg's
+public pipeline, the transaction's COMMIT with the writes. psycopg waits for the answer to a
+transaction's BEGIN before the statements after it (it syncs there), so a transaction's first
+batch costs that round trip too."""
 
 import io
 import tempfile
@@ -64,14 +66,14 @@ class Trace:
                 if way == "B" and message == "CommandComplete"]
 
 
-def test_a_transaction_of_reads_is_one_round_trip_with_its_begin_and_values_come_back_as_djangos():
+def test_a_transactions_reads_are_one_round_trip_after_its_begin_and_values_come_back_as_djangos():
     with transaction.atomic(), Trace() as trace:
         rows = read_together(
-            (Statement("SELECT %s::timestamptz, %s::numeric, %s::text, NULL::int",
-                       [datetime.fromisoformat("2026-03-02T10:00:00+08:00"), Decimal("12.50"), "受理"]), ()),
-            (Statement("SELECT generate_series(1, %s)", [3]), ()),
+            Statement("SELECT %s::timestamptz, %s::numeric, %s::text, NULL::int",
+                       [datetime.fromisoformat("2026-03-02T10:00:00+08:00"), Decimal("12.50"), "受理"]),
+            Statement("SELECT generate_series(1, %s)", [3]),
         )
-    assert trace.directions() == "FB"
+    assert trace.directions() == "FBFB"  # BEGIN, then both reads in one round trip
     assert trace.completed() == ["BEGIN", "SELECT 1", "SELECT 3"]
     (when, amount, text, nothing), = rows[0]
     assert when == datetime.fromisoformat("2026-03-02T02:00:00+00:00") and when.tzinfo is not None
@@ -82,7 +84,7 @@ def test_a_transaction_of_reads_is_one_round_trip_with_its_begin_and_values_come
 def test_a_lone_read_outside_a_transaction_goes_as_a_batch_of_one_without_begin():
     through_cursor = []
     with Trace() as trace, connection.execute_wrapper(lambda execute, *args: through_cursor.append(args[0])):
-        assert read_together((Statement("SELECT %s::int", [5]), ()))[0] == [(5,)]
+        assert read_together(Statement("SELECT %s::int", [5]))[0] == [(5,)]
     assert through_cursor == []  # not through Django's cursor
     assert trace.directions() == "FB"
     assert trace.completed() == ["SELECT 1"]  # autocommit: no BEGIN
@@ -90,21 +92,23 @@ def test_a_lone_read_outside_a_transaction_goes_as_a_batch_of_one_without_begin(
 
 def test_placeholders_and_percent_signs_read_as_django_writes_them():
     with transaction.atomic():
-        rows = read_together((Statement("SELECT %s || '%%', '%%s', %s::int", ["100", 5]), ()))
+        rows = read_together(Statement("SELECT %s || '%%', '%%s', %s::int", ["100", 5]))
     assert rows[0] == [("100%", "%s", 5)]
-    with pytest.raises(ValueError, match="percent sign"), transaction.atomic():
-        read_together((Statement("SELECT '5%' || %s", ["x"]), ()))
+    with pytest.raises(Exception, match="placeholders"), transaction.atomic():
+        read_together(Statement("SELECT '5%' || %s", ["x"]))
     with pytest.raises(Exception, match="2 placeholders but 1 parameters"), transaction.atomic():
-        read_together((Statement("SELECT %s, %s", ["x"]), ()))
+        read_together(Statement("SELECT %s, %s", ["x"]))
 
 
 def test_writes_and_the_commit_share_one_round_trip(seeded_case):
-    with transaction.atomic():
-        with Trace() as trace, sql.queued(commit=True):
-            for n in range(2):
-                sql.insert(Outbox(case=seeded_case, phone="13800138000", body=f"batch {n}"), need_pk=False)
-    assert trace.directions() == "FB"
+    with Trace() as trace, sql.batch():
+        for n in range(2):
+            sql.insert(Outbox(case=seeded_case, phone="13800138000", body=f"batch {n}"), need_pk=False)
+    sent = [m for way, m, _rest in trace._messages() if way == "F" and m in ("Execute", "Sync")]
     assert trace.completed() == ["BEGIN", "INSERT 0 1", "COMMIT"]  # the two rows in one statement
+    # BEGIN and its Sync; then the INSERT and the COMMIT sent before one Sync, answered together
+    # (psycopg syncs once more when the pipeline closes, with nothing left to answer).
+    assert sent[:5] == ["Execute", "Sync", "Execute", "Execute", "Sync"], sent
     assert not connection.connection.info.transaction_status.name.startswith("INTRANS")
     assert Outbox.objects.filter(body__startswith="batch ").count() == 2
 
@@ -113,19 +117,19 @@ def test_an_error_in_the_middle_of_a_batch_is_djangos_error_and_nothing_of_it_la
     before = Outbox.objects.count()
     with pytest.raises(Exception) as raised, transaction.atomic(), sql.queued() as writes:
         sql.insert(Outbox(case=seeded_case, phone="13800138000", body="first"))  # reads its key back
-        writes.add("SELECT 1 / %s", [0], on_rows=lambda rows: None)
+        writes.add(Statement("SELECT 1 / %s", [0]), on_rows=lambda rows: None)
         sql.insert(Outbox(case=seeded_case, phone="13800138000", body="third"), need_pk=False)
     assert type(raised.value).__module__ == "django.db.utils" and "division by zero" in str(raised.value)
     assert Outbox.objects.count() == before
     with transaction.atomic():  # the connection is usable again
-        assert read_together((Statement("SELECT %s", [7]), ()))[0] == [(7,)]
+        assert read_together(Statement("SELECT %s", [7]))[0] == [(7,)]
 
 
 def test_a_commit_that_fails_in_the_batch_raises_integrity_error_and_commits_nothing(seeded_case):
     """Foreign keys are checked at COMMIT on PostgreSQL (Django makes them deferred): the COMMIT
     sent in the writes' batch is the statement that fails."""
     before = Outbox.objects.count()
-    with pytest.raises(IntegrityError), transaction.atomic(), sql.queued(commit=True):
+    with pytest.raises(IntegrityError), sql.batch():
         sql.insert(Outbox(case=seeded_case, phone="13800138000", body="kept?"), need_pk=False)
         sql.insert(Outbox(case_id=seeded_case.pk + 10_000, phone="13800138000", body="no such case"), need_pk=False)
     assert Outbox.objects.count() == before
@@ -145,23 +149,23 @@ def test_statements_are_prepared_after_the_threshold_and_survive_psycopgs_deallo
 
     for _ in range(threshold + 2):
         with transaction.atomic():
-            assert read_together((read, ()))[0] == [(42,)]
+            assert read_together(read)[0] == [(42,)]
     assert len(prepared_names()) == 1
     with connection.cursor() as cursor:  # psycopg prepares statements of its own, too
         for _ in range(threshold + 2):
             cursor.execute("SELECT %s::int", [1])
     with pytest.raises(ZeroDivisionError), transaction.atomic():
-        read_together((read, ()))
+        read_together(read)
         1 / 0  # noqa: B018 - a rollback: psycopg then deallocates every prepared statement
     for _ in range(threshold + 2):
         with transaction.atomic():
-            assert read_together((read, ()))[0] == [(42,)]
+            assert read_together(read)[0] == [(42,)]
     assert len(prepared_names()) == 1
 
 
 def test_batched_statements_show_in_djangos_query_log():
     with CaptureQueriesContext(connection) as queries, transaction.atomic():
-        read_together((Statement("SELECT %s", [1]), ()), (Statement("SELECT %s + 1", [1]), ()))
+        read_together(Statement("SELECT %s", [1]), Statement("SELECT %s + 1", [1]))
     logged = [q["sql"] for q in queries.captured_queries]
     assert any(q.startswith("SELECT %s + 1") for q in logged), logged
 
@@ -181,14 +185,14 @@ def test_a_connection_lost_during_a_batch_is_a_database_error_and_the_next_conne
     connection.ensure_connection()
     pid = connection.connection.info.backend_pid
     with pytest.raises(DatabaseError) as lost, transaction.atomic():
-        read_together((Statement("SELECT 1"), ()))  # the transaction has begun
+        read_together(Statement("SELECT 1"))  # the transaction has begun
         with psycopg.connect(connection.connection.info.dsn, autocommit=True) as other:
             other.execute("SELECT pg_terminate_backend(%s)", [pid])
-        read_together((Statement("SELECT %s", [1]), ()), (Statement("SELECT %s", [2]), ()))
+        read_together(Statement("SELECT %s", [1]), Statement("SELECT %s", [2]))
     assert "server closed the connection" in str(lost.value)
     connection.close_if_unusable_or_obsolete()
     with transaction.atomic():
-        assert read_together((Statement("SELECT %s", [3]), ()))[0] == [(3,)]
+        assert read_together(Statement("SELECT %s", [3]))[0] == [(3,)]
 
 
 def test_the_batchs_begin_carries_the_connections_isolation_level():
@@ -197,7 +201,7 @@ def test_the_batchs_begin_carries_the_connections_isolation_level():
     connection.connection.isolation_level = IsolationLevel.SERIALIZABLE
     try:
         with transaction.atomic():
-            rows = read_together((Statement("SHOW transaction_isolation"), ()))
+            rows = read_together(Statement("SHOW transaction_isolation"))
     finally:
         connection.connection.isolation_level = None
     assert rows[0] == [("serializable",)]
