@@ -19,6 +19,7 @@ is the transaction's own block, so no write can follow its COMMIT. Everything el
 ORM (docs/hot-path.md).
 """
 
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -62,24 +63,78 @@ def _log(connection, statements: Sequence[Statement], started: float, how: str) 
             connection.queries_log.append({"sql": f"{st.sql} -- {st.params!r} ({how})", "time": spent})
 
 
+_PLACEHOLDER = re.compile(r"%%|%s|%")
+_native: dict[str, tuple[str, int]] = {}
+
+
+def _dollars(st: Statement) -> str:
+    """Django's SQL (%s placeholders, %% for a percent sign) in PostgreSQL's own placeholders
+    ($1, $2 …), kept per statement text. psycopg converts %s itself, but keeps its conversion
+    only for short statements, and the composed writes are long; a RawCursor (psycopg's public
+    cursor for native placeholders) takes this text as it is."""
+    sql = st.sql
+    hit = _native.get(sql)
+    if hit is None:
+        count = 0
+
+        def place(match):
+            nonlocal count
+            if match.group() == "%%":
+                return "%"
+            if match.group() == "%":
+                raise ValueError(f"a lone % in {sql[:80]!r}: a percent sign is written %%")
+            count += 1
+            return f"${count}"
+        hit = (_PLACEHOLDER.sub(place, sql), count)
+        if len(_native) >= 1000:
+            _native.clear()
+        _native[sql] = hit
+    if hit[1] != len(st.params):
+        from psycopg import ProgrammingError
+        raise ProgrammingError(f"the query has {hit[1]} placeholders but {len(st.params)} parameters were passed")
+    return hit[0]
+
+
+def _cursor(raw):
+    from psycopg import RawCursor
+
+    return RawCursor(raw)
+
+
+def _rows(cursor) -> Rows | None:
+    """The rows of the cursor's last statement, or None for a statement that returns none
+    (read off its result's status: ``description`` would build a column object per column)."""
+    from psycopg import pq
+
+    result = cursor.pgresult
+    return cursor.fetchall() if result is not None and result.status == pq.ExecStatus.TUPLES_OK else None
+
+
 def _in_pipeline(connection, statements: Sequence[Statement], *, commit: bool = False) -> list[Rows | None]:
-    """Send the statements through psycopg's pipeline (public API), with the transaction's COMMIT
-    when asked; each statement's rows, or None for one that returns none."""
+    """Send the statements together and return each one's rows, or None for one that returns
+    none; with ``commit``, commit the transaction after them. Several statements go through
+    psycopg's pipeline (public API): one round trip for all of them; a lone one through a
+    plain cursor, which costs the same round trip without the pipeline's own work."""
     connection.ensure_connection()
     raw = connection.connection
     started = time.monotonic()
     with connection.wrap_database_errors:
-        cursors = []
-        with raw.pipeline():
-            for st in statements:
-                cursor = raw.cursor()
-                cursor.execute(st.sql, st.params)
-                cursors.append(cursor)
-            if commit:
-                raw.commit()
-        out = [cursor.fetchall() if cursor.description is not None else None for cursor in cursors]
-        for cursor in cursors:
-            cursor.close()
+        if len(statements) == 1:
+            with _cursor(raw) as cursor:
+                cursor.execute(_dollars(statements[0]), statements[0].params)
+                out = [_rows(cursor)]
+        else:
+            cursors = []
+            with raw.pipeline():
+                for st in statements:
+                    cursor = _cursor(raw)
+                    cursor.execute(_dollars(st), st.params)
+                    cursors.append(cursor)
+            out = [_rows(cursor) for cursor in cursors]
+            for cursor in cursors:
+                cursor.close()
+        if commit:
+            raw.commit()
     _log(connection, statements, started, "one batch")
     return out
 
