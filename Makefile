@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PO := shenpi/locale/zh_Hans/LC_MESSAGES/django.po
+MO := $(PO:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -17,7 +19,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-run: $(STAMP)
+# The Chinese catalogue is compiled from its one source, django.po (polib: no GNU gettext needed).
+$(MO): $(PO) $(STAMP)
+	$(BIN)/python -c 'import sys, polib; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])' $(PO) $(MO)
+
+run: $(STAMP) $(MO)
 	$(BIN)/shenpi migrate --noinput -v0
 	$(BIN)/shenpi demo-data --cases
 	@echo ""
@@ -27,7 +33,7 @@ run: $(STAMP)
 	@export SHENPI_SMS_SENDER=$${SHENPI_SMS_SENDER:-shenpi.cases.sms.write_to_file}; \
 	 trap 'kill 0' INT TERM EXIT; $(BIN)/shenpi worker & $(BIN)/shenpi runserver --noreload $(HOST):$(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	@if [ -x /usr/bin/chromium ]; then echo "Browser tests: using /usr/bin/chromium"; \
 	 else echo "!!!!!!!! /usr/bin/chromium NOT FOUND: browser tests (tests/e2e) WILL BE SKIPPED !!!!!!!!"; \
 	      echo "!!!!!!!! install Debian's chromium (apt-get install chromium fonts-noto-cjk) to run them !!!!!!!!"; fi
@@ -39,7 +45,8 @@ lint: $(STAMP)
 
 messages: $(STAMP)
 	cd shenpi && ../$(BIN)/shenpi makemessages -l zh_Hans --no-obsolete --no-location
-	$(BIN)/python shenpi/locale/fill.py
+	$(BIN)/python -c 'import sys, polib; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])' $(PO) $(MO)
+	@$(BIN)/python -c 'import sys, polib; left = [e.msgid for e in polib.pofile(sys.argv[1]) if not e.translated()]; 	 [print("untranslated:", repr(m)) for m in left]; sys.exit(1 if left else 0)' $(PO)
 
 schema: $(STAMP)
 	$(BIN)/shenpi spectacular --validate --fail-on-warn --file var/schema.yaml
