@@ -150,11 +150,8 @@ def audit_flushable(django_db_blocker):
 @pytest.fixture(autouse=True)
 def fresh_flow_cache():
     """Published flows are cached per version id in each process; tests roll back and reuse ids."""
-    from shenpi.cases.services import _materials_of, _work_stages
-    from shenpi.cases.store import published_version
-    _work_stages.cache_clear()
-    _materials_of.cache_clear()
-    published_version.cache_clear()
+    from shenpi.catalog.selectors import forget_published
+    forget_published()
     yield
 
 

@@ -13,9 +13,10 @@ from shenpi.catalog.models import Item
 from shenpi.core.api import Pagination
 
 from . import selectors, services
+from .actions import ACTIONS, STEP_ACTIONS, ReassignIn, parse, perform
 from .identity import mask
 from .lifecycle import State, actions_from
-from .models import Case, StepTask, Suspension
+from .models import Case, StepTask
 
 
 def clock_context() -> dict:
@@ -145,97 +146,6 @@ class SubmitIn(serializers.Serializer):
     paper_materials = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
 
 
-class VersionIn(serializers.Serializer):
-    version = serializers.IntegerField(required=False, allow_null=True,
-                                       help_text="The case version you acted on; a stale one gets 409")
-
-
-class AcceptIn(VersionIn):
-    paper_materials = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list,
-                                            help_text="Materials handed in on paper with the acceptance")
-    note = serializers.CharField(required=False, allow_blank=True, default="",
-                                 help_text="Why a conditional material not handed in does not apply")
-
-
-class SupplementIn(VersionIn):
-    materials = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ResubmitIn(VersionIn):
-    paper_materials = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
-    note = serializers.CharField(required=False, allow_blank=True, default="",
-                                 help_text="What was handed in for the supplement notice's other points")
-
-
-class RefuseIn(VersionIn):
-    reasons = serializers.CharField(allow_blank=True)
-    competent_agency = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class SuspendIn(VersionIn):
-    kind = serializers.ChoiceField(choices=Suspension.Kind.choices)
-    reason = serializers.CharField(allow_blank=True)
-    expected_days = serializers.IntegerField(min_value=1, max_value=365)
-
-
-class ResumeIn(VersionIn):
-    result = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ExtendIn(VersionIn):
-    days = serializers.IntegerField()
-    reason = serializers.CharField(allow_blank=True)
-
-
-class FeeIn(serializers.Serializer):
-    fee = serializers.IntegerField()
-    amount_fen = serializers.IntegerField()
-
-
-class DecideIn(VersionIn):
-    decision = serializers.ChoiceField(choices=Case.Decision.choices)
-    licence_number = serializers.CharField(required=False, allow_blank=True, default="")
-    reasons = serializers.CharField(required=False, allow_blank=True, default="")
-    remedies = serializers.CharField(required=False, allow_blank=True, default="")
-    fees = FeeIn(many=True, required=False, default=list)
-
-
-class DeliverIn(VersionIn):
-    method = serializers.CharField(allow_blank=True)
-    on = serializers.DateField(required=False, allow_null=True, default=None)
-
-
-class CloseIn(VersionIn):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class CompleteStepIn(VersionIn):
-    outcome = serializers.ChoiceField(choices=StepTask.Outcome.choices)
-    opinion = serializers.CharField(allow_blank=True)
-    return_to_stage = serializers.IntegerField(required=False, allow_null=True, default=None)
-
-
-class ReassignIn(VersionIn):
-    assignee = serializers.CharField(help_text="User name")
-    reason = serializers.CharField(allow_blank=True, help_text="Why the step changes hands")
-
-
-ACTIONS = {
-    "accept": (AcceptIn, services.accept),
-    "supplement": (SupplementIn, services.supplement),
-    "resubmit": (ResubmitIn, services.resubmit),
-    "refuse": (RefuseIn, services.refuse),
-    "suspend": (SuspendIn, services.suspend),
-    "resume": (ResumeIn, services.resume),
-    "extend": (ExtendIn, services.extend),
-    "decide": (DecideIn, services.decide),
-    "deliver": (DeliverIn, services.deliver),
-    "withdraw": (CloseIn, services.withdraw),
-    "terminate": (CloseIn, services.terminate),
-}
-
-
 def _visible(request, number) -> Case:
     return get_object_or_404(selectors.cases_visible_to(request.user), number=number)
 
@@ -288,20 +198,16 @@ class CaseActionView(APIView):
 
     def post(self, request, number):
         case = _visible(request, number)
-        serializer_class, service = ACTIONS[self.action_name]
         services.ensure_may(actor=request.user, case=case, action=self.action_name)
-        s = serializer_class(data=request.data)
-        s.is_valid(raise_exception=True)
-        data = dict(s.validated_data)
-        version = data.pop("version", None)
+        values, version = parse(ACTIONS, self.action_name, request.data)
         if version is None and request.headers.get("If-Match", "").strip('"').isdigit():
             version = int(request.headers["If-Match"].strip('"'))
-        service(actor=request.user, case=case, expected_version=version, **data)
+        perform(ACTIONS, self.action_name, actor=request.user, case=case, values=values, version=version)
         return Response(_detail(case))
 
 
 def action_view(name):
-    @extend_schema(request=ACTIONS[name][0], responses=CaseDetail, operation_id=f"cases_{name}",
+    @extend_schema(request=ACTIONS[name].input, responses=CaseDetail, operation_id=f"cases_{name}",
                    summary=f"{name.title()} a case")
     def post(self, request, number):
         return CaseActionView.post(self, request, number)
@@ -312,16 +218,15 @@ def action_view(name):
 class StepActionView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=CompleteStepIn, responses=CaseDetail, operation_id="cases_steps_complete")
+    @extend_schema(request=STEP_ACTIONS["complete_step"].input, responses=CaseDetail,
+                   operation_id="cases_steps_complete")
     def post(self, request, number, step_id):
         case = _visible(request, number)
         services.ensure_may(actor=request.user, case=case, action="complete_step",
                             step=get_object_or_404(StepTask, pk=step_id, case=case))
-        s = CompleteStepIn(data=request.data)
-        s.is_valid(raise_exception=True)
-        data = dict(s.validated_data)
-        services.complete_step(actor=request.user, case=case, step_id=step_id,
-                               expected_version=data.pop("version", None), **data)
+        values, version = parse(STEP_ACTIONS, "complete_step", request.data)
+        perform(STEP_ACTIONS, "complete_step", actor=request.user, case=case, values=values, version=version,
+                step_id=step_id)
         return Response(_detail(case))
 
 

@@ -12,6 +12,7 @@ import io
 import os
 import re
 
+from django.template import Context, Engine
 from django.utils import timezone
 
 from . import store
@@ -37,86 +38,17 @@ SUFFIX = {Notice.Kind.ACCEPTANCE: "SL", Notice.Kind.SUPPLEMENT: "BZ", Notice.Kin
 # the applicant how to challenge it.
 REMEDIES = ("申请人如对本决定不服,可以自收到本通知(决定)之日起六十日内依法申请行政复议,"
             "或者在六个月内依法向人民法院提起行政诉讼。")
-PROVISIONAL = "(暂定)"
-PROVISIONAL_NOTE = ("注:标注“暂定”的日期是在{year}年法定节假日安排公布前按周一至周五推算的;"
-                    "安排公布后将重新计算,并以短信和办件查询告知。")
-
-
-def _d(day, cal=None) -> str:
-    if not day:
-        return ""
-    return f"{day.year}年{day.month}月{day.day}日" + (PROVISIONAL if cal is not None and cal.is_provisional(day) else "")
+# The texts: one template per kind, cases/templates/cases/notices/<kind>.txt, rendered as plain
+# text (no HTML escaping) with the tags of cases/templatetags/notices.py.
+TEXTS = Engine(app_dirs=True, autoescape=False, builtins=["shenpi.cases.templatetags.notices"])
 
 
 def _body(case, kind, extra, cal) -> list[str]:
-    item = case.version.name
-    who = f"{case.applicant_name}:"
-    shown = []  # dates that may be provisional, for the note at the end
-
-    def due(day):
-        shown.append(day)
-        return _d(day, cal)
-
-    if kind == Notice.Kind.ACCEPTANCE:
-        lines = [who, f"你(单位)于{_d(case.received_on)}提出的“{item}”申请,"
-                      + ("因本机关未在法定期限内作出处理,依照《中华人民共和国行政许可法》第三十二条,自收到申请材料之日起即为受理。"
-                         if case.deemed_accepted else "申请材料齐全、符合法定形式,依照《中华人民共和国行政许可法》第三十二条,决定予以受理。"),
-                 f"受理日期:{_d(case.accepted_on)};承诺办结日期:{due(case.promised_due)};"
-                 f"法定办结日期:{due(case.statutory_due)}。",
-                 f"办件查询码:{case.query_code}(凭办件编号和查询码可在网上查询办理进度)。"]
-    elif kind == Notice.Kind.SUPPLEMENT:
-        lines = [who, f"你(单位)于{_d(case.received_on)}提出的“{item}”申请,申请材料不齐全或者不符合法定形式。"
-                      "依照《中华人民共和国行政许可法》第三十二条,现一次性告知需要补正的全部内容:"]
-        lines += [f"{i}. {m}" for i, m in enumerate(extra.get("materials", []), 1)]
-        if extra.get("note"):
-            lines.append(f"其他:{extra['note']}")
-        lines.append("请补正全部内容后再次提交;自补正材料齐全之日起受理。")
-    elif kind == Notice.Kind.REFUSAL:
-        lines = [who, f"你(单位)于{_d(case.received_on)}提出的“{item}”申请,依照《中华人民共和国行政许可法》第三十二条,决定不予受理。",
-                 f"理由:{extra.get('reasons', '')}"]
-        if extra.get("competent_agency"):
-            lines.append(f"请向{extra['competent_agency']}提出申请。")
-        lines.append(REMEDIES)
-    elif kind == Notice.Kind.APPROVAL:
-        lines = [who, f"你(单位)提出的“{item}”申请,经审查,符合法定条件、标准,依照《中华人民共和国行政许可法》第三十八条,"
-                      "决定准予行政许可。",
-                 f"证照(文书)编号:{case.licence_number}。",
-                 f"本机关将于{due(case.delivery_due)}前向你(单位)颁发、送达证照(《中华人民共和国行政许可法》第四十四条)。"]
-    elif kind == Notice.Kind.DENIAL:
-        lines = [who, f"你(单位)提出的“{item}”申请,经审查,依照《中华人民共和国行政许可法》第三十八条,决定不予行政许可。",
-                 f"理由:{case.decision_reasons}", case.remedies]
-    elif kind == Notice.Kind.EXTENSION:
-        lines = [who, f"你(单位)于{_d(case.received_on)}提出的“{item}”申请(受理日期{_d(case.accepted_on)}),"
-                      f"因{extra.get('reason', '')},"
-                      f"经{extra.get('approved_by', '')}批准,依照《中华人民共和国行政许可法》第四十二条,"
-                      f"审批期限延长{extra.get('days')}个工作日。",
-                 f"原法定办结日期:{due(extra.get('before'))};延长后的法定办结日期:{due(case.statutory_due)}。"]
-    elif kind == Notice.Kind.SPECIAL:
-        lines = [who, f"你(单位)提出的“{item}”申请,需要进行{extra.get('procedure', '')}(特别程序),"
-                      f"理由:{extra.get('reason', '')}。",
-                 f"特别程序自{_d(extra.get('start'))}开始,预计需要{extra.get('expected_days')}个工作日"
-                 f"(预计{due(extra.get('expected_end'))}结束)。",
-                 "依照《中华人民共和国行政许可法》第四十五条,特别程序所需时间不计算在审批期限内;"
-                 "特别程序结束后,办结日期相应顺延,并另行告知。"]
-    elif kind == Notice.Kind.MATERIALS:
-        received = extra.get("received") or []
-        lines = [who, f"你(单位)申请的“{item}”,本中心于{_d(timezone.localdate())}收到下列申请材料:"]
-        lines += [f"{i}. {line}" for i, line in enumerate(received, 1)] or ["(未收到材料)"]
-        lines += [f"本中心将在{due(case.acceptance_due)}前依法作出受理、不予受理或者一次性告知补正的决定"
-                  "(《中华人民共和国行政许可法》第三十二条);逾期未告知的,自收到申请材料之日起即为受理。",
-                  f"办件编号:{case.number};查询码:{case.query_code}。"]
-    elif kind == Notice.Kind.TERMINATION:
-        lines = [who, f"你(单位)于{_d(case.received_on)}提出的“{item}”申请,决定终止办理。",
-                 f"理由:{extra.get('reason', '')}", REMEDIES]
-    else:
-        lines = [f"受送达人:{case.applicant_name}", f"送达文书:{extra.get('document', '')}",
-                 f"送达方式:{extra.get('method', '')}", f"送达日期:{_d(extra.get('on'))}",
-                 "受送达人签名:__________    送达人签名:__________"]
-    if any(cal.is_provisional(d) for d in shown):
-        lines.append(PROVISIONAL_NOTE.format(year=cal.provisional_year or max(d for d in shown if d).year))
-    lines.append(f"办理地点:{case.centre.name}")
-    lines.append(f"{issuer(case)}    {_d(timezone.localdate())}")
-    return lines
+    """The notice's paragraphs: its kind's template, one paragraph per line."""
+    text = TEXTS.get_template(f"cases/notices/{kind}.txt").render(Context({
+        "case": case, "item": case.version.name, "extra": extra, "cal": cal, "shown": [],
+        "remedies": REMEDIES, "issuer": issuer(case), "today": timezone.localdate()}, autoescape=False))
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def issuer(case) -> str:

@@ -4,10 +4,7 @@ the stored clocks updated (design.md, "The case lifecycle")."""
 
 import datetime
 import logging
-import secrets
 from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,15 +13,20 @@ from django.utils.translation import gettext as _
 
 from shenpi.audit.services import record
 from shenpi.catalog.codes import Category, HandlingForm
-from shenpi.catalog.models import FlowStage, Material
-from shenpi.catalog.selectors import availability_from
+from shenpi.catalog.selectors import (
+    FlowStageSpec,
+    MaterialSpec,
+    availability_from,
+    published_flow,
+    published_materials,
+)
 from shenpi.core.exceptions import Conflict
 from shenpi.org.roles import Role
 from shenpi.workdays import legal
 from shenpi.workdays.selectors import current_calendar
 from shenpi.workdays.signals import Recount
 
-from . import notices, notify, store
+from . import notices, notify, numbering, store
 from .identity import applicant_errors
 from .lifecycle import OPEN, Action, State, Who, allowed_from
 from .lifecycle import target as lifecycle_target
@@ -175,53 +177,9 @@ def is_joint(version) -> bool:
 
 # --- steps -----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class FlowStepSpec:
-    name: str
-    role: str
-    department_id: int
-    budget: int
-
-
-@dataclass(frozen=True)
-class FlowStageSpec:
-    order: int
-    name: str
-    steps: tuple[FlowStepSpec, ...]
-
-
-@lru_cache(maxsize=4096)
-def _work_stages(version_pk: int) -> tuple[FlowStageSpec, ...]:
-    stages = [FlowStageSpec(st.order, st.name, tuple(FlowStepSpec(s.name, s.role, s.department_id, s.budget)
-                                                      for s in st.steps.all()))
-              for st in FlowStage.objects.filter(version_id=version_pk).prefetch_related("steps").order_by("order")]
-
-    def at_window(stage):
-        return all(s.role == Role.WINDOW_CLERK for s in stage.steps)
-    if stages and at_window(stages[0]):
-        stages = stages[1:]
-    if stages and at_window(stages[-1]):
-        stages = stages[:-1]
-    return tuple(stages)
-
-
-@dataclass(frozen=True)
-class MaterialSpec:
-    name: str
-    required: bool
-    originals: int
-    copies: int
-
-
-@lru_cache(maxsize=4096)
-def _materials_of(version_pk: int) -> tuple[MaterialSpec, ...]:
-    return tuple(MaterialSpec(m.name, m.requirement == Material.Requirement.REQUIRED, m.originals, m.copies)
-                 for m in Material.objects.filter(version_id=version_pk).order_by("order"))
-
-
 def materials_of(version) -> tuple[MaterialSpec, ...]:
-    """The materials a published version asks for, read once per process (like its flow)."""
-    return _materials_of(version.pk)
+    """The materials a published version asks for, read once per process (catalog.selectors)."""
+    return published_materials(version.pk)
 
 
 def _unknown_materials(version, names) -> dict:
@@ -233,8 +191,16 @@ def _unknown_materials(version, names) -> dict:
 def work_stages(version) -> tuple[FlowStageSpec, ...]:
     """The flow's stages that run as steps: a first stage done wholly at the window is acceptance
     itself, and a last one is delivery; both are the case's own actions. A case's version is a
-    published one, which never changes, so each process reads a flow once."""
-    return _work_stages(version.pk)
+    published one, which never changes, so each process reads a flow once (catalog.selectors)."""
+    stages = published_flow(version.pk)
+
+    def at_window(stage):
+        return all(s.role == Role.WINDOW_CLERK for s in stage.steps)
+    if stages and at_window(stages[0]):
+        stages = stages[1:]
+    if stages and at_window(stages[-1]):
+        stages = stages[:-1]
+    return stages
 
 
 def _start_stage(case, stage, cal, day):
@@ -253,10 +219,6 @@ def _next_stage(case, after_order):
 
 
 # --- submit ------------------------------------------------------------------------------------
-
-def _number(centre, day, last) -> str:
-    return f"{centre.code.upper()}{day:%Y%m%d}{last:04d}"
-
 
 def submit(**kwargs) -> Case:
     """Receive an application at a window or online (see submit_once)."""
@@ -324,8 +286,8 @@ def _receive(*, actor, item, channel, applicant_type, applicant_name, applicant_
     cal = current_calendar(reads.calendar_version)
     centre = window.centre if window else version.centre
     case = Case(
-        id=reads.case_id, number=_number(centre, day, reads.last if ahead else store.next_number(centre.pk, day)),
-        query_code=f"{secrets.randbelow(10**6):06d}", centre=centre, item=item,
+        id=reads.case_id, number=numbering.case_number(centre.code, day, reads.last if ahead else store.next_number(centre.pk, day)),
+        query_code=numbering.query_code(), centre=centre, item=item,
         version=version, department=item.department, channel=channel, window=window,
         received_by=actor if window else None, applicant_type=applicant_type,
         applicant_name=applicant_name.strip(), applicant_id=applicant_id.strip().upper(),

@@ -12,13 +12,14 @@ import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 
 from shenpi.catalog.models import FlowStage, FlowStep, ItemVersion, ReformRecord
+from shenpi.catalog.selectors import published_version
 from shenpi.core import sql
 from shenpi.core.sql import ModelRows, Statement
 from shenpi.org.models import Centre, Department, Staff, Window
@@ -192,13 +193,6 @@ def changed_fields(case: Case) -> tuple[str, ...] | None:
 
 def mark_saved(case: Case) -> None:
     case.loaded_values = tuple(getattr(case, f.attname) for f in _CASE_FIELDS)
-
-
-@lru_cache(maxsize=4096)
-def published_version(pk: int) -> ItemVersion:
-    """A case's item version. A published version's content never changes (a change is a new
-    version), so each process reads it once, like its flow."""
-    return ItemVersion.objects.select_related("item").get(pk=pk)
 
 
 def lock_case(pk: int, *, window_id: int | None = None, window_field: str = "accept_items",

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .codes import CLOSED_STATUSES, Category, HandlingForm, ReformStatus
-from .models import Item, ItemVersion, ReformRecord
+from .models import FlowStage, Item, ItemVersion, Material, ReformRecord
 
 # The notice's targets (§四(三)1).
 TARGET_SIMPLE_SHARE = 0.70
@@ -166,3 +167,56 @@ def reform_figures(*, on: date | None = None) -> dict:
             {"department": pk, "name": d["name"], **_figures(d["rows"])} for pk, d in departments.items()
         ],
     }
+
+
+# --- published versions, read once per process ---------------------------------------------------
+# A published version's content never changes (a change is a new version), so the case
+# lifecycle reads each one's item, flow and materials once per process.
+
+@dataclass(frozen=True)
+class FlowStepSpec:
+    name: str
+    role: str
+    department_id: int
+    budget: int
+
+
+@dataclass(frozen=True)
+class FlowStageSpec:
+    order: int
+    name: str
+    steps: tuple[FlowStepSpec, ...]
+
+
+@dataclass(frozen=True)
+class MaterialSpec:
+    name: str
+    required: bool
+    originals: int
+    copies: int
+
+
+@lru_cache(maxsize=4096)
+def published_version(pk: int) -> ItemVersion:
+    """A version with its item (a case's version: published, so it never changes)."""
+    return ItemVersion.objects.select_related("item").get(pk=pk)
+
+
+@lru_cache(maxsize=4096)
+def published_flow(version_pk: int) -> tuple[FlowStageSpec, ...]:
+    """Every stage of a version's flow, in order, with its steps."""
+    return tuple(FlowStageSpec(st.order, st.name, tuple(FlowStepSpec(s.name, s.role, s.department_id, s.budget)
+                                                        for s in st.steps.all()))
+                 for st in FlowStage.objects.filter(version_id=version_pk).prefetch_related("steps").order_by("order"))
+
+
+@lru_cache(maxsize=4096)
+def published_materials(version_pk: int) -> tuple[MaterialSpec, ...]:
+    return tuple(MaterialSpec(m.name, m.requirement == Material.Requirement.REQUIRED, m.originals, m.copies)
+                 for m in Material.objects.filter(version_id=version_pk).order_by("order"))
+
+
+def forget_published() -> None:
+    """Drop what this process read of published versions (tests reuse ids after a rollback)."""
+    for cached in (published_version, published_flow, published_materials):
+        cached.cache_clear()

@@ -11,17 +11,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from rest_framework import serializers
 
 from shenpi.cases import selectors, services
+from shenpi.cases.actions import ACTIONS, STEP_ACTIONS, field_label, parse, perform
 from shenpi.cases.lifecycle import State, actions_from
 from shenpi.cases.models import Case, StepTask, Suspension
 from shenpi.cases.permissions import may_act, staff_of
 from shenpi.catalog.models import Item, ItemVersion
+from shenpi.core.exceptions import CalendarUnavailable, Conflict
 from shenpi.core.forms import add_service_errors
 from shenpi.org.roles import Role, has_role
 from shenpi.workdays import legal
-from shenpi.workdays.calendar import CalendarRangeError
-from shenpi.workdays.parsing import range_message
 from shenpi.workdays.selectors import current_calendar
 
 from .views import staff_required
@@ -169,11 +170,6 @@ def case_page(request, number):
     })
 
 
-def _whole(raw: str) -> int:
-    """A whole number typed in a form; 0 (refused by the service with its reason) otherwise."""
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 0
-
-
 def decidable(case) -> bool:
     """Whether a decision can be taken now: an instant item at the window, or a case whose steps
     have all passed or one of which refused."""
@@ -185,67 +181,41 @@ def decidable(case) -> bool:
                                                                            for _s, o in steps)
 
 
-ACTION_FIELDS = {
-    "accept": lambda p: {"paper_materials": p.getlist("paper_materials"), "note": p.get("note", "")},
-    "supplement": lambda p: {"materials": p.getlist("materials"), "note": p.get("note", "")},
-    "resubmit": lambda p: {"paper_materials": p.getlist("paper_materials"), "note": p.get("note", "")},
-    "refuse": lambda p: {"reasons": p.get("reasons", ""), "competent_agency": p.get("competent_agency", "")},
-    "suspend": lambda p: {"kind": p.get("kind", ""), "reason": p.get("reason", ""),
-                          "expected_days": _whole(p.get("expected_days", ""))},
-    "resume": lambda p: {"result": p.get("result", "")},
-    "extend": lambda p: {"days": _whole(p.get("days", "")), "reason": p.get("reason", "")},
-    "decide": lambda p: {"decision": p.get("decision", ""), "licence_number": p.get("licence_number", ""),
-                         "reasons": p.get("reasons", ""), "remedies": p.get("remedies", "")},
-    "deliver": lambda p: {"method": p.get("method", "")},
-    "withdraw": lambda p: {"reason": p.get("reason", "")},
-    "terminate": lambda p: {"reason": p.get("reason", "")},
-}
-
-
-# What the person is told after each action: what was done, in words.
-DONE = {
-    "accept": _("Accepted; the acceptance notice is issued."), "supplement": _("Supplement notice sent."),
-    "resubmit": _("Resubmission recorded; the acceptance period starts again."),
-    "refuse": _("Refused; the refusal notice is issued."), "suspend": _("Special procedure started; the applicant is told."),
-    "resume": _("Special procedure ended; the due dates moved."), "extend": _("Limit extended; the applicant is told."),
-    "decide": _("Decision recorded; the decision is issued."), "deliver": _("Delivery recorded."),
-    "withdraw": _("Application withdrawn."), "terminate": _("Handling terminated; the applicant is told."),
-}
-
-
 @staff_required
 @require_POST
 def act(request, number, action):
-    if action not in ACTION_FIELDS:
+    if action not in ACTIONS:
         raise Http404
-    case = _case_for(request, number)
-    raw = request.POST.get("version", "")
-    version = int(raw) if raw.isascii() and raw.isdigit() else None
-    try:
-        getattr(services, action)(actor=request.user, case=case, expected_version=version,
-                                  **ACTION_FIELDS[action](request.POST))
-        messages.success(request, DONE[action])
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    except services.ConflictError as exc:
-        messages.error(request, str(exc))
-    except CalendarRangeError as exc:  # a record whose dates lie before the calendar: say so, do not fail
-        messages.error(request, range_message(exc))
-    return redirect("staff:case", number=case.number)
+    return _perform(request, ACTIONS, action, _case_for(request, number))
 
 
 @staff_required
 @require_POST
 def complete_step(request, number, step_id):
-    case = _case_for(request, number)
-    stage = request.POST.get("return_to_stage", "")
+    return _perform(request, STEP_ACTIONS, "complete_step", _case_for(request, number), step_id=step_id)
+
+
+def _perform(request, table, action, case, **target):
+    """An action from a staff form, through the one action table (cases/actions.py): the rights
+    first (a 403 for what is not theirs), then the input, then the service; every refusal
+    becomes a message on the case page."""
+    services.ensure_may(actor=request.user, case=case, action=action,
+                        step=get_object_or_404(StepTask, pk=target["step_id"], case=case) if target else None)
     try:
-        services.complete_step(actor=request.user, case=case, step_id=step_id, outcome=request.POST.get("outcome", ""),
-                               opinion=request.POST.get("opinion", ""),
-                               return_to_stage=int(stage) if stage.isascii() and stage.isdigit() else None)
-        messages.success(request, _("Step completed."))
+        values, version = parse(table, action, request.POST)
+        perform(table, action, actor=request.user, case=case, values=values, version=version, **target)
+        messages.success(request, table[action].done)
+    except serializers.ValidationError as exc:
+        for field, reasons in exc.detail.items():
+            for reason in reasons if isinstance(reasons, list) else [reasons]:
+                messages.error(request, _("%(field)s: %(reason)s") % {
+                    "field": field_label(table, action, field), "reason": reason})
     except ValidationError as exc:
         _errors_to_messages(request, exc)
+    except Conflict as exc:
+        messages.error(request, exc.user_message())
+    except CalendarUnavailable as exc:  # a record whose dates lie before the calendar: say so, do not fail
+        messages.error(request, exc.user_message())
     return redirect("staff:case", number=case.number)
 
 
