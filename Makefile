@@ -42,6 +42,7 @@ test: $(STAMP) $(MO)
 lint: $(STAMP)
 	$(BIN)/ruff check shenpi tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 messages: $(STAMP)
 	cd shenpi && ../$(BIN)/shenpi makemessages -l zh_Hans --no-obsolete --no-location

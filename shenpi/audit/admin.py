@@ -24,9 +24,9 @@ class ObjectTypeFilter(admin.SimpleListFilter):
 
 def _object_name(object_type: str) -> str:
     try:
-        return apps.get_model(object_type)._meta.verbose_name
+        return str(apps.get_model(object_type)._meta.verbose_name)
     except (LookupError, ValueError):
-        return {"workdays.calendaryear": _("calendar year")}.get(object_type, object_type)
+        return str({"workdays.calendaryear": _("calendar year")}.get(object_type, object_type))
 
 
 @admin.register(AuditEntry)

@@ -1,27 +1,38 @@
+
+from __future__ import annotations
+
 import hashlib
 import json
 from datetime import UTC
+from typing import TYPE_CHECKING, cast
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from shenpi.core import sql
 
 from .models import AuditEntry, AuditHead
 
+if TYPE_CHECKING:
+    import datetime
+    from typing import Any
+
+    from django.contrib.auth.models import User
+
 GENESIS = "0" * 64
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """JSON-safe copy, so what is hashed is exactly what the database gives back."""
     if value is None:
         return None
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
-def entry_hash(*, seq, at, actor_id, actor_name, action, object_type, object_id, object_repr,
-               before, after, prev_hash) -> str:
+def entry_hash(*, seq: int, at: datetime.datetime, actor_id: int | None, actor_name: str, action: str, object_type: str, object_id: Any, object_repr: str,
+               before: Any, after: Any, prev_hash: str) -> str:
     """The first scheme (entries before the head's ``linked_from``): one hash over everything."""
     payload = json.dumps(
         [seq, at.astimezone(UTC).isoformat(), actor_id, actor_name, action,
@@ -31,7 +42,7 @@ def entry_hash(*, seq, at, actor_id, actor_name, action, object_type, object_id,
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def body_digest(*, at, actor_id, actor_name, action, object_type, object_id, object_repr, before, after) -> str:
+def body_digest(*, at: datetime.datetime, actor_id: int | None, actor_name: str, action: str, object_type: str, object_id: Any, object_repr: str, before: Any, after: Any) -> str:
     """What an entry says, hashed on its own (by the writer, outside any lock)."""
     payload = json.dumps(
         [at.astimezone(UTC).isoformat(), actor_id, actor_name, action, object_type, str(object_id), object_repr,
@@ -60,12 +71,12 @@ _FIELDS = ("at", "actor_id", "actor_name", "action", "object_type", "object_id",
 _insert_sql: dict = {}
 
 
-def _entry_insert_sql(connection) -> str:
+def _entry_insert_sql(connection: Any) -> str:
     """PostgreSQL: advance the head and insert the entry in a single statement."""
     sql = _insert_sql.get(connection.vendor)
     if sql is None:
-        fields = [AuditEntry._meta.get_field(f) for f in _FIELDS]
-        columns = ", ".join(["seq", *(f.column for f in fields), "prev_hash", "hash"])
+        fields = [cast(Field, AuditEntry._meta.get_field(f)) for f in _FIELDS]
+        columns = ", ".join(["seq", *(str(f.column) for f in fields), "prev_hash", "hash"])
         values = ", ".join(["h.seq", *(["%s"] * len(fields)), "h.prev_hash", "h.hash"])
         sql = _insert_sql[connection.vendor] = (
             f"WITH h AS ({_ADVANCE.format(link=_LINK['postgresql'])}) "
@@ -73,12 +84,12 @@ def _entry_insert_sql(connection) -> str:
     return sql
 
 
-def _ensure_head():
+def _ensure_head() -> None:
     AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS, "prev_hash": GENESIS})
 
 
-def record(*, actor, action: str, obj=None, object_type: str = "", object_id="",
-           before=None, after=None) -> AuditEntry:
+def record(*, actor: User | None, action: str, obj: Any=None, object_type: str = "", object_id: Any="",
+           before: Any=None, after: Any=None) -> AuditEntry:
     """Append one entry to the chain, inside the caller's transaction (or its own). Call it
     last before the commit: from here to the commit every other writer waits for the head."""
     if obj is not None:
@@ -94,10 +105,10 @@ def record(*, actor, action: str, obj=None, object_type: str = "", object_id="",
     writes = sql.current_writes()
     if connection.vendor == "postgresql":
         statement = _entry_insert_sql(connection)
-        params = [digest, *(AuditEntry._meta.get_field(f).get_db_prep_save(getattr(entry, f), connection)
+        params = [digest, *(cast(Field, AuditEntry._meta.get_field(f)).get_db_prep_save(getattr(entry, f), connection)
                             for f in _FIELDS)]
 
-        def linked(rows):
+        def linked(rows: list[tuple]) -> None:
             if not rows:  # no head row (a test emptied the table): make it, then link again
                 _ensure_head()
                 with connection.cursor() as cursor:
@@ -113,7 +124,7 @@ def record(*, actor, action: str, obj=None, object_type: str = "", object_id="",
                 linked(cursor.fetchall())
         return entry
 
-    def advance_and_insert(cursor):
+    def advance_and_insert(cursor: Any) -> None:
         for _ in range(2):
             cursor.execute(_ADVANCE.format(link=_LINK[connection.vendor]), [digest])
             row = cursor.fetchone()
@@ -132,13 +143,13 @@ def record(*, actor, action: str, obj=None, object_type: str = "", object_id="",
     return entry
 
 
-def _expected_hash(e, linked_from) -> str:
+def _expected_hash(e: AuditEntry, linked_from: int) -> str:
     if e.seq < linked_from:
         return entry_hash(**{f: getattr(e, f) for f in ("seq", *_FIELDS, "prev_hash")})
     return link_hash(e.prev_hash, e.seq, body_digest(**{f: getattr(e, f) for f in _FIELDS}))
 
 
-def first_broken_entry():
+def first_broken_entry() -> AuditEntry | None:
     """The first entry whose link or hash does not hold, or None when the chain is whole."""
     head = AuditHead.objects.filter(pk=1).first()
     linked_from = head.linked_from if head is not None else 1

@@ -20,14 +20,14 @@ class StepInline(ReadOnly, admin.TabularInline):
     model = StepTask
     extra = 0
     fields = ["stage_name", "name", "department", "assignee", "due_on", "status", "outcome", "opinion"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the stubs type fields more widely
 
 
 class EventInline(ReadOnly, admin.TabularInline):
     model = CaseEvent
     extra = 0
     fields = ["seq", "at", "actor_name", "action", "from_state", "to_state"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the stubs type fields more widely
 
 
 @admin.register(Case)

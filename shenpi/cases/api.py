@@ -1,9 +1,16 @@
 """Cases API: thin views; reads through selectors, every action through a service."""
 
+from typing import cast
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -87,9 +94,10 @@ class CaseSummary(serializers.ModelSerializer):
 
     def _ctx(self) -> dict:
         # One calendar and one "today" for the whole list: the calendar's version is read once.
-        if "cal" not in self.context:
-            self.context.update(clock_context())
-        return self.context
+        context = cast(dict, self.context)
+        if "cal" not in context:
+            context.update(clock_context())
+        return context
 
     def _clocks(self, obj) -> dict:
         ctx = self._ctx()
@@ -269,7 +277,8 @@ class LookupOut(serializers.Serializer):
     extension = serializers.SerializerMethodField()
     provisional_dates = serializers.SerializerMethodField(help_text=PROVISIONAL_HELP)
 
-    def get_extension(self, obj) -> ExtensionOut(allow_null=True):
+    @extend_schema_field(ExtensionOut(allow_null=True))
+    def get_extension(self, obj) -> dict | None:
         from .models import Extension
         ext = Extension.objects.filter(case=obj).first()
         return ExtensionOut(ext).data if ext else None

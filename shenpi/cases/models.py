@@ -14,6 +14,20 @@ USER = settings.AUTH_USER_MODEL
 
 
 class Case(models.Model):
+    # Read beside the row by cases.store.lock_case (not columns of the table).
+    centre_name: str
+    centre_code: str
+    department_name: str
+    calendar_version: int
+    window_takes: bool
+    open_steps: bool
+    refused_steps: bool
+    loaded_values: tuple
+    window_items: dict
+    stage_steps: list
+    holders: dict
+    material_names: set
+
     class Channel(models.TextChoices):
         WINDOW = "window", _("At a window")
         ONLINE = "online", _("Online")
@@ -288,7 +302,8 @@ class CaseEvent(models.Model):
         from .lifecycle import Action
         p = self.payload or {}
         if self.action == Action.RECOUNT:
-            parts = [f"{Case._meta.get_field(f).verbose_name} {old} → {new}" for f, (old, new) in p.get("moved", {}).items()]
+            parts = [f"{Case._meta.get_field(f).verbose_name} {old} → {new}"  # type: ignore[union-attr]
+                     for f, (old, new) in p.get("moved", {}).items()]
             parts += [f"{s['name']} {s['from']} → {s['to']}" for s in p.get("steps", [])]
             return "; ".join(parts)
         if self.action == Action.DELIVER and p.get("late_workdays"):

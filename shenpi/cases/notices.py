@@ -18,7 +18,7 @@ from django.utils import timezone
 from . import store
 from .models import Notice
 
-KIND_TITLES = {
+KIND_TITLES: dict[str, str] = {
     Notice.Kind.ACCEPTANCE: "受理通知书",
     Notice.Kind.SUPPLEMENT: "补正材料通知书",
     Notice.Kind.REFUSAL: "不予受理通知书",
@@ -30,7 +30,7 @@ KIND_TITLES = {
     Notice.Kind.TERMINATION: "终止审批通知书",
     Notice.Kind.MATERIALS: "收件凭证",
 }
-SUFFIX = {Notice.Kind.ACCEPTANCE: "SL", Notice.Kind.SUPPLEMENT: "BZ", Notice.Kind.REFUSAL: "BSL",
+SUFFIX: dict[str, str] = {Notice.Kind.ACCEPTANCE: "SL", Notice.Kind.SUPPLEMENT: "BZ", Notice.Kind.REFUSAL: "BSL",
           Notice.Kind.APPROVAL: "ZY", Notice.Kind.DENIAL: "BY", Notice.Kind.RECEIPT: "SD",
           Notice.Kind.EXTENSION: "YC", Notice.Kind.SPECIAL: "TB", Notice.Kind.TERMINATION: "ZZ",
           Notice.Kind.MATERIALS: "SJ"}

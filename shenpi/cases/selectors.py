@@ -1,5 +1,9 @@
 """Reads of cases, always scoped to who asks (design.md, Security)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
 from shenpi.org.roles import Role, has_role, is_centre_admin
@@ -10,10 +14,19 @@ from .lifecycle import State
 from .models import Case
 from .permissions import staff_of
 
+if TYPE_CHECKING:
+    import datetime
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import User
+
+    from shenpi.cases.models import StepTask
+    from shenpi.workdays.calendar import WorkCalendar
+
 RUNNING = (State.SUBMITTED, State.AWAITING_SUPPLEMENT, State.ACCEPTED, State.SUSPENDED)
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
+def cases_visible_to(user: User) -> QuerySet[Case]:
     """Centre administrators, supervisors and leaders read every case; department staff their
     department's cases and the cases where they hold a step; a window clerk the cases of the
     items the window accepts; an applicant their own."""
@@ -59,7 +72,7 @@ CLOCKS = (
 )
 
 
-def clock_view(case, *, on=None, cal=None) -> dict:
+def clock_view(case: Case, *, on: datetime.date | None=None, cal: WorkCalendar | None=None) -> dict:
     """Each of the case's stored due dates with the working days left and a colour while it
     runs, and whether it is provisional (counted before its year's holidays were known). The
     acceptance clock only while the case awaits acceptance, the delivery clock while a
@@ -82,7 +95,7 @@ def clock_view(case, *, on=None, cal=None) -> dict:
     return out
 
 
-def step_rows(steps, *, on, cal) -> list[dict]:
+def step_rows(steps: Iterable[StepTask], *, on: datetime.date, cal: WorkCalendar) -> list[dict]:
     """Open steps with the working days left and their colour. A suspended case's time is not
     counted (Art. 45): its steps' dates move when it resumes, so none is shown overdue."""
     rows = []
@@ -93,18 +106,18 @@ def step_rows(steps, *, on, cal) -> list[dict]:
     return rows
 
 
-def provisional_dates(case, cal) -> list[str]:
+def provisional_dates(case: Case, cal: WorkCalendar) -> list[str]:
     """The names of the case's stored dates that are provisional (standards.md §1)."""
     return [f for f in Case.DUE_DATES if cal.is_provisional(getattr(case, f))]
 
 
-def deemed_by_law(case, on) -> bool:
+def deemed_by_law(case: Case, on: datetime.date) -> bool:
     """Art. 32: accepted by law (from the day the materials were received), recorded or not."""
     return case.deemed_accepted or (case.state == State.SUBMITTED
                                     and legal.is_deemed_accepted(acceptance_due=case.acceptance_due, on=on))
 
 
-def online_inbox(user):
+def online_inbox(user: User) -> QuerySet[Case]:
     """网上预审: the online applications awaiting an answer from the windows this clerk's window
     stands for (its centre, the items it accepts), the oldest acceptance period first."""
     staff = staff_of(user)
@@ -116,7 +129,7 @@ def online_inbox(user):
             .select_related("version", "claimed_by__staff").order_by("acceptance_due", "received_at"))
 
 
-def inbox_rows(cases, *, on, cal) -> list[dict]:
+def inbox_rows(cases: Iterable[Case], *, on: datetime.date, cal: WorkCalendar) -> list[dict]:
     """Each application with its age in working days since its materials came in, and the
     working days left of the 5 for an answer (Art. 32): red on the last day and after."""
     rows = []
@@ -127,7 +140,7 @@ def inbox_rows(cases, *, on, cal) -> list[dict]:
     return rows
 
 
-def materials_view(case) -> list[dict]:
+def materials_view(case: Case) -> list[dict]:
     """The item's materials with what the case has of each (paper, files), required ones first
     as the catalog orders them; and anything the case has that the catalog does not list."""
     have: dict[str, list] = {}
@@ -139,14 +152,14 @@ def materials_view(case) -> list[dict]:
     return rows
 
 
-def overdue_q(on):
+def overdue_q(on: datetime.date | None) -> Q:
     """Cases past a running due date: acceptance (Art. 32), the promise, delivery (Art. 44)."""
     return (Q(state=State.SUBMITTED, acceptance_due__lt=on) | Q(state=State.ACCEPTED, promised_due__lt=on)
             | Q(state__in=(State.APPROVED, State.DENIED), delivery_due__lt=on))
 
 
-def search_cases(user, *, q="", item="", department=None, state="", received_from=None, received_to=None,
-                 overdue=False, on=None):
+def search_cases(user: User, *, q: str="", item: str="", department: int | None=None, state: str="", received_from: datetime.date | None=None, received_to: datetime.date | None=None,
+                 overdue: bool=False, on: datetime.date | None=None) -> QuerySet[Case]:
     """The read-only search of supervisors, leaders and administrators (and of anyone over what
     they may see): number or applicant, item, department, state, received dates, overdue."""
     qs = cases_visible_to(user)

@@ -2,9 +2,12 @@
 transition table and the actor's rights checked, a CaseEvent and an audit entry written, and
 the stored clocks updated (design.md, "The case lifecycle")."""
 
+from __future__ import annotations
+
 import datetime
 import logging
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -43,6 +46,16 @@ from .models import (
 )
 from .permissions import may, may_act, staff_of
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+    from typing import Any
+
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
+
+    from shenpi.catalog.models import Item, ItemVersion
+    from shenpi.workdays.calendar import WorkCalendar
+
 DEFAULT_REMEDIES = ("申请人如对本决定不服，可以自收到本决定书之日起六十日内依法申请行政复议，"
                     "或者在六个月内依法向人民法院提起行政诉讼。")
 
@@ -54,20 +67,20 @@ class ConflictError(Conflict):
     """The case changed since the caller looked at it (HTTP 409)."""
 
 
-def today():
+def today() -> datetime.date:
     return timezone.localdate()
 
 
 # --- the common shape of every transition ------------------------------------------------------
 
-def ensure_may(*, actor, case, action: str, step=None):
+def ensure_may(*, actor: User, case: Case, action: str, step: StepTask | None=None) -> None:
     """The rights check alone, for callers that want to refuse before reading a request's body;
     the service checks again under the lock."""
     if not may_act(actor, action, case, step):
         raise PermissionDenied(_("You may not %(action)s this case.") % {"action": Action(action).label})
 
 
-def _lock_and_check(*, actor, case, action, expected_version, step_id=None):
+def _lock_and_check(*, actor: User, case: Case, action: str, expected_version: int | None, step_id: int | None=None) -> tuple[Case, StepTask | None]:
     if step_id is not None:
         try:
             step_id = int(step_id)
@@ -102,7 +115,7 @@ PRE_REVIEW = (Action.ACCEPT, Action.SUPPLEMENT, Action.REFUSE)
 
 
 @contextmanager
-def _acting(*, actor, case, action: str, expected_version: int | None = None, step_id=None):
+def _acting(*, actor: User, case: Case, action: str, expected_version: int | None = None, step_id: int | None=None) -> Iterator[Any]:
     """Lock the case, check version, table and rights; yield the locked case, or for an action
     on one of its steps (``step_id``) the case and the step. The transition's inserts and
     updates are queued and sent together with its commit (store.transition)."""
@@ -112,14 +125,14 @@ def _acting(*, actor, case, action: str, expected_version: int | None = None, st
         yield (locked, step) if step_id is not None else locked
 
 
-def _enter(case, action: str, outcome: str | None = None) -> str:
+def _enter(case: Case, action: str, outcome: str | None = None) -> str:
     """Move the case to the state the transition table gives the action (or the outcome it lets
     the service choose); returns the state it left."""
     from_state, case.state = case.state, lifecycle_target(action, outcome)
     return from_state
 
 
-def _event(case, *, actor, action, from_state, payload=None):
+def _event(case: Case, *, actor: User | None, action: str, from_state: str, payload: dict | None=None) -> None:
     """The case's history entry and the audit entry. Every event comes with a new row version,
     so the version is the event's number; the audit entry goes last, just before the commit."""
     payload = payload or {}
@@ -130,14 +143,14 @@ def _event(case, *, actor, action, from_state, payload=None):
            after={"state": case.state, "row_version": case.row_version, **payload})
 
 
-def _mark_provisional(case, cal, *more_days):
+def _mark_provisional(case: Case, cal: WorkCalendar, *more_days: datetime.date | None) -> None:
     """standards.md §1: a case whose stored dates (its own or its steps') reach past the last
     day of known schedule is marked, so the recount finds it when the year is entered."""
     if any(cal.is_provisional(d) for d in (*(getattr(case, f) for f in Case.DUE_DATES), *more_days)):
         case.provisional = True
 
 
-def _save(case, *, actor, action, from_state, payload=None, notify_applicant=True):
+def _save(case: Case, *, actor: User | None, action: str, from_state: str, payload: dict | None=None, notify_applicant: bool=True) -> None:
     _mark_provisional(case, current_calendar(getattr(case, "calendar_version", None)))
     case.row_version += 1
     store.update(case, store.changed_fields(case))
@@ -147,54 +160,55 @@ def _save(case, *, actor, action, from_state, payload=None, notify_applicant=Tru
     _event(case, actor=actor, action=action, from_state=from_state, payload=payload)
 
 
-def _require(errors: dict):
+def _require(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
 
 
-def _text(value) -> str:
+def _text(value: Any) -> str:
     return (value or "").strip()
 
 
 # --- clocks ----------------------------------------------------------------------------------
 
-def _clock(case) -> legal.CaseClock:
+def _clock(case: Case) -> legal.CaseClock:
+    assert case.accepted_on is not None  # the clocks run from acceptance
     return legal.CaseClock(accepted=case.accepted_on, statutory_limit=case.statutory_limit,
                            promised_limit=case.promised_limit, extension_days=case.extension_days)
 
 
-def _recompute_dues(case, cal):
+def _recompute_dues(case: Case, cal: WorkCalendar) -> None:
     """Statutory and promised due dates: from acceptance, plus extension and suspended working days."""
     clock = _clock(case)
     case.statutory_due = cal.add_workdays(clock.accepted, case.statutory_limit + case.extension_days + case.suspended_days)
     case.promised_due = cal.add_workdays(clock.accepted, case.promised_limit + case.suspended_days)
 
 
-def is_joint(version) -> bool:
+def is_joint(version: ItemVersion) -> bool:
     """Art. 42's joint handling: the flow has steps of more than one department (并联审批)."""
     return len({s.department_id for st in work_stages(version) for s in st.steps} | {version.item.department_id}) > 1
 
 
 # --- steps -----------------------------------------------------------------------------------
 
-def materials_of(version) -> tuple[MaterialSpec, ...]:
+def materials_of(version: ItemVersion) -> tuple[MaterialSpec, ...]:
     """The materials a published version asks for, read once per process (catalog.selectors)."""
     return published_materials(version.pk)
 
 
-def _unknown_materials(version, names) -> dict:
+def _unknown_materials(version: ItemVersion, names: Sequence[str]) -> dict:
     known = {m.name for m in materials_of(version)}
     unknown = [m for m in names if m not in known]
     return {"paper_materials": [_("Not materials of this item: %(m)s.") % {"m": "、".join(unknown)}]} if unknown else {}
 
 
-def work_stages(version) -> tuple[FlowStageSpec, ...]:
+def work_stages(version: ItemVersion) -> tuple[FlowStageSpec, ...]:
     """The flow's stages that run as steps: a first stage done wholly at the window is acceptance
     itself, and a last one is delivery; both are the case's own actions. A case's version is a
     published one, which never changes, so each process reads a flow once (catalog.selectors)."""
     stages = published_flow(version.pk)
 
-    def at_window(stage):
+    def at_window(stage: FlowStageSpec) -> bool:
         return all(s.role == Role.WINDOW_CLERK for s in stage.steps)
     if stages and at_window(stages[0]):
         stages = stages[1:]
@@ -203,7 +217,7 @@ def work_stages(version) -> tuple[FlowStageSpec, ...]:
     return stages
 
 
-def _start_stage(case, stage, cal, day):
+def _start_stage(case: Case, stage: FlowStageSpec, cal: WorkCalendar, day: datetime.date) -> None:
     if getattr(case, "holders", None) is None:
         case.holders = store.default_holders(case)
     for s in stage.steps:
@@ -214,19 +228,19 @@ def _start_stage(case, stage, cal, day):
                             budget=s.budget, started_on=day, due_on=due), need_pk=False)
 
 
-def _next_stage(case, after_order):
+def _next_stage(case: Case, after_order: int) -> FlowStageSpec | None:
     return next((st for st in work_stages(case.version) if st.order > after_order), None)
 
 
 # --- submit ------------------------------------------------------------------------------------
 
-def submit(**kwargs) -> Case:
+def submit(**kwargs: Any) -> Case:
     """Receive an application at a window or online (see submit_once)."""
     return submit_once(**kwargs)[0]
 
 
-def submit_once(*, actor, item, channel: str, applicant_type: str, applicant_name: str, applicant_id: str,
-                applicant_phone: str, paper_materials=(), idempotency_key: str | None = None) -> tuple[Case, bool]:
+def submit_once(*, actor: User, item: Item, channel: str, applicant_type: str, applicant_name: str, applicant_id: str,
+                applicant_phone: str, paper_materials: Sequence[str]=(), idempotency_key: str | None = None) -> tuple[Case, bool]:
     """Receive an application; returns the case and whether this call made it. A retried
     submission with the same key returns the case the first one made."""
     key = f"{actor.pk}:{idempotency_key}" if idempotency_key else None
@@ -245,14 +259,14 @@ def submit_once(*, actor, item, channel: str, applicant_type: str, applicant_nam
         return existing, False
 
 
-def _submit(**kwargs) -> Case:
+def _submit(**kwargs: Any) -> Case:
     """Receive in one transaction, its writes sent together with its commit (store.transition)."""
     with store.transition():
         return _receive(**kwargs)
 
 
-def _receive(*, actor, item, channel, applicant_type, applicant_name, applicant_id, applicant_phone,
-             paper_materials, key) -> Case:
+def _receive(*, actor: User, item: Item, channel: str, applicant_type: str, applicant_name: str, applicant_id: str, applicant_phone: str,
+             paper_materials: Sequence[str], key: str | None) -> Case:
     errors = applicant_errors(applicant_type=applicant_type, applicant_id=applicant_id,
                               applicant_name=applicant_name, applicant_phone=applicant_phone)
     staff = staff_of(actor)
@@ -282,11 +296,13 @@ def _receive(*, actor, item, channel, applicant_type, applicant_name, applicant_
     if version is not None and paper_materials:
         errors.update(_unknown_materials(version, paper_materials))
     _require(errors)
+    assert version is not None  # an item without a published version was refused above
 
     cal = current_calendar(reads.calendar_version)
     centre = window.centre if window else version.centre
     case = Case(
-        id=reads.case_id, number=numbering.case_number(centre.code, day, reads.last if ahead else store.next_number(centre.pk, day)),
+        id=reads.case_id, number=numbering.case_number(
+            centre.code, day, reads.last if reads.last is not None else store.next_number(centre.pk, day)),
         query_code=numbering.query_code(), centre=centre, item=item,
         version=version, department=item.department, channel=channel, window=window,
         received_by=actor if window else None, applicant_type=applicant_type,
@@ -315,7 +331,7 @@ def _receive(*, actor, item, channel, applicant_type, applicant_name, applicant_
     return case
 
 
-def _received(version, paper=(), files=()) -> list[str]:
+def _received(version: ItemVersion, paper: Sequence[str]=(), files: Sequence[tuple[str, str]]=()) -> list[str]:
     """Lines of a receipt of materials: each material handed in on paper with its originals and
     copies as the catalog asks for them, each file uploaded with its name."""
     by_name = {m.name: m for m in materials_of(version)} if paper else {}
@@ -332,7 +348,7 @@ def _received(version, paper=(), files=()) -> list[str]:
     return lines
 
 
-def issue_receipt(*, actor, case) -> Notice:
+def issue_receipt(*, actor: User, case: Case) -> Notice:
     """The receipt of materials for an online application, once its files are in (收件凭证):
     the applicant who made it, in the transaction that made it."""
     if not (actor and case.applicant_user_id == actor.pk):
@@ -343,7 +359,7 @@ def issue_receipt(*, actor, case) -> Notice:
 
 # --- acceptance ------------------------------------------------------------------------------
 
-def _do_accept(case, *, actor, day, cal, deemed=False):
+def _do_accept(case: Case, *, actor: User | None, day: datetime.date, cal: WorkCalendar, deemed: bool=False) -> str:
     """Acceptance dated ``day``; its clocks count from there (Art. 32, 42)."""
     from_state = _enter(case, Action.DEEM_ACCEPT if deemed else Action.ACCEPT)
     case.accepted_on = day
@@ -356,12 +372,12 @@ def _do_accept(case, *, actor, day, cal, deemed=False):
     return from_state
 
 
-def _acceptance_day(case) -> tuple:
+def _acceptance_day(case: Case) -> tuple:
     return legal.acceptance_day(clock_start=case.clock_start, acceptance_due=case.acceptance_due,
                                 supplemented=bool(case.supplemented_on), on=today())
 
 
-def material_errors(case, *, handing_in=(), note: str = "") -> dict:
+def material_errors(case: Case, *, handing_in: Sequence[str]=(), note: str = "") -> dict:
     """Art. 32: an application is accepted when its materials are complete. Every required
     material of the item must be in (on paper, now or before, or uploaded); a conditional one
     that is not in needs the clerk's note on why its condition does not apply."""
@@ -369,7 +385,8 @@ def material_errors(case, *, handing_in=(), note: str = "") -> dict:
     if names is None:
         names = set(case.materials.values_list("name", flat=True))
     have = names | set(handing_in)
-    required, conditional = [], []
+    required: list[str] = []
+    conditional: list[str] = []
     for m in materials_of(case.version):
         if m.name not in have:
             (required if m.required else conditional).append(m.name)
@@ -383,7 +400,7 @@ def material_errors(case, *, handing_in=(), note: str = "") -> dict:
     return errors
 
 
-def accept(*, actor, case, paper_materials=(), note: str = "", expected_version=None) -> Case:
+def accept(*, actor: User, case: Case, paper_materials: Sequence[str]=(), note: str = "", expected_version: int | None=None) -> Case:
     """Art. 32: accept; the decision clock starts on the day of acceptance, or on the day the
     supplement notice was fulfilled. The materials must be complete (material_errors); what is
     handed in at the counter now is recorded with the acceptance. After the 5 working days the
@@ -409,7 +426,7 @@ def accept(*, actor, case, paper_materials=(), note: str = "", expected_version=
         return c
 
 
-def claim(*, actor, case, release: bool = False, expected_version=None) -> Case:
+def claim(*, actor: User, case: Case, release: bool = False, expected_version: int | None=None) -> Case:
     """网上预审: a clerk of a window that accepts the item takes an online application from the
     inbox, so that two clerks never answer it at once; the clerk puts it back with ``release``.
     A taken application is answered (accepted, supplemented, refused) by that clerk only."""
@@ -437,7 +454,7 @@ def claim(*, actor, case, release: bool = False, expected_version=None) -> Case:
         return c
 
 
-def supplement(*, actor, case, materials=(), note: str = "", expected_version=None) -> Case:
+def supplement(*, actor: User, case: Case, materials: Sequence[str]=(), note: str = "", expected_version: int | None=None) -> Case:
     """Art. 32: tell the applicant once, everything missing or deficient, within 5 working days."""
     with _acting(actor=actor, case=case, action=Action.SUPPLEMENT, expected_version=expected_version) as c:
         errors = {}
@@ -461,20 +478,20 @@ def supplement(*, actor, case, materials=(), note: str = "", expected_version=No
         return c
 
 
-def uploaded_since_notice(case) -> set[str]:
+def uploaded_since_notice(case: Case) -> set[str]:
     """The materials uploaded since the supplement notice was issued."""
     issued = case.notices.filter(kind=Notice.Kind.SUPPLEMENT).values_list("issued_at", flat=True).first()
     return set(case.materials.filter(added_at__gte=issued).values_list("name", flat=True)) if issued else set()
 
 
-def supplement_outstanding(case, notice, *, handing_in=()) -> list[str]:
+def supplement_outstanding(case: Case, notice: SupplementNotice, *, handing_in: Sequence[str]=()) -> list[str]:
     """The materials the supplement notice asked for that are neither handed in now nor
     uploaded since the notice was issued."""
     have = uploaded_since_notice(case) | set(handing_in)
     return [m for m in notice.materials if m not in have]
 
 
-def resubmit(*, actor, case, paper_materials=(), note: str = "", expected_version=None) -> Case:
+def resubmit(*, actor: User, case: Case, paper_materials: Sequence[str]=(), note: str = "", expected_version: int | None=None) -> Case:
     """The applicant hands in what the notice asked for; that day starts the clocks (Art. 32).
     Only a complete answer restarts the acceptance period: every material the notice listed,
     handed in on paper now or uploaded since; for the notice's other points (its note),
@@ -508,7 +525,7 @@ def resubmit(*, actor, case, paper_materials=(), note: str = "", expected_versio
         return c
 
 
-def refuse(*, actor, case, reasons: str, competent_agency: str = "", expected_version=None) -> Case:
+def refuse(*, actor: User, case: Case, reasons: str, competent_agency: str = "", expected_version: int | None=None) -> Case:
     """Art. 32: refuse to accept, with written reasons (and the competent agency when it is another)."""
     with _acting(actor=actor, case=case, action=Action.REFUSE, expected_version=expected_version) as c:
         errors = {"reasons": [_("Give the reasons for not accepting.")]} if not _text(reasons) else {}
@@ -525,7 +542,7 @@ def refuse(*, actor, case, reasons: str, competent_agency: str = "", expected_ve
         return c
 
 
-def deem_accepted(*, case_pk: int, on) -> bool:
+def deem_accepted(*, case_pk: int, on: datetime.date) -> bool:
     """Art. 32: no acceptance, refusal or supplement notice within 5 working days of receipt: the
     application is deemed accepted from the day of receipt. Claimed with a conditional update,
     so two workers never record it twice. Returns whether this call recorded it."""
@@ -551,8 +568,8 @@ def deem_accepted(*, case_pk: int, on) -> bool:
 
 # --- steps -----------------------------------------------------------------------------------
 
-def complete_step(*, actor, case, step_id: int, outcome: str, opinion: str, return_to_stage: int | None = None,
-                  expected_version=None) -> Case:
+def complete_step(*, actor: User, case: Case, step_id: int, outcome: str, opinion: str, return_to_stage: int | None = None,
+                  expected_version: int | None=None) -> Case:
     with _acting(actor=actor, case=case, step_id=step_id, action=Action.COMPLETE_STEP,
                          expected_version=expected_version) as (c, step):
         # The case row's lock covers its steps: every change to a step goes through it.
@@ -578,6 +595,7 @@ def complete_step(*, actor, case, step_id: int, outcome: str, opinion: str, retu
         others = [s.pk for s in c.stage_steps if s.pk != step.pk and s.status == StepTask.Status.OPEN]
         if outcome == StepTask.Outcome.RETURN:
             StepTask.objects.filter(pk__in=others).update(status=StepTask.Status.CANCELLED)
+            assert target is not None  # refused above otherwise
             _start_stage(c, target, cal, today())
             payload["returned_to"] = target.name
         elif outcome == StepTask.Outcome.REFUSE:
@@ -591,14 +609,14 @@ def complete_step(*, actor, case, step_id: int, outcome: str, opinion: str, retu
         return c
 
 
-def may_hold(user, step) -> bool:
+def may_hold(user: User, step: StepTask) -> bool:
     """Who may do a step: an active member of its department with its role."""
     from shenpi.org.roles import has_role
     staff = staff_of(user)
     return bool(staff and user.is_active and staff.department_id == step.department_id and has_role(user, step.role))
 
 
-def reassign(*, actor, case, step_id: int, assignee, reason: str = "", expected_version=None) -> Case:
+def reassign(*, actor: User, case: Case, step_id: int, assignee: User, reason: str = "", expected_version: int | None=None) -> Case:
     """The department head hands a step to another person who may do it, saying why."""
     with _acting(actor=actor, case=case, step_id=step_id, action=Action.REASSIGN,
                          expected_version=expected_version) as (c, step):
@@ -623,7 +641,7 @@ def reassign(*, actor, case, step_id: int, assignee, reason: str = "", expected_
 
 # --- special procedures and extension ----------------------------------------------------------
 
-def suspend(*, actor, case, kind: str, reason: str, expected_days: int, expected_version=None) -> Case:
+def suspend(*, actor: User, case: Case, kind: str, reason: str, expected_days: int, expected_version: int | None=None) -> Case:
     """Art. 45: time for hearing, testing, expert review … is not counted; the applicant is told."""
     with _acting(actor=actor, case=case, action=Action.SUSPEND, expected_version=expected_version) as c:
         errors = {}
@@ -646,7 +664,7 @@ def suspend(*, actor, case, kind: str, reason: str, expected_days: int, expected
         return c
 
 
-def resume(*, actor, case, result: str = "", expected_version=None) -> Case:
+def resume(*, actor: User, case: Case, result: str = "", expected_version: int | None=None) -> Case:
     """The suspension ends; every due date moves by its working days (standards.md §1)."""
     with _acting(actor=actor, case=case, action=Action.RESUME, expected_version=expected_version) as c:
         cal = current_calendar(c.calendar_version)
@@ -667,7 +685,7 @@ def resume(*, actor, case, result: str = "", expected_version=None) -> Case:
         return c
 
 
-def extend(*, actor, case, days: int, reason: str, expected_version=None) -> Case:
+def extend(*, actor: User, case: Case, days: int, reason: str, expected_version: int | None=None) -> Case:
     """Art. 42: once, by at most 10 working days (15 for joint handling), approved by the
     department head (a government leader for joint handling) before the statutory limit has
     passed; the reasons and the new due date go to the applicant in writing."""
@@ -692,21 +710,21 @@ def extend(*, actor, case, days: int, reason: str, expected_version=None) -> Cas
         return c
 
 
-def display_name(user) -> str:
+def display_name(user: User | None) -> str:
     staff = staff_of(user)
     return (staff.name if staff and staff.name else user.get_username()) if user else ""
 
 
 # --- decision and delivery -----------------------------------------------------------------------
 
-def _fee_errors(case, fees) -> tuple[dict, list]:
+def _fee_errors(case: Case, fees: Sequence[dict]) -> tuple[dict, list]:
     """Fees only from the item's fee list and at most its standard (C8)."""
     catalog = {f.pk: f for f in case.version.fees.all()}
     errors, charges = [], []
     if fees and not catalog:
         return {"fees": [_("This item is free of charge; nothing may be charged.")]}, []
     for i, f in enumerate(fees, 1):
-        fee = catalog.get(f.get("fee"))
+        fee = catalog.get(f.get("fee"))  # type: ignore[arg-type]  # a missing or unknown id finds none
         amount = f.get("amount_fen")
         if fee is None:
             errors.append(_("Charge %(n)s: not a fee of this item's catalog entry.") % {"n": i})
@@ -717,8 +735,8 @@ def _fee_errors(case, fees) -> tuple[dict, list]:
     return ({"fees": errors} if errors else {}), charges
 
 
-def decide(*, actor, case, decision: str, licence_number: str = "", reasons: str = "", remedies: str = "",
-           fees=(), expected_version=None) -> Case:
+def decide(*, actor: User, case: Case, decision: str, licence_number: str = "", reasons: str = "", remedies: str = "",
+           fees: Sequence[dict]=(), expected_version: int | None=None) -> Case:
     """Approve with a licence or document number, or deny with reasons and the applicant's
     remedies (Art. 38). A 即办件 is accepted and decided at the window in the same visit."""
     with _acting(actor=actor, case=case, action=Action.DECIDE, expected_version=expected_version) as c:
@@ -767,7 +785,7 @@ def decide(*, actor, case, decision: str, licence_number: str = "", reasons: str
         return c
 
 
-def deliver(*, actor, case, method: str, on=None, expected_version=None) -> Case:
+def deliver(*, actor: User, case: Case, method: str, on: datetime.date | None=None, expected_version: int | None=None) -> Case:
     """Art. 44: the licence, or the written denial, reaches the applicant (送达)."""
     with _acting(actor=actor, case=case, action=Action.DELIVER, expected_version=expected_version) as c:
         day = on or today()
@@ -791,7 +809,7 @@ def deliver(*, actor, case, method: str, on=None, expected_version=None) -> Case
         return c
 
 
-def _close(action, *, actor, case, reason, required, expected_version):
+def _close(action: str, *, actor: User, case: Case, reason: str, required: bool, expected_version: int | None) -> Case:
     with _acting(actor=actor, case=case, action=action, expected_version=expected_version) as c:
         if required and not _text(reason):
             raise ValidationError({"reason": [_("Give the reason.")]})
@@ -805,19 +823,19 @@ def _close(action, *, actor, case, reason, required, expected_version):
         return c
 
 
-def withdraw(*, actor, case, reason: str = "", expected_version=None) -> Case:
+def withdraw(*, actor: User, case: Case, reason: str = "", expected_version: int | None=None) -> Case:
     return _close(Action.WITHDRAW, actor=actor, case=case, reason=reason, required=False,
                   expected_version=expected_version)
 
 
-def terminate(*, actor, case, reason: str, expected_version=None) -> Case:
+def terminate(*, actor: User, case: Case, reason: str, expected_version: int | None=None) -> Case:
     return _close(Action.TERMINATE, actor=actor, case=case, reason=reason, required=True,
                   expected_version=expected_version)
 
 
 # --- materials ---------------------------------------------------------------------------------
 
-def add_material(*, actor, case, name: str, upload) -> CaseMaterial:
+def add_material(*, actor: User, case: Case, name: str, upload: UploadedFile) -> CaseMaterial:
     """An uploaded material (pdf, jpg, png, ofd), kept outside the web root with its SHA-256.
     Checked before anything is written, so a refused upload leaves no file behind."""
     import hashlib
@@ -839,10 +857,11 @@ def add_material(*, actor, case, name: str, upload) -> CaseMaterial:
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    material = CaseMaterial(case=case, name=name, original_name=upload.name[:200],
-                            content_type=getattr(upload, "content_type", "") or "", size=upload.size,
+    upload_name = upload.name or ""
+    material = CaseMaterial(case=case, name=name, original_name=upload_name[:200],
+                            content_type=getattr(upload, "content_type", "") or "", size=upload.size or 0,
                             sha256=digest.hexdigest())
-    material.file.save(f"{case.number}-{digest.hexdigest()[:12]}.{upload.name.rsplit('.', 1)[-1].lower()}", upload,
+    material.file.save(f"{case.number}-{digest.hexdigest()[:12]}.{upload_name.rsplit('.', 1)[-1].lower()}", upload,
                        save=False)
     try:
         with transaction.atomic():
@@ -866,7 +885,7 @@ def add_material(*, actor, case, name: str, upload) -> CaseMaterial:
 
 
 
-def _step_due(step, cal, suspensions) -> datetime.date:
+def _step_due(step: StepTask, cal: WorkCalendar, suspensions: Sequence[Suspension]) -> datetime.date:
     """A step's due date counted again: its budget from its start, moved by every suspension
     it was open through (resume moves the open steps by the suspension's working days)."""
     moved = 0
@@ -877,7 +896,7 @@ def _step_due(step, cal, suspensions) -> datetime.date:
     return cal.add_workdays(step.started_on, step.budget + moved)
 
 
-def recount_dates(*, case_pk: int, reason: str, actor=None) -> bool:
+def recount_dates(*, case_pk: int, reason: str, actor: User | None=None) -> bool:
     """Count every stored date of a case again on the calendar as it is now (after a year's
     official schedule was entered): the acceptance period, the decision clocks with their
     extension and suspended days, the delivery date and the steps' due dates. A case whose
@@ -917,7 +936,7 @@ def recount_dates(*, case_pk: int, reason: str, actor=None) -> bool:
         return True
 
 
-def recount_provisional(*, reason: str, actor=None, **_signal) -> Recount:
+def recount_provisional(*, reason: str, actor: User | None=None, **_signal: Any) -> Recount:
     """Every case marked provisional, recounted: called inside the transaction that enters a
     year (workdays.signals.years_added). Each case has its own savepoint, so one that cannot
     be recounted is logged and named and stays provisional, and the year still goes in."""

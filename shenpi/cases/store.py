@@ -8,11 +8,14 @@ Django and psycopg only); elsewhere (SQLite, where there are no round trips to s
 the ORM querysets below, which are also the reference a test holds each hand-written
 statement equal to (tests/cases/test_store.py)."""
 
+from __future__ import annotations
+
 import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import connections
@@ -27,10 +30,14 @@ from shenpi.workdays.models import CalendarVersion
 
 from .models import Case, CaseCounter, CaseMaterial, StepTask
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
 WINDOW_FIELDS = ("accept_items", "decide_items")
 
 
-def _table(model) -> str:
+def _table(model: type[Any]) -> str:
     return f'"{model._meta.db_table}"'
 
 
@@ -41,7 +48,7 @@ def _through(field: str) -> str:
 
 # --- the reads, as the ORM writes them (SQLite, client code, and the reference) -------------------
 
-def _window_items(field: str, window, item) -> QuerySet:
+def _window_items(field: str, window: Any, item: Any) -> QuerySet:
     return getattr(Window, field).through.objects.filter(window_id=window, item_id=item)
 
 
@@ -49,7 +56,8 @@ def lock_queryset(field: str, pk: int, window: int) -> QuerySet:
     """The case row, locked, with its centre's name and code, its department's name, the
     calendar's version, whether the window accepts or decides its item, and whether any of its
     steps is open or refused."""
-    return Case.objects.select_for_update(of=("self",)).filter(pk=pk).annotate(
+    # (The annotations are declared on Case for the hand-written path as well: the plugin objects.)
+    return Case.objects.select_for_update(of=("self",)).filter(pk=pk).annotate(  # type: ignore[no-redef]
         centre_name=F("centre__name"), centre_code=F("centre__code"), department_name=F("department__name"),
         calendar_version=Subquery(CalendarVersion.objects.order_by("id").values("version")[:1]),
         window_takes=Exists(_window_items(field, window, OuterRef("item_id"))),
@@ -243,7 +251,7 @@ def lock_case(pk: int, *, window_id: int | None = None, window_field: str = "acc
     return case
 
 
-def _holders_from(rows) -> dict[tuple[int, str], int]:
+def _holders_from(rows: Iterable[tuple]) -> dict[tuple[int, str], int]:
     """By default a step goes to the department's holder of the step's role: the first active
     staff member (by record) of that department with that role."""
     holders: dict[tuple[int, str], int] = {}

@@ -28,13 +28,13 @@ class ReadOnlyInline(admin.TabularInline):
 class VersionInline(ReadOnlyInline):
     model = ItemVersion
     fields = ["number", "status", "name", "category", "promised_limit", "published_at"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the stubs type fields more widely
 
 
 class ReformInline(ReadOnlyInline):
     model = ReformRecord
     fields = ["status", "effective_date", "document_number", "delegated_to", "note"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the stubs type fields more widely
     show_change_link = False
 
 

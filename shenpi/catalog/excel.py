@@ -8,12 +8,14 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
+from rest_framework import serializers
 
 from shenpi.org.models import Centre, Department
 
@@ -183,8 +185,9 @@ def import_catalog(*, actor, fileobj) -> dict:
 
     departments = {d.credit_code: d for d in Department.objects.all()}
     centres = {c.code: c for c in Centre.objects.all()}
-    seen = {}
-    children = defaultdict(lambda: {"materials": [], "fees": [], "stages": {}, "reform": [], "first": {}})
+    seen: dict = {}
+    children: defaultdict[str, dict[str, Any]] = defaultdict(
+        lambda: {"materials": [], "fees": [], "stages": {}, "reform": [], "first": {}})
 
     def known(sheet_key, n, code):
         if code not in seen:
@@ -205,7 +208,7 @@ def import_catalog(*, actor, fileobj) -> dict:
         for n, row in rows[sheet_key]:
             code = str(row["implementation_code"]).strip()
             if known(sheet_key, n, code):
-                s = serializer_class(data=row)
+                s: serializers.Serializer = serializer_class(data=row)
                 if s.is_valid():
                     children[code][sheet_key].append(dict(s.validated_data))
                 else:

@@ -1,8 +1,12 @@
 """Reads of the catalog."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -21,7 +25,7 @@ def today() -> date:
     return timezone.localdate()
 
 
-def reform_status_subquery(on: date, item_ref: str = "pk"):
+def reform_status_subquery(on: date, item_ref: str = "pk") -> Coalesce:
     latest = (ReformRecord.objects.filter(item=OuterRef(item_ref), effective_date__lte=on)
               .order_by("-effective_date", "-id").values("status")[:1])
     return Coalesce(Subquery(latest), Value(ReformStatus.RETAINED.value))
@@ -44,7 +48,7 @@ def public_catalog(*, q: str = "", department: int | None = None, category: str 
     """What the public may apply for: published items not cancelled, sealed, transferred or delegated."""
     qs = published_versions(on)
     if not include_closed:
-        qs = qs.exclude(reform_status__in=[s.value for s in CLOSED_STATUSES])
+        qs = qs.exclude(reform_status__in=[s.value for s in CLOSED_STATUSES])  # type: ignore[misc]  # annotated
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(item__implementation_code__icontains=q)
                        | Q(item__basic_code__icontains=q) | Q(item__department__name__icontains=q))
@@ -97,7 +101,7 @@ def availability_from(item: Item, published: list[ItemVersion], reforms: list[Re
     version.item = item
     rec = next((r for r in reforms if r.effective_date <= on), None)
     if rec is not None and rec.status in CLOSED_STATUSES:
-        reasons = {
+        reasons: dict[str, str] = {
             ReformStatus.CANCELLED: _("The item was cancelled on %(date)s by %(doc)s."),
             ReformStatus.SEALED: _("The item was sealed on %(date)s by %(doc)s."),
             ReformStatus.TRANSFERRED: _("The item was transferred to the market on %(date)s by %(doc)s."),
@@ -108,7 +112,7 @@ def availability_from(item: Item, published: list[ItemVersion], reforms: list[Re
     return Availability(True, "", version)
 
 
-def _figures(rows: list[dict]) -> dict:
+def _figures(rows: Sequence[Mapping[str, Any]]) -> dict:
     by_status = {s.value: 0 for s in ReformStatus}
     for r in rows:
         by_status[r["reform_status"]] += 1

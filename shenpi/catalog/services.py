@@ -1,5 +1,9 @@
 """Every write to the catalog: keyword-only, one transaction each, permission checked, audited."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +14,12 @@ from shenpi.org.roles import is_centre_admin
 
 from .models import Fee, FlowStage, FlowStep, Item, ItemVersion, Material, ReformRecord
 from .rules import code_errors, content_errors, reform_errors
+
+if TYPE_CHECKING:
+    import datetime
+    from typing import Any
+
+    from django.contrib.auth.models import User
 
 VERSION_FIELDS = [
     "name", "item_type", "level", "subject_nature", "service_objects", "category", "legal_basis",
@@ -44,21 +54,21 @@ def _audit_view(content: dict) -> dict:
     return out
 
 
-def _require_admin(actor):
+def _require_admin(actor: User) -> None:
     if not is_centre_admin(actor):
         raise PermissionDenied(_("Only centre administrators may change the catalog."))
 
 
-def _raise_if(errors):
+def _raise_if(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
 
 
-def _check(content, *, department):
+def _check(content: dict, *, department: Any) -> None:
     _raise_if(content_errors(content, department=department))
 
 
-def _write_content(version: ItemVersion, content: dict):
+def _write_content(version: ItemVersion, content: dict) -> None:
     for f in VERSION_FIELDS:
         setattr(version, f, content.get(f, getattr(version, f, None)))
     version.save()
@@ -87,7 +97,7 @@ def _write_content(version: ItemVersion, content: dict):
 
 
 @transaction.atomic
-def create_item(*, actor, basic_code: str, implementation_code: str, department, content: dict) -> Item:
+def create_item(*, actor: User, basic_code: str, implementation_code: str, department: Any, content: dict) -> Item:
     """A new item with its first version as a draft; nothing is public until it is published."""
     _require_admin(actor)
     errors = code_errors(basic_code=basic_code, implementation_code=implementation_code)
@@ -110,7 +120,7 @@ def create_item(*, actor, basic_code: str, implementation_code: str, department,
 
 
 @transaction.atomic
-def save_draft(*, actor, item: Item, content: dict) -> ItemVersion:
+def save_draft(*, actor: User, item: Item, content: dict) -> ItemVersion:
     """Editing an item edits its draft; with no draft, a new one starts from this content."""
     _require_admin(actor)
     item = Item.objects.select_for_update().get(pk=item.pk)
@@ -126,7 +136,7 @@ def save_draft(*, actor, item: Item, content: dict) -> ItemVersion:
 
 
 @transaction.atomic
-def discard_draft(*, actor, item: Item) -> None:
+def discard_draft(*, actor: User, item: Item) -> None:
     _require_admin(actor)
     draft = item.versions.select_for_update().filter(status=ItemVersion.Status.DRAFT).first()
     if draft is None:
@@ -137,7 +147,7 @@ def discard_draft(*, actor, item: Item) -> None:
 
 
 @transaction.atomic
-def publish(*, actor, item: Item) -> ItemVersion:
+def publish(*, actor: User, item: Item) -> ItemVersion:
     """The draft becomes the effective version the public sees; the old one is kept as history."""
     _require_admin(actor)
     item = Item.objects.select_for_update().get(pk=item.pk)
@@ -160,7 +170,7 @@ def publish(*, actor, item: Item) -> ItemVersion:
 
 
 @transaction.atomic
-def add_reform_record(*, actor, item: Item, status: str, effective_date, document_number: str,
+def add_reform_record(*, actor: User, item: Item, status: str, effective_date: datetime.date, document_number: str,
                       delegated_to: str = "", note: str = "") -> ReformRecord:
     _require_admin(actor)
     _raise_if(reform_errors(status=status, document_number=document_number, delegated_to=delegated_to))

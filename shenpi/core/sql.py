@@ -19,12 +19,14 @@ is the transaction's own block, so no write can follow its COMMIT. Everything el
 ORM (docs/hot-path.md).
 """
 
+from __future__ import annotations
+
 import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db import connections, models, transaction
 from django.db.models.fields import AutoFieldMixin
@@ -56,7 +58,7 @@ def pipelined(using: str = "default") -> bool:
     return connection.vendor == "postgresql" and bool(connection.settings_dict["OPTIONS"].get("server_side_binding"))
 
 
-def _log(connection, statements: Sequence[Statement], started: float, how: str) -> None:
+def _log(connection: Any, statements: Sequence[Statement], started: float, how: str) -> None:
     if connection.queries_logged:
         spent = f"{time.monotonic() - started:.3f}"
         for st in statements:
@@ -77,7 +79,7 @@ def _dollars(st: Statement) -> str:
     if hit is None:
         count = 0
 
-        def place(match):
+        def place(match: re.Match[str]) -> str:
             nonlocal count
             if match.group() == "%%":
                 return "%"
@@ -95,13 +97,13 @@ def _dollars(st: Statement) -> str:
     return hit[0]
 
 
-def _cursor(raw):
+def _cursor(raw: Any) -> Any:
     from psycopg import RawCursor
 
     return RawCursor(raw)
 
 
-def _rows(cursor) -> Rows | None:
+def _rows(cursor: Any) -> Rows | None:
     """The rows of the cursor's last statement, or None for a statement that returns none
     (read off its result's status: ``description`` would build a column object per column)."""
     from psycopg import pq
@@ -110,7 +112,7 @@ def _rows(cursor) -> Rows | None:
     return cursor.fetchall() if result is not None and result.status == pq.ExecStatus.TUPLES_OK else None
 
 
-def _in_pipeline(connection, statements: Sequence[Statement], *, commit: bool = False) -> list[Rows | None]:
+def _in_pipeline(connection: Any, statements: Sequence[Statement], *, commit: bool = False) -> list[Rows | None]:
     """Send the statements together and return each one's rows, or None for one that returns
     none; with ``commit``, commit the transaction after them. Several statements go through
     psycopg's pipeline (public API): one round trip for all of them; a lone one through a
@@ -206,7 +208,7 @@ class Writes:
         if target is not None:
             self.targets.append(target)
 
-    def _composed(self, items) -> Statement | None:
+    def _composed(self, items: list) -> Statement | None:
         """All the writes as one statement of data-modifying CTEs, when that means the same as
         running them in turn: only the last returns rows, and no row is updated twice (in one
         statement only one of two updates of a row would take effect)."""
@@ -214,10 +216,11 @@ class Writes:
             return None
         if any(callable(st) or on_rows is not None for st, on_rows in items[:-1]):
             return None
-        last = items[-1][0].sql
-        ctes = ", ".join(f"w{n} AS ({st.sql})" for n, (st, _cb) in enumerate(items[:-1]))
+        statements = [cast(Statement, st) for st, _cb in items]
+        last = statements[-1].sql
+        ctes = ", ".join(f"w{n} AS ({st.sql})" for n, st in enumerate(statements[:-1]))
         tail = f", {last[len('WITH '):]}" if last.startswith("WITH ") else f" {last}"
-        return Statement(f"WITH {ctes}{tail}", [p for st, _cb in items for p in st.params])
+        return Statement(f"WITH {ctes}{tail}", [p for st in statements for p in st.params])
 
     def flush(self, *, commit: bool = False) -> None:
         """Send the queued writes; with ``commit`` (only by ``batch``, PostgreSQL with
@@ -226,7 +229,8 @@ class Writes:
         connection = connections[self.using]
         if pipelined(self.using) and (items or commit):
             composed = self._composed(items)
-            batch = [composed] if composed else [st for st, _cb in items]
+            # (callables are SQLite's only: here every item is a Statement)
+            batch = [composed] if composed else [cast(Statement, st) for st, _cb in items]
             callbacks = [items[-1][1]] if composed else [on_rows for _st, on_rows in items]
             self.targets = []
             for rows, on_rows in zip(_in_pipeline(connection, batch, commit=commit), callbacks, strict=True):
@@ -238,7 +242,8 @@ class Writes:
             return
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("; ".join(st.sql for st, _cb in items), [p for st, _cb in items for p in st.params])
+                statements = [cast(Statement, st) for st, _cb in items]
+                cursor.execute("; ".join(st.sql for st in statements), [p for st in statements for p in st.params])
                 for n, (_st, on_rows) in enumerate(items):
                     if n:
                         cursor.nextset()
@@ -335,26 +340,29 @@ def _check_model(model: type[models.Model]) -> None:
     _checked[model] = True
 
 
-def _columns(model: type[models.Model], *, insert: bool) -> tuple:
+def _columns(model: type[models.Model], *, insert: bool) -> tuple[models.Field, ...]:
     """INSERT leaves out a generated primary key; UPDATE leaves out the primary key."""
     pk = model._meta.pk
     skip = pk if (not insert or isinstance(pk, AutoFieldMixin)) else None
-    return tuple(f for f in model._meta.concrete_fields if f is not skip)
+    return tuple(cast(models.Field, f) for f in model._meta.concrete_fields if f is not skip)
 
 
 _insert_cache: dict = {}
 _update_cache: dict = {}
 
 
-def _set_pk(obj, using: str) -> Callable:
-    def on_rows(rows):
+def _set_pk(obj: Any, using: str) -> Callable:
+    def on_rows(rows: list[tuple]) -> None:
         obj.pk = rows[0][0]
         obj._state.adding = False
         obj._state.db = using
     return on_rows
 
 
-def insert(obj: models.Model, using: str = "default", need_pk: bool = True) -> models.Model:
+M = TypeVar("M", bound=models.Model)
+
+
+def insert(obj: M, using: str = "default", need_pk: bool = True) -> M:
     """INSERT one model instance (fields' pre_save and get_db_prep_save applied, as ``save()``
     does) and set its primary key: now, or when the queued writes are sent (with
     ``need_pk=False`` a queued row's key is not read back). A key already set (taken from the
@@ -366,11 +374,12 @@ def insert(obj: models.Model, using: str = "default", need_pk: bool = True) -> m
     compiled = _insert_cache.get(key)
     if compiled is None:
         _check_model(model)
-        fields = model._meta.concrete_fields if given_pk else _columns(model, insert=True)
+        fields = ([cast(models.Field, f) for f in model._meta.concrete_fields] if given_pk
+                  else _columns(model, insert=True))
         qn = connection.ops.quote_name
-        sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+        sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(str(f.column)) for f in fields)}) "
                f"VALUES ({', '.join(['%s'] * len(fields))})")
-        compiled = _insert_cache[key] = (sql, f" RETURNING {qn(model._meta.pk.column)}", fields)
+        compiled = _insert_cache[key] = (sql, f" RETURNING {qn(str(model._meta.pk.column))}", fields)
     sql, returning, fields = compiled
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     writes = current_writes()
@@ -400,10 +409,10 @@ def update(obj: models.Model, fields: Sequence[str] | None = None, using: str = 
     if compiled is None:
         _check_model(model)
         columns = (_columns(model, insert=False) if names is None
-                   else tuple(model._meta.get_field(name) for name in names))
+                   else tuple(cast(models.Field, model._meta.get_field(name)) for name in names))
         qn = connection.ops.quote_name
-        sql = (f"UPDATE {qn(model._meta.db_table)} SET {', '.join(f'{qn(f.column)} = %s' for f in columns)} "
-               f"WHERE {qn(model._meta.pk.column)} = %s")
+        sql = (f"UPDATE {qn(model._meta.db_table)} SET {', '.join(f'{qn(str(f.column))} = %s' for f in columns)} "
+               f"WHERE {qn(str(model._meta.pk.column))} = %s")
         compiled = _update_cache[key] = (sql, columns)
     sql, columns = compiled
     params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in columns]

@@ -6,6 +6,7 @@ the same rules as real data.
 
 import os
 from datetime import date
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -135,7 +136,7 @@ WIN, ONL, MOB, POST = HandlingForm.WINDOW.value, HandlingForm.ONLINE.value, Hand
 
 # dept, basic code, name, type, category, statutory, promised, (review, approve), basis, materials,
 # forms, fees [(name, fen, unit, basis)], reform (status, date, doc, delegated_to) or None, extra
-ITEMS = [
+ITEMS: list[tuple[Any, ...]] = [
     ("fgw", "000101001", "企业投资项目核准", "01", PRO, 20, 10, (3, 3), "tz", ["app", "report", "license", "site"], [WIN, ONL], [], None,
      {"parallel": [("zrgh", "用地预审意见", 3), ("hb", "环评意见", 3)]}),
     ("fgw", "000101002", "企业投资项目备案", "07", INS, 5, 0, None, "tz", ["app", "license"], [ONL, MOB], [], None, {}),
@@ -209,7 +210,7 @@ ITEMS = [
 ]
 
 # username, name, department key or None, window ("dept" = the department's window), employment, position, roles
-STAFF = [
+STAFF: list[tuple[Any, ...]] = [
     ("admin", "中心管理员", None, None, "permanent", "officer", [Role.CENTRE_ADMIN]),
     ("clerk", "李敏", "zj", "dept", "permanent", "officer", [Role.WINDOW_CLERK]),
     ("handler", "王强", "zj", None, "permanent", "officer", [Role.HANDLER]),
@@ -308,10 +309,10 @@ def load(stdout=None) -> bool:
                                          accept_items=[], decide_items=[])
 
     for username, name, dkey, window, employment, position, roles in STAFF:
-        dept = depts[dkey] if dkey else None
+        staff_dept = depts[dkey] if dkey else None
         win = windows.get(dkey) if window == "dept" else windows.get(window) if window else None
         org.save_staff(actor=admin, user=admin if username == "admin" else None, username=username,
-                       password=None if username == "admin" else demo_password(), name=name, department=dept,
+                       password=None if username == "admin" else demo_password(), name=name, department=staff_dept,
                        window=win, employment=employment, position=position, roles=roles)
     return True
 

@@ -1,5 +1,7 @@
 """Organisation API: thin views over the services in services.py."""
 
+from typing import Any
+
 from rest_framework import mixins, serializers, viewsets
 
 from shenpi.catalog.models import Item
@@ -15,22 +17,22 @@ class CentreSerializer(serializers.ModelSerializer):
     class Meta:
         model = Centre
         fields = ["id", "name", "code", "parent", "address", "hotline", "opening_hours", "is_subcentre"]
-        validators = []  # uniqueness is the service's to check, with the same message everywhere
+        validators: list = []  # uniqueness is the service's to check, with the same message everywhere
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "name", "short_name", "credit_code", "centre"]
-        validators = []
-        extra_kwargs = {"name": {"validators": []}, "credit_code": {"validators": []}}
+        validators: list = []
+        extra_kwargs: dict = {"name": {"validators": []}, "credit_code": {"validators": []}}
 
 
 class ProjectGroupSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProjectGroup
         fields = ["id", "kind", "name", "departments"]
-        extra_kwargs = {"kind": {"validators": []}}
+        extra_kwargs: dict = {"kind": {"validators": []}}
 
 
 class WindowSerializer(serializers.ModelSerializer):
@@ -40,7 +42,7 @@ class WindowSerializer(serializers.ModelSerializer):
     class Meta:
         model = Window
         fields = ["id", "centre", "number", "name", "department", "accept_items", "decide_items", "video_url_template"]
-        validators = []
+        validators: list = []
 
 
 class StaffSerializer(serializers.ModelSerializer):
@@ -63,7 +65,7 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Create and update go through ``service(actor=..., <name>=instance or None, **data)``."""
 
-    service = None
+    service: Any = None
     instance_kwarg = ""
 
     def perform_create(self, serializer):

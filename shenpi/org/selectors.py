@@ -1,12 +1,19 @@
 """Reads of the organisation, scoped to who asks."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from .models import Staff
 from .roles import Role, has_role, is_centre_admin
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def staff_visible_to(user) -> QuerySet[Staff]:
+
+def staff_visible_to(user: User) -> QuerySet[Staff]:
     """Centre administrators, supervisors and leaders see every staff member; department
     staff see their own department's colleagues; everyone else sees no one."""
     qs = Staff.objects.select_related("user", "department", "window").prefetch_related("user__groups")

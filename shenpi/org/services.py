@@ -4,6 +4,10 @@ The rules of notice §四(四)3 live in ``staff_errors`` and ``window_errors`` s
 forms can show the same refusals before anything is written.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,15 +20,20 @@ from shenpi.audit.services import record
 from .models import Centre, Department, ProjectGroup, Staff, Window
 from .roles import DEPARTMENT_ROLES, Role, is_centre_admin
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.contrib.auth.models import User
+
 CHIEF_REP_POSITIONS = {Staff.Position.DEPUTY_HEAD, Staff.Position.SECTION_CHIEF}
 
 
-def _require_admin(actor):
+def _require_admin(actor: User) -> None:
     if not is_centre_admin(actor):
         raise PermissionDenied(_("Only centre administrators may change the organisation."))
 
 
-def _raise(errors):
+def _raise(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
 
@@ -38,13 +47,13 @@ def credit_code_errors(code: str) -> list[str]:
     return []
 
 
-def centre_errors(*, parent) -> dict:
+def centre_errors(*, parent: Centre | None) -> dict:
     if parent is not None and parent.parent_id is not None:
         return {"parent": [_("A sub-centre belongs to the city centre, not to another sub-centre.")]}
     return {}
 
 
-def window_errors(*, department, accept_items, decide_items) -> dict:
+def window_errors(*, department: Any, accept_items: Any, decide_items: Any) -> dict:
     errors = {}
     accept_ids = {i.pk for i in accept_items}
     if any(i.pk not in accept_ids for i in decide_items):
@@ -58,7 +67,7 @@ def window_errors(*, department, accept_items, decide_items) -> dict:
     return errors
 
 
-def staff_errors(*, staff_pk, department, window, employment, position, roles) -> dict:
+def staff_errors(*, staff_pk: int | None, department: Any, window: Any, employment: str, position: str, roles: Any) -> dict:
     errors: dict[str, list[str]] = {}
     roles = {str(r) for r in roles}
     unknown = roles - set(Role.values)
@@ -84,7 +93,7 @@ def staff_errors(*, staff_pk, department, window, employment, position, roles) -
                                     "or its approval section chief.")]
         if department is not None:
             other = (Staff.objects.filter(department=department, user__groups__name=Role.CHIEF_REP)
-                     .exclude(pk=staff_pk).first())
+                     .exclude(pk=staff_pk).first())  # type: ignore[misc]  # pk=None excludes nothing
             if other:
                 errors.setdefault("roles", []).append(
                     _("%(dept)s already has a chief representative: %(name)s.")
@@ -94,7 +103,7 @@ def staff_errors(*, staff_pk, department, window, employment, position, roles) -
 
 # --- centres, departments, groups, windows --------------------------------------------------
 
-def _snapshot(obj, fields):
+def _snapshot(obj: Any, fields: Any) -> dict:
     out = {}
     for f in fields:
         v = getattr(obj, f)
@@ -107,7 +116,7 @@ DEPARTMENT_FIELDS = ["name", "short_name", "credit_code", "centre"]
 WINDOW_FIELDS = ["centre", "number", "name", "department", "video_url_template"]
 
 
-def _save_plain(*, actor, model, instance, fields: dict, snapshot_fields, unique, action):
+def _save_plain(*, actor: User, model: type[Any], instance: Any, fields: dict, snapshot_fields: Any, unique: Any, action: str) -> Any:
     """Create or change a record of plain fields: unique fields checked, audited with before/after."""
     before = _snapshot(instance, snapshot_fields) if instance else None
     instance = instance or model()
@@ -119,7 +128,7 @@ def _save_plain(*, actor, model, instance, fields: dict, snapshot_fields, unique
     return instance
 
 
-def _unique_or_raise(obj, fields):
+def _unique_or_raise(obj: Any, fields: Any) -> None:
     model = type(obj)
     errors = {}
     for f in fields:
@@ -129,7 +138,7 @@ def _unique_or_raise(obj, fields):
 
 
 @transaction.atomic
-def save_centre(*, actor, centre: Centre | None = None, **fields) -> Centre:
+def save_centre(*, actor: User, centre: Centre | None = None, **fields: Any) -> Centre:
     _require_admin(actor)
     _raise(centre_errors(parent=fields.get("parent", centre.parent if centre else None)))
     return _save_plain(actor=actor, model=Centre, instance=centre, fields=fields, snapshot_fields=CENTRE_FIELDS,
@@ -137,7 +146,7 @@ def save_centre(*, actor, centre: Centre | None = None, **fields) -> Centre:
 
 
 @transaction.atomic
-def save_department(*, actor, department: Department | None = None, **fields) -> Department:
+def save_department(*, actor: User, department: Department | None = None, **fields: Any) -> Department:
     _require_admin(actor)
     if "credit_code" in fields:
         fields["credit_code"] = (fields["credit_code"] or "").strip().upper()
@@ -148,7 +157,7 @@ def save_department(*, actor, department: Department | None = None, **fields) ->
 
 
 @transaction.atomic
-def set_project_group(*, actor, kind: str, name: str, departments) -> ProjectGroup:
+def set_project_group(*, actor: User, kind: str, name: str, departments: Any) -> ProjectGroup:
     _require_admin(actor)
     group, _created = ProjectGroup.objects.get_or_create(kind=kind, defaults={"name": name})
     before = {"name": group.name, "departments": sorted(group.departments.values_list("pk", flat=True))}
@@ -161,7 +170,7 @@ def set_project_group(*, actor, kind: str, name: str, departments) -> ProjectGro
 
 
 @transaction.atomic
-def save_window(*, actor, window: Window | None = None, accept_items=None, decide_items=None, **fields) -> Window:
+def save_window(*, actor: User, window: Window | None = None, accept_items: Any=None, decide_items: Any=None, **fields: Any) -> Window:
     _require_admin(actor)
     department = fields.get("department", window.department if window else None)
     accept_items = list(accept_items if accept_items is not None else (window.accept_items.all() if window else []))
@@ -202,8 +211,8 @@ def _staff_view(staff: Staff) -> dict:
 
 
 @transaction.atomic
-def save_staff(*, actor, staff: Staff | None = None, user=None, username: str | None = None,
-               password: str | None = None, roles=None, **fields) -> Staff:
+def save_staff(*, actor: User, staff: Staff | None = None, user: User | None=None, username: str | None = None,
+               password: str | None = None, roles: Any=None, **fields: Any) -> Staff:
     """Create or change a staff member and their roles, refusing assignments the notice forbids.
 
     ``user`` gives an existing account a staff profile instead of creating a new account."""
@@ -230,7 +239,7 @@ def save_staff(*, actor, staff: Staff | None = None, user=None, username: str | 
     if staff is None and user is not None:
         staff = Staff(user=user)
     elif staff is None:
-        user = User.objects.create_user(username=username, password=password)
+        user = User.objects.create_user(username=username or "", password=password)
         if not password:
             user.set_unusable_password()
             user.save(update_fields=["password"])

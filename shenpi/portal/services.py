@@ -4,8 +4,11 @@ The answer to a request never says whether the number has an account (no enumera
 are six digits, kept hashed, valid 10 minutes, five guesses each, at most one a minute and
 five an hour per account; using one ends every other."""
 
+from __future__ import annotations
+
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
@@ -21,12 +24,15 @@ from shenpi.cases.models import Outbox
 
 from .models import ResetCode
 
+if TYPE_CHECKING:
+    from typing import Any
+
 VALID = timedelta(minutes=10)
 GUESSES = 5
 PER_HOUR = 5
 
 
-def _applicant(phone: str):
+def _applicant(phone: str) -> Any:
     """The applicant account of a mobile number (staff reset passwords through the admin)."""
     user = get_user_model().objects.filter(username=phone, is_active=True).first()
     if user is None or hasattr(user, "staff"):
@@ -54,7 +60,7 @@ def request_reset_code(*, phone: str, centre_name: str) -> None:
     record(actor=user, action="portal.reset.request", obj=user, after={"phone": phone[:3] + "****" + phone[-4:]})
 
 
-def reset_password(*, phone: str, code: str, password: str):
+def reset_password(*, phone: str, code: str, password: str) -> None:
     """Set the new password if the code is the latest valid one; returns the user. A wrong
     guess is counted (and kept) before the refusal."""
     wrong = ValidationError({"code": [_("The code is wrong or has expired; ask for a new one.")]})

@@ -105,7 +105,7 @@ def transfer(request):
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Case number or applicant"), required=False, max_length=100)
     item = forms.CharField(label=_("item"), required=False, max_length=100)
-    department = forms.ModelChoiceField(label=_("department"), required=False, queryset=None)
+    department: forms.ModelChoiceField = forms.ModelChoiceField(label=_("department"), required=False, queryset=None)
     state = forms.ChoiceField(label=_("state"), required=False)
     received_from = forms.DateField(label=_("received from"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))

@@ -81,7 +81,7 @@ class WorkCalendar:
         self.known_last = days[-1][0]
         if provisional:
             days += weekdays(self.known_last + timedelta(days=1), date(self.known_last.year + 1, 12, 31))
-        self._wide = None
+        self._wide: WorkCalendar | None = None
         self.first = days[0][0]
         self.last = days[-1][0]
         self._first_ord = self.first.toordinal()

@@ -1,4 +1,8 @@
+
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +16,11 @@ from shenpi.org.roles import is_centre_admin
 from .models import CalendarDay, CalendarVersion
 from .signals import Recount, years_added
 
+if TYPE_CHECKING:
+    import datetime
+
+    from django.contrib.auth.models import User
+
 
 @dataclass(frozen=True)
 class YearsAdded:
@@ -22,7 +31,7 @@ class YearsAdded:
     recount: Recount
 
 
-def _recount(*, actor, years: list[int], reason: str) -> Recount:
+def _recount(*, actor: User | None, years: list[int], reason: str) -> Recount:
     """Recount, in the calendar change's own transaction, every date that was counted before
     these years' schedule was known (the receivers live above this app: cases, …)."""
     total = Recount()
@@ -42,7 +51,7 @@ def change_day_errors(*, reason: str, document_number: str) -> dict:
 
 
 @transaction.atomic
-def change_day(*, actor, day, is_workday: bool, name: str, reason: str, document_number: str) -> CalendarDay:
+def change_day(*, actor: User, day: datetime.date, is_workday: bool, name: str, reason: str, document_number: str) -> CalendarDay:
     """Change one date of the calendar; every process picks it up on its next look at the version."""
     if not is_centre_admin(actor):
         raise PermissionDenied(_("Only centre administrators may change the calendar."))
@@ -50,7 +59,7 @@ def change_day(*, actor, day, is_workday: bool, name: str, reason: str, document
     row = CalendarDay.objects.select_for_update().filter(date=day).first()
     if row is None:
         errors["date"] = [_("%(day)s is not in the calendar.") % {"day": day}]
-    if errors:
+    if errors or row is None:
         raise ValidationError(errors)
     before = {"is_workday": row.is_workday, "name": row.name}
     row.is_workday = is_workday
@@ -68,7 +77,7 @@ def change_day(*, actor, day, is_workday: bool, name: str, reason: str, document
 
 
 @transaction.atomic
-def add_year(*, actor, year: int, document_number: str, schedule: str) -> YearsAdded:
+def add_year(*, actor: User, year: int, document_number: str, schedule: str) -> YearsAdded:
     """Extend the calendar by the year after its last one, from the official holiday schedule
     (before the chinesecalendar package has it). Days not in the schedule follow the week.
     Every date counted provisionally in that year is recounted in the same transaction."""

@@ -55,9 +55,9 @@ class Command(BaseCommand):
             case ["sync"]:
                 added = sync_from_package()
                 if not added.years:
-                    first, last = cal.years
+                    first_year, last_year = cal.years
                     return _("The calendar already has every year chinesecalendar knows (%(first)s–%(last)s).") % {
-                        "first": first, "last": last}
+                        "first": first_year, "last": last_year}
                 text = _("Added from chinesecalendar: %(years)s.") % {"years": ", ".join(map(str, added.years))}
                 return text + " " + recount_text(added.recount)
             case _:
