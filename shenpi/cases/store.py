@@ -2,11 +2,11 @@
 
 The services call ``store.*`` for the statements every transition runs — the locked case with
 what the rules need beside it, the submission's reads, the queued inserts and updates, the
-transaction that ends with them — and never ``core.sql``. On PostgreSQL those reads are SQL
-written out here by hand and sent together in one round trip (core.sql, public interfaces of
-Django and psycopg only); elsewhere (SQLite, where there are no round trips to save) they are
-the ORM querysets below, which are also the reference a test holds each hand-written
-statement equal to (tests/cases/test_store.py)."""
+transaction that ends with them — and never ``core.sql``. Those reads are SQL written out
+here by hand, sent together in one round trip on PostgreSQL (core.sql, public interfaces of
+Django and psycopg only) and one after another on SQLite. Beside them stand the ORM querysets
+that say the same, which a test holds each hand-written statement equal to on the same data
+(tests/cases/test_store.py)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def _through(field: str) -> str:
     return _table(getattr(Window, field).through)
 
 
-# --- the reads, as the ORM writes them (SQLite, client code, and the reference) -------------------
+# --- the reads, as the ORM writes them (the reference the hand-written ones are held to) ---------
 
 def _window_items(field: str, window: Any, item: Any) -> QuerySet:
     return getattr(Window, field).through.objects.filter(window_id=window, item_id=item)
@@ -99,18 +99,19 @@ def calendar_version_queryset() -> QuerySet:
     return CalendarVersion.objects.order_by("id").values_list("version")[:1]
 
 
-# --- the same reads written out by hand, for PostgreSQL -----------------------------------------
+# --- the same reads written out by hand ------------------------------------------------------------
 
 LOCK_EXTRAS = ("centre_name", "centre_code", "department_name", "calendar_version", "window_takes",
                "open_steps", "refused_steps")
-_CASE_ROWS = ModelRows(Case, LOCK_EXTRAS)
+_CASE_ROWS = ModelRows(Case, [(name, bool if name in ("window_takes", "open_steps", "refused_steps") else None)
+                              for name in LOCK_EXTRAS])
 _STEP_ROWS = ModelRows(StepTask)
 _VERSION_ROWS = ModelRows(ItemVersion)
 _REFORM_ROWS = ModelRows(ReformRecord)
 
 
 @cache
-def _lock_sql(field: str) -> str:
+def _lock_sql(field: str, vendor: str) -> str:
     return (
         f"SELECT {_CASE_ROWS.columns('c')}, ce.name, ce.code, d.name, "
         f"(SELECT v.version FROM {_table(CalendarVersion)} v ORDER BY v.id LIMIT 1), "
@@ -119,11 +120,12 @@ def _lock_sql(field: str) -> str:
         f"EXISTS (SELECT 1 FROM {_table(StepTask)} s WHERE s.case_id = c.id AND s.outcome = %s) "
         f"FROM {_table(Case)} c LEFT JOIN {_table(Centre)} ce ON ce.id = c.centre_id "
         f"LEFT JOIN {_table(Department)} d ON d.id = c.department_id "
-        f"WHERE c.id = %s FOR UPDATE OF c")
+        f"WHERE c.id = %s{' FOR UPDATE OF c' if vendor == 'postgresql' else ''}")
 
 
 def _lock_statement(field: str, pk: int, window: int) -> Statement:
-    return Statement(_lock_sql(field), [window, StepTask.Status.OPEN, StepTask.Outcome.REFUSE, pk])
+    return Statement(_lock_sql(field, connections["default"].vendor),
+                     [window, StepTask.Status.OPEN, StepTask.Outcome.REFUSE, pk])
 
 
 @cache
@@ -182,10 +184,6 @@ def _counter_sql() -> str:
             f"ON CONFLICT (centre_id, day) DO UPDATE SET last = {t}.last + 1 RETURNING last")
 
 
-def _hand_written() -> bool:
-    return sql.is_postgresql()
-
-
 # --- what the services call ----------------------------------------------------------------------
 
 _CASE_FIELDS = tuple(f for f in Case._meta.concrete_fields if not f.primary_key)
@@ -214,25 +212,18 @@ def lock_case(pk: int, *, window_id: int | None = None, window_field: str = "acc
     of the case's materials (``materials``: ``case.material_names``)."""
     if window_field not in WINDOW_FIELDS:
         raise ValueError(f"window_field is one of {WINDOW_FIELDS}")
-    window = window_id or 0
-    if _hand_written():
-        statements = [_lock_statement(window_field, pk, window)]
-        if step_id is not None:
-            statements.append(Statement(_stage_sql(), [pk, step_id]))
-        if holders:
-            statements.append(Statement(_holders_sql(), [pk]))
-        if materials:
-            statements.append(Statement(_materials_sql(), [pk]))
-        results = iter(sql.read_together(*statements))
-        found = _CASE_ROWS.instances(next(results))
-        stage = _STEP_ROWS.instances(next(results)) if step_id is not None else None
-        holder_rows = next(results) if holders else None
-        material_rows = next(results) if materials else None
-    else:
-        found = list(lock_queryset(window_field, pk, window))
-        stage = list(stage_queryset(pk, step_id)) if step_id is not None and found else None
-        holder_rows = list(holders_queryset(pk)) if holders else None
-        material_rows = list(materials_queryset(pk)) if materials else None
+    statements = [_lock_statement(window_field, pk, window_id or 0)]
+    if step_id is not None:
+        statements.append(Statement(_stage_sql(), [pk, step_id]))
+    if holders:
+        statements.append(Statement(_holders_sql(), [pk]))
+    if materials:
+        statements.append(Statement(_materials_sql(), [pk]))
+    results = iter(sql.read_together(*statements))
+    found = _CASE_ROWS.instances(next(results))
+    stage = _STEP_ROWS.instances(next(results)) if step_id is not None else None
+    holder_rows = next(results) if holders else None
+    material_rows = next(results) if materials else None
     if not found:
         raise Case.DoesNotExist(f"no case {pk}")
     case = found[0]
@@ -262,18 +253,14 @@ def _holders_from(rows: Iterable[tuple]) -> dict[tuple[int, str], int]:
 
 def default_holders(case: Case) -> dict[tuple[int, str], int]:
     """The default holders of the steps of the case's flow, for a case not read by lock_case."""
-    if _hand_written():
-        return _holders_from(sql.read_together(Statement(_holders_sql(), [case.pk]))[0])
-    return _holders_from(holders_queryset(case.pk))
+    return _holders_from(sql.read_together(Statement(_holders_sql(), [case.pk]))[0])
 
 
 def window_has(window_id: int, field: str, item_id: int, case: Case | None = None) -> bool:
     known = getattr(case, "window_items", {}).get((window_id, field))
     if known is not None and case is not None and case.item_id == item_id:
         return known
-    if _hand_written():
-        return bool(sql.read_together(Statement(_window_item_sql(field), [window_id, item_id]))[0])
-    return window_item_queryset(field, window_id, item_id).exists()
+    return bool(sql.read_together(Statement(_window_item_sql(field), [window_id, item_id]))[0])
 
 
 @dataclass
@@ -293,15 +280,10 @@ class SubmitReads:
 def submit_reads(*, item_id: int, window_id: int | None, centre_id: int | None, day: datetime.date) -> SubmitReads:
     """The submission's reads; on PostgreSQL in one round trip, and at a window with the
     number's counter and the case's key (both rolled back with any refusal)."""
-    if not _hand_written():
-        versions = list(published_queryset(item_id))
-        reforms = list(reforms_queryset(item_id))
-        version = calendar_version_queryset().first()
-        takes = window_id is not None and window_item_queryset("accept_items", window_id, item_id).exists()
-        return SubmitReads(versions, reforms, version[0] if version else 0, takes)
     statements = [Statement(_published_sql(), [item_id, ItemVersion.Status.PUBLISHED]),
                   Statement(_reforms_sql(), [item_id]), Statement(_calendar_version_sql())]
-    ahead = window_id is not None and centre_id is not None
+    # At a window on PostgreSQL the number's counter and the case's key are read ahead too.
+    ahead = window_id is not None and centre_id is not None and sql.is_postgresql()
     if window_id is not None:
         statements.append(Statement(_window_item_sql("accept_items"), [window_id, item_id]))
     if ahead:

@@ -21,6 +21,7 @@ ORM (docs/hot-path.md).
 
 from __future__ import annotations
 
+import datetime
 import re
 import threading
 import time
@@ -28,9 +29,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
+from django.conf import settings
 from django.db import connections, models, transaction
 from django.db.models.fields import AutoFieldMixin
 from django.db.models.signals import post_save, pre_save
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 Rows = list[tuple]
 
@@ -114,14 +118,19 @@ def _rows(cursor: Any) -> Rows | None:
 
 def _in_pipeline(connection: Any, statements: Sequence[Statement], *, commit: bool = False) -> list[Rows | None]:
     """Send the statements together and return each one's rows, or None for one that returns
-    none; with ``commit``, commit the transaction after them. Several statements go through
-    psycopg's pipeline (public API): one round trip for all of them; a lone one through a
-    plain cursor, which costs the same round trip without the pipeline's own work."""
+    none. Several go through psycopg's pipeline (public API): one round trip for all of them; a
+    lone one through a plain cursor, the same round trip without the pipeline's own work.
+
+    With ``commit`` the transaction's COMMIT goes in the same round trip, as a statement after
+    the others: psycopg's ``commit()`` would sync on its own and again when the pipeline
+    closes, a round trip each. psycopg reads the end of the transaction from libpq's status, so
+    Django's commit at the end of the caller's block (``batch``, which owns it) has nothing
+    left to do; if a statement fails, the COMMIT is not run and the error is raised here."""
     connection.ensure_connection()
     raw = connection.connection
     started = time.monotonic()
     with connection.wrap_database_errors:
-        if len(statements) == 1:
+        if len(statements) == 1 and not commit:
             with _cursor(raw) as cursor:
                 cursor.execute(_dollars(statements[0]), statements[0].params)
                 out = [_rows(cursor)]
@@ -132,11 +141,12 @@ def _in_pipeline(connection: Any, statements: Sequence[Statement], *, commit: bo
                     cursor = _cursor(raw)
                     cursor.execute(_dollars(st), st.params)
                     cursors.append(cursor)
+                if commit:
+                    with _cursor(raw) as cursor:
+                        cursor.execute("COMMIT", prepare=False)
             out = [_rows(cursor) for cursor in cursors]
             for cursor in cursors:
                 cursor.close()
-        if commit:
-            raw.commit()
     _log(connection, statements, started, "one batch")
     return out
 
@@ -155,32 +165,78 @@ def read_together(*statements: Statement, using: str = "default") -> list[Rows]:
     return out
 
 
+def _aware(connection: Any) -> Callable[[Any], Any]:
+    """SQLite keeps a datetime as naive text in the connection's time zone: as Django reads it."""
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, datetime.datetime):
+            value = parse_datetime(value)
+        if settings.USE_TZ and not timezone.is_aware(value):
+            value = timezone.make_aware(value, connection.timezone)
+        return value
+    return convert
+
+
+def _date(value: Any) -> Any:
+    return value if value is None or isinstance(value, datetime.date) else parse_date(value)
+
+
+def _boolean(value: Any) -> Any:
+    return value if value is None else bool(value)
+
+
 class ModelRows:
     """A model's concrete columns, for a hand-written SELECT that lists them first (``columns``)
-    and named extra columns after them; ``instances`` builds the model's instances from the
-    rows as the ORM does (``from_db``, each field's ``from_db_value``), with the extras as
-    attributes. For PostgreSQL, whose driver returns Python's types for these columns."""
+    and extra columns after them (``extras``: name and, for a yes/no, ``bool``); ``instances``
+    builds the model's instances from the rows as the ORM does: ``from_db``, each field's
+    ``from_db_value``, and on SQLite, whose driver returns text and numbers, the conversions of
+    dates, times and yes/no that Django's SQLite backend makes (by each field's
+    ``get_internal_type``)."""
 
-    def __init__(self, model: type[models.Model], extras: Sequence[str] = ()):
+    def __init__(self, model: type[models.Model], extras: Sequence[tuple[str, Callable | None]] = ()):
         self.model = model
-        self.fields = list(model._meta.concrete_fields)
+        self.fields = [cast(models.Field, f) for f in model._meta.concrete_fields]
         self.names = [f.attname for f in self.fields]
         self.extras = tuple(extras)
-        self.converters = [(n, f.from_db_value) for n, f in enumerate(self.fields) if hasattr(f, "from_db_value")]
+        self._by_vendor: dict[str, list[tuple[int, Callable]]] = {}
 
     def columns(self, alias: str) -> str:
         return ", ".join(f'{alias}."{f.column}"' for f in self.fields)
 
+    def _converters(self, connection: Any) -> list[tuple[int, Callable]]:
+        found = self._by_vendor.get(connection.vendor)
+        if found is None:
+            found = []
+            width = len(self.fields)
+            for n, f in enumerate(self.fields):
+                kind = f.get_internal_type()
+                if connection.vendor == "sqlite":
+                    if kind == "DateTimeField":
+                        found.append((n, _aware(connection)))
+                    elif kind == "DateField":
+                        found.append((n, _date))
+                    elif kind == "BooleanField":
+                        found.append((n, _boolean))
+                    elif kind in ("DecimalField", "TimeField", "DurationField", "UUIDField"):
+                        raise TypeError(f"{self.model.__name__}.{f.name}: core.sql reads no {kind} on SQLite")
+                if hasattr(f, "from_db_value"):
+                    found.append((n, lambda v, f=f: f.from_db_value(v, None, connection)))
+            found += [(width + k, convert) for k, (_name, convert) in enumerate(self.extras) if convert is not None]
+            self._by_vendor[connection.vendor] = found
+        return found
+
     def instances(self, rows: Rows, using: str = "default") -> list:
         connection = connections[using]
+        converters = self._converters(connection)
         width = len(self.fields)
         out = []
         for row in rows:
-            values = list(row[:width])
-            for n, convert in self.converters:
-                values[n] = convert(values[n], None, connection)
-            obj = self.model.from_db(using, self.names, values)
-            for name, value in zip(self.extras, row[width:], strict=True):
+            values = list(row)
+            for n, convert in converters:
+                values[n] = convert(values[n])
+            obj = self.model.from_db(using, self.names, values[:width])
+            for (name, _convert), value in zip(self.extras, values[width:], strict=True):
                 setattr(obj, name, value)
             out.append(obj)
         return out
@@ -275,12 +331,8 @@ def current_writes() -> Writes | None:
 
 
 @contextmanager
-def queued(using: str = "default") -> Iterator[Writes]:
-    """``with sql.queued():`` inside a transaction — inserts and updates below are queued and
-    sent together when the block ends without an error. Outside a transaction it refuses:
-    writes that must land together would not."""
-    if not connections[using].in_atomic_block:
-        raise transaction.TransactionManagementError("queued writes need a transaction (transaction.atomic)")
+def _collecting(using: str) -> Iterator[Writes]:
+    """Inserts and updates inside the block go to the yielded Writes (sent by the caller)."""
     writes = Writes(using)
     stack = _stack()
     stack.append(writes)
@@ -288,6 +340,17 @@ def queued(using: str = "default") -> Iterator[Writes]:
         yield writes
     finally:
         stack.pop()
+
+
+@contextmanager
+def queued(using: str = "default") -> Iterator[Writes]:
+    """``with sql.queued():`` inside a transaction — inserts and updates below are queued and
+    sent together when the block ends without an error. Outside a transaction it refuses:
+    writes that must land together would not."""
+    if not connections[using].in_atomic_block:
+        raise transaction.TransactionManagementError("queued writes need a transaction (transaction.atomic)")
+    with _collecting(using) as writes:
+        yield writes
     writes.flush()
 
 
@@ -295,20 +358,15 @@ def queued(using: str = "default") -> Iterator[Writes]:
 def batch(using: str = "default") -> Iterator[Writes]:
     """``with sql.batch():`` — a transaction whose inserts and updates are queued and sent
     together at its end. When it is the outermost transaction on PostgreSQL with server-side
-    binding, its COMMIT goes with them (one round trip fewer); Django's commit at the block's
-    end then finds nothing left, and on_commit callbacks run as usual. The block is the
+    binding, its COMMIT goes in the same round trip (see _in_pipeline); Django's commit at the
+    block's end then finds nothing left, and on_commit callbacks run as usual. The block is the
     transaction's own, so nothing can be written after its COMMIT; inside an outer transaction
     it only flushes."""
     connection = connections[using]
     outermost = not connection.in_atomic_block
     with transaction.atomic(using=using):
-        writes = Writes(using)
-        stack = _stack()
-        stack.append(writes)
-        try:
+        with _collecting(using) as writes:
             yield writes
-        finally:
-            stack.pop()
         writes.flush(commit=outermost and pipelined(using) and not connection.get_rollback())
 
 
