@@ -31,7 +31,8 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
-def entry_hash(*, seq: int, at: datetime.datetime, actor_id: int | None, actor_name: str, action: str, object_type: str, object_id: Any, object_repr: str,
+def entry_hash(*, seq: int, at: datetime.datetime, actor_id: int | None, actor_name: str, action: str,
+               object_type: str, object_id: Any, object_repr: str,
                before: Any, after: Any, prev_hash: str) -> str:
     """The first scheme (entries before the head's ``linked_from``): one hash over everything."""
     payload = json.dumps(
@@ -42,7 +43,8 @@ def entry_hash(*, seq: int, at: datetime.datetime, actor_id: int | None, actor_n
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def body_digest(*, at: datetime.datetime, actor_id: int | None, actor_name: str, action: str, object_type: str, object_id: Any, object_repr: str, before: Any, after: Any) -> str:
+def body_digest(*, at: datetime.datetime, actor_id: int | None, actor_name: str, action: str,
+                object_type: str, object_id: Any, object_repr: str, before: Any, after: Any) -> str:
     """What an entry says, hashed on its own (by the writer, outside any lock)."""
     payload = json.dumps(
         [at.astimezone(UTC).isoformat(), actor_id, actor_name, action, object_type, str(object_id), object_repr,
@@ -88,8 +90,8 @@ def _ensure_head() -> None:
     AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS, "prev_hash": GENESIS})
 
 
-def record(*, actor: User | None, action: str, obj: Any=None, object_type: str = "", object_id: Any="",
-           before: Any=None, after: Any=None) -> AuditEntry:
+def record(*, actor: User | None, action: str, obj: Any = None, object_type: str = "", object_id: Any = "",
+           before: Any = None, after: Any = None) -> AuditEntry:
     """Append one entry to the chain, inside the caller's transaction (or its own). Call it
     last before the commit: from here to the commit every other writer waits for the head."""
     if obj is not None:

@@ -72,7 +72,7 @@ CLOCKS = (
 )
 
 
-def clock_view(case: Case, *, on: datetime.date | None=None, cal: WorkCalendar | None=None) -> dict:
+def clock_view(case: Case, *, on: datetime.date | None = None, cal: WorkCalendar | None = None) -> dict:
     """Each of the case's stored due dates with the working days left and a colour while it
     runs, and whether it is provisional (counted before its year's holidays were known). The
     acceptance clock only while the case awaits acceptance, the delivery clock while a
@@ -158,8 +158,9 @@ def overdue_q(on: datetime.date | None) -> Q:
             | Q(state__in=(State.APPROVED, State.DENIED), delivery_due__lt=on))
 
 
-def search_cases(user: User, *, q: str="", item: str="", department: int | None=None, state: str="", received_from: datetime.date | None=None, received_to: datetime.date | None=None,
-                 overdue: bool=False, on: datetime.date | None=None) -> QuerySet[Case]:
+def search_cases(user: User, *, q: str = "", item: str = "", department: int | None = None,
+                 state: str = "", received_from: datetime.date | None = None, received_to: datetime.date | None = None,
+                 overdue: bool = False, on: datetime.date | None = None) -> QuerySet[Case]:
     """The read-only search of supervisors, leaders and administrators (and of anyone over what
     they may see): number or applicant, item, department, state, received dates, overdue."""
     qs = cases_visible_to(user)

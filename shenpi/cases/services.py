@@ -23,7 +23,7 @@ from shenpi.catalog.selectors import (
     published_flow,
     published_materials,
 )
-from shenpi.core.exceptions import Conflict
+from shenpi.core.exceptions import Conflict, Refused
 from shenpi.org.roles import Role
 from shenpi.workdays import legal
 from shenpi.workdays.selectors import current_calendar
@@ -73,14 +73,15 @@ def today() -> datetime.date:
 
 # --- the common shape of every transition ------------------------------------------------------
 
-def ensure_may(*, actor: User, case: Case, action: str, step: StepTask | None=None) -> None:
+def ensure_may(*, actor: User, case: Case, action: str, step: StepTask | None = None) -> None:
     """The rights check alone, for callers that want to refuse before reading a request's body;
     the service checks again under the lock."""
     if not may_act(actor, action, case, step):
-        raise PermissionDenied(_("You may not %(action)s this case.") % {"action": Action(action).label})
+        raise Refused(_("You may not %(action)s this case.") % {"action": Action(action).label})
 
 
-def _lock_and_check(*, actor: User, case: Case, action: str, expected_version: int | None, step_id: int | None=None) -> tuple[Case, StepTask | None]:
+def _lock_and_check(*, actor: User, case: Case, action: str, expected_version: int | None,
+                    step_id: int | None = None) -> tuple[Case, StepTask | None]:
     if step_id is not None:
         try:
             step_id = int(step_id)
@@ -115,7 +116,8 @@ PRE_REVIEW = (Action.ACCEPT, Action.SUPPLEMENT, Action.REFUSE)
 
 
 @contextmanager
-def _acting(*, actor: User, case: Case, action: str, expected_version: int | None = None, step_id: int | None=None) -> Iterator[Any]:
+def _acting(*, actor: User, case: Case, action: str, expected_version: int | None = None,
+            step_id: int | None = None) -> Iterator[Any]:
     """Lock the case, check version, table and rights; yield the locked case, or for an action
     on one of its steps (``step_id``) the case and the step. The transition's inserts and
     updates are queued and sent together with its commit (store.transition)."""
@@ -132,7 +134,8 @@ def _enter(case: Case, action: str, outcome: str | None = None) -> str:
     return from_state
 
 
-def _event(case: Case, *, actor: User | None, action: str, from_state: str, payload: dict | None=None) -> None:
+def _event(case: Case, *, actor: User | None, action: str, from_state: str,
+           payload: dict | None = None) -> None:
     """The case's history entry and the audit entry. Every event comes with a new row version,
     so the version is the event's number; the audit entry goes last, just before the commit."""
     payload = payload or {}
@@ -150,7 +153,8 @@ def _mark_provisional(case: Case, cal: WorkCalendar, *more_days: datetime.date |
         case.provisional = True
 
 
-def _save(case: Case, *, actor: User | None, action: str, from_state: str, payload: dict | None=None, notify_applicant: bool=True) -> None:
+def _save(case: Case, *, actor: User | None, action: str, from_state: str, payload: dict | None = None,
+          notify_applicant: bool = True) -> None:
     _mark_provisional(case, current_calendar(getattr(case, "calendar_version", None)))
     case.row_version += 1
     store.update(case, store.changed_fields(case))
@@ -239,8 +243,10 @@ def submit(**kwargs: Any) -> Case:
     return submit_once(**kwargs)[0]
 
 
-def submit_once(*, actor: User, item: Item, channel: str, applicant_type: str, applicant_name: str, applicant_id: str,
-                applicant_phone: str, paper_materials: Sequence[str]=(), idempotency_key: str | None = None) -> tuple[Case, bool]:
+def submit_once(*, actor: User, item: Item, channel: str, applicant_type: str, applicant_name: str,
+                applicant_id: str,
+                applicant_phone: str, paper_materials: Sequence[str] = (),
+                idempotency_key: str | None = None) -> tuple[Case, bool]:
     """Receive an application; returns the case and whether this call made it. A retried
     submission with the same key returns the case the first one made."""
     key = f"{actor.pk}:{idempotency_key}" if idempotency_key else None
@@ -265,7 +271,8 @@ def _submit(**kwargs: Any) -> Case:
         return _receive(**kwargs)
 
 
-def _receive(*, actor: User, item: Item, channel: str, applicant_type: str, applicant_name: str, applicant_id: str, applicant_phone: str,
+def _receive(*, actor: User, item: Item, channel: str, applicant_type: str, applicant_name: str,
+             applicant_id: str, applicant_phone: str,
              paper_materials: Sequence[str], key: str | None) -> Case:
     errors = applicant_errors(applicant_type=applicant_type, applicant_id=applicant_id,
                               applicant_name=applicant_name, applicant_phone=applicant_phone)
@@ -331,7 +338,8 @@ def _receive(*, actor: User, item: Item, channel: str, applicant_type: str, appl
     return case
 
 
-def _received(version: ItemVersion, paper: Sequence[str]=(), files: Sequence[tuple[str, str]]=()) -> list[str]:
+def _received(version: ItemVersion, paper: Sequence[str] = (), files: Sequence[tuple[str,
+              str]] = ()) -> list[str]:
     """Lines of a receipt of materials: each material handed in on paper with its originals and
     copies as the catalog asks for them, each file uploaded with its name."""
     by_name = {m.name: m for m in materials_of(version)} if paper else {}
@@ -359,7 +367,8 @@ def issue_receipt(*, actor: User, case: Case) -> Notice:
 
 # --- acceptance ------------------------------------------------------------------------------
 
-def _do_accept(case: Case, *, actor: User | None, day: datetime.date, cal: WorkCalendar, deemed: bool=False) -> str:
+def _do_accept(case: Case, *, actor: User | None, day: datetime.date, cal: WorkCalendar,
+               deemed: bool = False) -> str:
     """Acceptance dated ``day``; its clocks count from there (Art. 32, 42)."""
     from_state = _enter(case, Action.DEEM_ACCEPT if deemed else Action.ACCEPT)
     case.accepted_on = day
@@ -377,7 +386,7 @@ def _acceptance_day(case: Case) -> tuple:
                                 supplemented=bool(case.supplemented_on), on=today())
 
 
-def material_errors(case: Case, *, handing_in: Sequence[str]=(), note: str = "") -> dict:
+def material_errors(case: Case, *, handing_in: Sequence[str] = (), note: str = "") -> dict:
     """Art. 32: an application is accepted when its materials are complete. Every required
     material of the item must be in (on paper, now or before, or uploaded); a conditional one
     that is not in needs the clerk's note on why its condition does not apply."""
@@ -400,7 +409,8 @@ def material_errors(case: Case, *, handing_in: Sequence[str]=(), note: str = "")
     return errors
 
 
-def accept(*, actor: User, case: Case, paper_materials: Sequence[str]=(), note: str = "", expected_version: int | None=None) -> Case:
+def accept(*, actor: User, case: Case, paper_materials: Sequence[str] = (), note: str = "",
+           expected_version: int | None = None) -> Case:
     """Art. 32: accept; the decision clock starts on the day of acceptance, or on the day the
     supplement notice was fulfilled. The materials must be complete (material_errors); what is
     handed in at the counter now is recorded with the acceptance. After the 5 working days the
@@ -426,7 +436,7 @@ def accept(*, actor: User, case: Case, paper_materials: Sequence[str]=(), note: 
         return c
 
 
-def claim(*, actor: User, case: Case, release: bool = False, expected_version: int | None=None) -> Case:
+def claim(*, actor: User, case: Case, release: bool = False, expected_version: int | None = None) -> Case:
     """网上预审: a clerk of a window that accepts the item takes an online application from the
     inbox, so that two clerks never answer it at once; the clerk puts it back with ``release``.
     A taken application is answered (accepted, supplemented, refused) by that clerk only."""
@@ -454,7 +464,8 @@ def claim(*, actor: User, case: Case, release: bool = False, expected_version: i
         return c
 
 
-def supplement(*, actor: User, case: Case, materials: Sequence[str]=(), note: str = "", expected_version: int | None=None) -> Case:
+def supplement(*, actor: User, case: Case, materials: Sequence[str] = (), note: str = "",
+               expected_version: int | None = None) -> Case:
     """Art. 32: tell the applicant once, everything missing or deficient, within 5 working days."""
     with _acting(actor=actor, case=case, action=Action.SUPPLEMENT, expected_version=expected_version) as c:
         errors = {}
@@ -484,14 +495,16 @@ def uploaded_since_notice(case: Case) -> set[str]:
     return set(case.materials.filter(added_at__gte=issued).values_list("name", flat=True)) if issued else set()
 
 
-def supplement_outstanding(case: Case, notice: SupplementNotice, *, handing_in: Sequence[str]=()) -> list[str]:
+def supplement_outstanding(case: Case, notice: SupplementNotice, *,
+                           handing_in: Sequence[str] = ()) -> list[str]:
     """The materials the supplement notice asked for that are neither handed in now nor
     uploaded since the notice was issued."""
     have = uploaded_since_notice(case) | set(handing_in)
     return [m for m in notice.materials if m not in have]
 
 
-def resubmit(*, actor: User, case: Case, paper_materials: Sequence[str]=(), note: str = "", expected_version: int | None=None) -> Case:
+def resubmit(*, actor: User, case: Case, paper_materials: Sequence[str] = (), note: str = "",
+             expected_version: int | None = None) -> Case:
     """The applicant hands in what the notice asked for; that day starts the clocks (Art. 32).
     Only a complete answer restarts the acceptance period: every material the notice listed,
     handed in on paper now or uploaded since; for the notice's other points (its note),
@@ -525,7 +538,8 @@ def resubmit(*, actor: User, case: Case, paper_materials: Sequence[str]=(), note
         return c
 
 
-def refuse(*, actor: User, case: Case, reasons: str, competent_agency: str = "", expected_version: int | None=None) -> Case:
+def refuse(*, actor: User, case: Case, reasons: str, competent_agency: str = "",
+           expected_version: int | None = None) -> Case:
     """Art. 32: refuse to accept, with written reasons (and the competent agency when it is another)."""
     with _acting(actor=actor, case=case, action=Action.REFUSE, expected_version=expected_version) as c:
         errors = {"reasons": [_("Give the reasons for not accepting.")]} if not _text(reasons) else {}
@@ -568,8 +582,9 @@ def deem_accepted(*, case_pk: int, on: datetime.date) -> bool:
 
 # --- steps -----------------------------------------------------------------------------------
 
-def complete_step(*, actor: User, case: Case, step_id: int, outcome: str, opinion: str, return_to_stage: int | None = None,
-                  expected_version: int | None=None) -> Case:
+def complete_step(*, actor: User, case: Case, step_id: int, outcome: str, opinion: str,
+                  return_to_stage: int | None = None,
+                  expected_version: int | None = None) -> Case:
     with _acting(actor=actor, case=case, step_id=step_id, action=Action.COMPLETE_STEP,
                          expected_version=expected_version) as (c, step):
         # The case row's lock covers its steps: every change to a step goes through it.
@@ -616,7 +631,8 @@ def may_hold(user: User, step: StepTask) -> bool:
     return bool(staff and user.is_active and staff.department_id == step.department_id and has_role(user, step.role))
 
 
-def reassign(*, actor: User, case: Case, step_id: int, assignee: User, reason: str = "", expected_version: int | None=None) -> Case:
+def reassign(*, actor: User, case: Case, step_id: int, assignee: User, reason: str = "",
+             expected_version: int | None = None) -> Case:
     """The department head hands a step to another person who may do it, saying why."""
     with _acting(actor=actor, case=case, step_id=step_id, action=Action.REASSIGN,
                          expected_version=expected_version) as (c, step):
@@ -641,7 +657,8 @@ def reassign(*, actor: User, case: Case, step_id: int, assignee: User, reason: s
 
 # --- special procedures and extension ----------------------------------------------------------
 
-def suspend(*, actor: User, case: Case, kind: str, reason: str, expected_days: int, expected_version: int | None=None) -> Case:
+def suspend(*, actor: User, case: Case, kind: str, reason: str, expected_days: int,
+            expected_version: int | None = None) -> Case:
     """Art. 45: time for hearing, testing, expert review … is not counted; the applicant is told."""
     with _acting(actor=actor, case=case, action=Action.SUSPEND, expected_version=expected_version) as c:
         errors = {}
@@ -664,7 +681,7 @@ def suspend(*, actor: User, case: Case, kind: str, reason: str, expected_days: i
         return c
 
 
-def resume(*, actor: User, case: Case, result: str = "", expected_version: int | None=None) -> Case:
+def resume(*, actor: User, case: Case, result: str = "", expected_version: int | None = None) -> Case:
     """The suspension ends; every due date moves by its working days (standards.md §1)."""
     with _acting(actor=actor, case=case, action=Action.RESUME, expected_version=expected_version) as c:
         cal = current_calendar(c.calendar_version)
@@ -685,7 +702,7 @@ def resume(*, actor: User, case: Case, result: str = "", expected_version: int |
         return c
 
 
-def extend(*, actor: User, case: Case, days: int, reason: str, expected_version: int | None=None) -> Case:
+def extend(*, actor: User, case: Case, days: int, reason: str, expected_version: int | None = None) -> Case:
     """Art. 42: once, by at most 10 working days (15 for joint handling), approved by the
     department head (a government leader for joint handling) before the statutory limit has
     passed; the reasons and the new due date go to the applicant in writing."""
@@ -735,8 +752,9 @@ def _fee_errors(case: Case, fees: Sequence[dict]) -> tuple[dict, list]:
     return ({"fees": errors} if errors else {}), charges
 
 
-def decide(*, actor: User, case: Case, decision: str, licence_number: str = "", reasons: str = "", remedies: str = "",
-           fees: Sequence[dict]=(), expected_version: int | None=None) -> Case:
+def decide(*, actor: User, case: Case, decision: str, licence_number: str = "", reasons: str = "",
+           remedies: str = "",
+           fees: Sequence[dict] = (), expected_version: int | None = None) -> Case:
     """Approve with a licence or document number, or deny with reasons and the applicant's
     remedies (Art. 38). A 即办件 is accepted and decided at the window in the same visit."""
     with _acting(actor=actor, case=case, action=Action.DECIDE, expected_version=expected_version) as c:
@@ -785,7 +803,8 @@ def decide(*, actor: User, case: Case, decision: str, licence_number: str = "", 
         return c
 
 
-def deliver(*, actor: User, case: Case, method: str, on: datetime.date | None=None, expected_version: int | None=None) -> Case:
+def deliver(*, actor: User, case: Case, method: str, on: datetime.date | None = None,
+            expected_version: int | None = None) -> Case:
     """Art. 44: the licence, or the written denial, reaches the applicant (送达)."""
     with _acting(actor=actor, case=case, action=Action.DELIVER, expected_version=expected_version) as c:
         day = on or today()
@@ -809,7 +828,8 @@ def deliver(*, actor: User, case: Case, method: str, on: datetime.date | None=No
         return c
 
 
-def _close(action: str, *, actor: User, case: Case, reason: str, required: bool, expected_version: int | None) -> Case:
+def _close(action: str, *, actor: User, case: Case, reason: str, required: bool,
+           expected_version: int | None) -> Case:
     with _acting(actor=actor, case=case, action=action, expected_version=expected_version) as c:
         if required and not _text(reason):
             raise ValidationError({"reason": [_("Give the reason.")]})
@@ -823,12 +843,12 @@ def _close(action: str, *, actor: User, case: Case, reason: str, required: bool,
         return c
 
 
-def withdraw(*, actor: User, case: Case, reason: str = "", expected_version: int | None=None) -> Case:
+def withdraw(*, actor: User, case: Case, reason: str = "", expected_version: int | None = None) -> Case:
     return _close(Action.WITHDRAW, actor=actor, case=case, reason=reason, required=False,
                   expected_version=expected_version)
 
 
-def terminate(*, actor: User, case: Case, reason: str, expected_version: int | None=None) -> Case:
+def terminate(*, actor: User, case: Case, reason: str, expected_version: int | None = None) -> Case:
     return _close(Action.TERMINATE, actor=actor, case=case, reason=reason, required=True,
                   expected_version=expected_version)
 
@@ -896,7 +916,7 @@ def _step_due(step: StepTask, cal: WorkCalendar, suspensions: Sequence[Suspensio
     return cal.add_workdays(step.started_on, step.budget + moved)
 
 
-def recount_dates(*, case_pk: int, reason: str, actor: User | None=None) -> bool:
+def recount_dates(*, case_pk: int, reason: str, actor: User | None = None) -> bool:
     """Count every stored date of a case again on the calendar as it is now (after a year's
     official schedule was entered): the acceptance period, the decision clocks with their
     extension and suspended days, the delivery date and the steps' due dates. A case whose
@@ -936,7 +956,7 @@ def recount_dates(*, case_pk: int, reason: str, actor: User | None=None) -> bool
         return True
 
 
-def recount_provisional(*, reason: str, actor: User | None=None, **_signal: Any) -> Recount:
+def recount_provisional(*, reason: str, actor: User | None = None, **_signal: Any) -> Recount:
     """Every case marked provisional, recounted: called inside the transaction that enters a
     year (workdays.signals.years_added). Each case has its own savepoint, so one that cannot
     be recounted is logged and named and stays provisional, and the year still goes in."""

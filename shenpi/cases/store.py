@@ -277,7 +277,8 @@ class SubmitReads:
     case_id: int | None = None
 
 
-def submit_reads(*, item_id: int, window_id: int | None, centre_id: int | None, day: datetime.date) -> SubmitReads:
+def submit_reads(*, item_id: int, window_id: int | None, centre_id: int | None,
+                 day: datetime.date) -> SubmitReads:
     """The submission's reads; on PostgreSQL in one round trip, and at a window with the
     number's counter and the case's key (both rolled back with any refusal)."""
     statements = [Statement(_published_sql(), [item_id, ItemVersion.Status.PUBLISHED]),

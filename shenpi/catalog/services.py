@@ -97,7 +97,8 @@ def _write_content(version: ItemVersion, content: dict) -> None:
 
 
 @transaction.atomic
-def create_item(*, actor: User, basic_code: str, implementation_code: str, department: Any, content: dict) -> Item:
+def create_item(*, actor: User, basic_code: str, implementation_code: str, department: Any,
+                content: dict) -> Item:
     """A new item with its first version as a draft; nothing is public until it is published."""
     _require_admin(actor)
     errors = code_errors(basic_code=basic_code, implementation_code=implementation_code)
@@ -170,7 +171,8 @@ def publish(*, actor: User, item: Item) -> ItemVersion:
 
 
 @transaction.atomic
-def add_reform_record(*, actor: User, item: Item, status: str, effective_date: datetime.date, document_number: str,
+def add_reform_record(*, actor: User, item: Item, status: str, effective_date: datetime.date,
+                      document_number: str,
                       delegated_to: str = "", note: str = "") -> ReformRecord:
     _require_admin(actor)
     _raise_if(reform_errors(status=status, document_number=document_number, delegated_to=delegated_to))

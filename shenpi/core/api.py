@@ -7,7 +7,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .exceptions import CalendarUnavailable, Conflict, Refused
+from .exceptions import CalendarUnavailable, Conflict
 
 
 class Pagination(PageNumberPagination):
@@ -35,8 +35,6 @@ def exception_handler(exc, context):
         return Response({"detail": exc.user_message()}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Conflict):
         return Response({"detail": exc.user_message()}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, Refused):
-        return Response({"detail": exc.user_message()}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, PermissionDenied):
         return Response({"detail": str(exc) or "Permission denied."}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)

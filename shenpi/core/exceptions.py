@@ -3,6 +3,8 @@ apps subclass them, and the API handler (core.api) and the staff pages map them 
 without knowing which app raised them. A refusal with reasons per field is Django's
 ValidationError, as before."""
 
+from django.core.exceptions import PermissionDenied
+
 
 class ShenpiError(Exception):
     """Base of Shenpi's own errors. ``user_message()`` is the text shown to the user, in the
@@ -21,5 +23,6 @@ class CalendarUnavailable(ShenpiError, ValueError):
     (HTTP 400: a bad record or a bad request, never a server error)."""
 
 
-class Refused(ShenpiError):
-    """The act is not this person's to do (HTTP 403), with the reason."""
+class Refused(ShenpiError, PermissionDenied):
+    """The act is not this person's to do, with the reason: a 403 from the API and the pages
+    alike (it is Django's PermissionDenied too)."""

@@ -116,7 +116,8 @@ def _rows(cursor: Any) -> Rows | None:
     return cursor.fetchall() if result is not None and result.status == pq.ExecStatus.TUPLES_OK else None
 
 
-def _in_pipeline(connection: Any, statements: Sequence[Statement], *, commit: bool = False) -> list[Rows | None]:
+def _in_pipeline(connection: Any, statements: Sequence[Statement], *,
+                 commit: bool = False) -> list[Rows | None]:
     """Send the statements together and return each one's rows, or None for one that returns
     none. Several go through psycopg's pipeline (public API): one round trip for all of them; a
     lone one through a plain cursor, the same round trip without the pipeline's own work.

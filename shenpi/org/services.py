@@ -67,7 +67,8 @@ def window_errors(*, department: Any, accept_items: Any, decide_items: Any) -> d
     return errors
 
 
-def staff_errors(*, staff_pk: int | None, department: Any, window: Any, employment: str, position: str, roles: Any) -> dict:
+def staff_errors(*, staff_pk: int | None, department: Any, window: Any, employment: str, position: str,
+                 roles: Any) -> dict:
     errors: dict[str, list[str]] = {}
     roles = {str(r) for r in roles}
     unknown = roles - set(Role.values)
@@ -116,7 +117,8 @@ DEPARTMENT_FIELDS = ["name", "short_name", "credit_code", "centre"]
 WINDOW_FIELDS = ["centre", "number", "name", "department", "video_url_template"]
 
 
-def _save_plain(*, actor: User, model: type[Any], instance: Any, fields: dict, snapshot_fields: Any, unique: Any, action: str) -> Any:
+def _save_plain(*, actor: User, model: type[Any], instance: Any, fields: dict, snapshot_fields: Any,
+                unique: Any, action: str) -> Any:
     """Create or change a record of plain fields: unique fields checked, audited with before/after."""
     before = _snapshot(instance, snapshot_fields) if instance else None
     instance = instance or model()
@@ -170,7 +172,8 @@ def set_project_group(*, actor: User, kind: str, name: str, departments: Any) ->
 
 
 @transaction.atomic
-def save_window(*, actor: User, window: Window | None = None, accept_items: Any=None, decide_items: Any=None, **fields: Any) -> Window:
+def save_window(*, actor: User, window: Window | None = None, accept_items: Any = None,
+                decide_items: Any = None, **fields: Any) -> Window:
     _require_admin(actor)
     department = fields.get("department", window.department if window else None)
     accept_items = list(accept_items if accept_items is not None else (window.accept_items.all() if window else []))
@@ -211,8 +214,9 @@ def _staff_view(staff: Staff) -> dict:
 
 
 @transaction.atomic
-def save_staff(*, actor: User, staff: Staff | None = None, user: User | None=None, username: str | None = None,
-               password: str | None = None, roles: Any=None, **fields: Any) -> Staff:
+def save_staff(*, actor: User, staff: Staff | None = None, user: User | None = None,
+               username: str | None = None,
+               password: str | None = None, roles: Any = None, **fields: Any) -> Staff:
     """Create or change a staff member and their roles, refusing assignments the notice forbids.
 
     ``user`` gives an existing account a staff profile instead of creating a new account."""

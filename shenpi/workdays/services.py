@@ -51,7 +51,8 @@ def change_day_errors(*, reason: str, document_number: str) -> dict:
 
 
 @transaction.atomic
-def change_day(*, actor: User, day: datetime.date, is_workday: bool, name: str, reason: str, document_number: str) -> CalendarDay:
+def change_day(*, actor: User, day: datetime.date, is_workday: bool, name: str, reason: str,
+               document_number: str) -> CalendarDay:
     """Change one date of the calendar; every process picks it up on its next look at the version."""
     if not is_centre_admin(actor):
         raise PermissionDenied(_("Only centre administrators may change the calendar."))
