@@ -15,7 +15,7 @@ from shenpi.org.roles import Role
 def db_dump() -> str:
     """Every row Shenpi owns, serialised: equal dumps mean the database did not change."""
     parts = []
-    for label in ("org", "catalog", "audit", "auth", "authtoken"):
+    for label in ("org", "catalog", "audit", "auth", "knox"):
         for model in apps.get_app_config(label).get_models():
             parts.append(serializers.serialize("json", model.objects.order_by("pk")))
     return "\n".join(parts)

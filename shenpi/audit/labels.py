@@ -14,6 +14,8 @@ _LABELS = {
     "workdays.day.change": _("Calendar day changed"), "workdays.year.add": _("Calendar year added"),
     "workdays.year.sync": _("Calendar years synced"),
     "portal.reset.request": _("Password reset code sent"), "portal.reset.done": _("Password reset"),
+    "portal.signup.request": _("Registration code sent"), "portal.signup.done": _("Account registered"),
+    "auth.token.issue": _("API token issued"), "auth.token.revoke": _("API token revoked"),
 }
 
 

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from shenpi.catalog.models import Item
 from shenpi.core.api import Pagination
+from shenpi.core.params import whole_number
 
 from . import selectors, services
 from .actions import ACTIONS, STEP_ACTIONS, ReassignIn, parse, perform
@@ -208,8 +209,10 @@ class CaseActionView(APIView):
         case = _visible(request, number)
         services.ensure_may(actor=request.user, case=case, action=self.action_name)
         values, version = parse(ACTIONS, self.action_name, request.data)
-        if version is None and request.headers.get("If-Match", "").strip('"').isdigit():
-            version = int(request.headers["If-Match"].strip('"'))
+        if version is None and request.headers.get("If-Match"):
+            version = whole_number(request.headers["If-Match"].strip().removeprefix("W/").strip('"'))
+            if version is None:
+                raise serializers.ValidationError({"If-Match": [_("The case version is a whole number written in digits 0-9.")]})
         perform(ACTIONS, self.action_name, actor=request.user, case=case, values=values, version=version)
         return Response(_detail(case))
 

@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
@@ -11,6 +12,8 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shenpi.core.api import NumericIds
+from shenpi.core.params import whole_number
 from shenpi.org.permissions import StaffReadCentreAdminWrite
 from shenpi.org.roles import is_centre_admin, is_staff_member
 
@@ -42,7 +45,7 @@ def _flag(value):
     return str(value).lower() in {"1", "true", "yes"}
 
 
-class ItemViewSet(viewsets.GenericViewSet):
+class ItemViewSet(NumericIds, viewsets.GenericViewSet):
     queryset = Item.objects.select_related("department")
     permission_classes = [IsAuthenticatedOrReadOnly]  # reads are public; the services check each writer
     serializer_class = ItemSummarySerializer
@@ -53,10 +56,9 @@ class ItemViewSet(viewsets.GenericViewSet):
     @extend_schema(parameters=LIST_PARAMS, responses=ItemSummarySerializer(many=True))
     def list(self, request):
         p = request.query_params
-        try:
-            department = int(p["department"]) if p.get("department") else None
-        except ValueError:
-            raise serializers.ValidationError({"department": ["A department id is a whole number."]}) from None
+        department = whole_number(p["department"]) if p.get("department") else None
+        if p.get("department") and department is None:
+            raise serializers.ValidationError({"department": [_("A department id is a whole number.")]})
         filters = {"q": p.get("q", "").strip(), "department": department, "category": p.get("category", ""),
                    "online": _flag(p.get("online"))}
         include_closed = bool(_flag(p.get("all"))) and is_centre_admin(request.user)

@@ -15,6 +15,7 @@ Environment variables (all optional):
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,7 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "shenpi.core.apps.AxesConfig",
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "shenpi.core.middleware.RejectBadInput",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -139,6 +141,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    "shenpi.org.accounts.AddressGuardBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -152,10 +155,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login lockout (shenpi.org.accounts): per account and address together, so one person mistyping
+# behind the centre's proxy does not lock out everyone; a higher limit per address alone.
 AXES_FAILURE_LIMIT = int(env("SHENPI_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+SHENPI_LOGIN_ADDRESS_LIMIT = int(env("SHENPI_LOGIN_ADDRESS_LIMIT", "50"))
+AXES_COOLOFF_TIME = float(env("SHENPI_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "shenpi.org.accounts.lockout_response"
 AXES_ENABLED = env_bool("SHENPI_AXES_ENABLED", True)
+# How many reverse proxies stand in front (their X-Forwarded-For entries are trusted).
+SHENPI_PROXY_COUNT = int(env("SHENPI_PROXY_COUNT", "1" if env_bool("SHENPI_BEHIND_TLS_PROXY") else "0"))
+AXES_IPWARE_PROXY_COUNT = SHENPI_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if SHENPI_PROXY_COUNT else ["REMOTE_ADDR"]
 
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
@@ -186,15 +197,35 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so a caller without credentials is told how to authenticate (401).
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "shenpi.core.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "shenpi.core.api.Pagination",
     "PAGE_SIZE": int(env("SHENPI_PAGE_SIZE", "20")),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shenpi.core.api.exception_handler",
 }
+# API tokens: hashed, expiring, revoked at logout (shenpi.org.accounts).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=float(env("SHENPI_TOKEN_HOURS", "8"))),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+
+# Counters shared by every server process (login failures per address, lookup throttles):
+# Redis when SHENPI_CACHE_URL names one, otherwise files beside the database.
+if env("SHENPI_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("SHENPI_CACHE_URL")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache")}}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Shenpi 审批 · 接口文档 (API)",
     "DESCRIPTION": ("政务服务中心网上审批与电子监察接口:事项目录、工作日计算、办件受理到送达、文书。"

@@ -3,11 +3,11 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from shenpi.cases import api as cases_api
 from shenpi.catalog import api as catalog_api
+from shenpi.org import accounts
 from shenpi.org import api as org_api
 from shenpi.workdays import api as workdays_api
 
@@ -36,7 +36,8 @@ api_v1 = [
     path("cases/<str:number>/notices/<int:notice_id>/pdf/", cases_api.NoticePdfView.as_view(), name="case-notice-pdf"),
     path("cases/<str:number>/steps/<int:step_id>/complete/", cases_api.StepActionView.as_view(), name="case-step-complete"),
     path("cases/<str:number>/steps/<int:step_id>/reassign/", cases_api.StepReassignView.as_view(), name="case-step-reassign"),
-    path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("auth/token/", accounts.TokenView.as_view(), name="auth-token"),
+    path("auth/logout/", accounts.LogoutView.as_view(), name="auth-logout"),
     *router.urls,
 ]
 
@@ -51,6 +52,9 @@ urlpatterns = [
     path("staff/", include("shenpi.staff.urls")),
     path("", include("shenpi.portal.urls")),
 ]
+
+handler400 = "shenpi.core.errors.bad_request"
+handler500 = "shenpi.core.errors.server_error"
 
 admin.site.site_header = "Shenpi 审批"
 admin.site.site_title = "Shenpi"

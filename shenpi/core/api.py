@@ -2,12 +2,17 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from django.utils.translation import gettext as _
+from rest_framework import parsers, status
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import CalendarUnavailable, Conflict
+from .params import whole_number
+
+MAX_JSON_DEPTH = 32
 
 
 class Pagination(PageNumberPagination):
@@ -38,3 +43,50 @@ def exception_handler(exc, context):
     if isinstance(exc, PermissionDenied):
         return Response({"detail": str(exc) or "Permission denied."}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)
+
+
+def _json_problem(data) -> str | None:
+    """Why a parsed body is refused: nested deeper than any request needs, or a NUL character
+    (PostgreSQL's text cannot hold one). Walked without recursion."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return _("The JSON body is nested more than %(n)d levels deep.") % {"n": MAX_JSON_DEPTH}
+        if isinstance(value, str):
+            if "\x00" in value:
+                return _("The JSON body contains a NUL character, which is not allowed.")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if "\x00" in k:
+                    return _("The JSON body contains a NUL character, which is not allowed.")
+                stack.append((v, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return None
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing with a 400 what it would let through to a 500: a body nested
+    so deep that decoding it exhausts the stack, deep nesting and NUL characters."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError(_("The JSON body is nested too deeply.")) from None
+        problem = _json_problem(data)
+        if problem:
+            raise ParseError(problem)
+        return data
+
+
+class NumericIds:
+    """For viewsets whose records are named by number: an id in the path that is not ASCII
+    digits is a 400 naming it, checked once here rather than failing in each lookup."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        name = self.lookup_url_kwarg or self.lookup_field  # type: ignore[attr-defined]
+        if name in kwargs and whole_number(kwargs[name]) is None:
+            raise ValidationError({"id": [_("An id is a whole number written in digits 0-9.")]})

@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import mixins, serializers, viewsets
 
 from shenpi.catalog.models import Item
+from shenpi.core.api import NumericIds
 
 from . import services
 from .models import Centre, Department, ProjectGroup, Staff, Window
@@ -61,7 +62,7 @@ class StaffSerializer(serializers.ModelSerializer):
         return data
 
 
-class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ServiceViewSet(NumericIds, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Create and update go through ``service(actor=..., <name>=instance or None, **data)``."""
 
@@ -103,7 +104,7 @@ class WindowViewSet(ServiceViewSet):
     instance_kwarg = "window"
 
 
-class ProjectGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ProjectGroupViewSet(NumericIds, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                           viewsets.GenericViewSet):
     """Posting a group of a kind sets that group's name and departments."""
 

@@ -6,62 +6,85 @@ code of each application is checked when it is made, whoever is logged in."""
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from shenpi.cases import services
-from shenpi.cases.identity import PHONE
 from shenpi.cases.models import Case
 from shenpi.cases.selectors import deemed_by_law
 from shenpi.cases.uploads import upload_errors
 from shenpi.catalog import selectors as catalog
 from shenpi.catalog.codes import HandlingForm
 from shenpi.core.forms import add_service_errors
+from shenpi.org.accounts import safe_next
 
 
 class RegisterForm(forms.Form):
     phone = forms.CharField(label=_("Mobile phone"), max_length=11, widget=forms.TextInput(
         attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel", "pattern": "1[0-9]{10}"}))
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     consent = forms.BooleanField(label=_("I have read and agree to the privacy terms: my mobile number and the data I "
                                          "give in applications are used only to handle my applications and tell me of "
                                          "them, and are kept as the law on archives requires."),
                                  error_messages={"required": _("Agree to the privacy terms to register.")})
 
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        if not PHONE.match(phone):
-            raise ValidationError(_("Enter an 11-digit mobile number starting with 1."))
-        if get_user_model().objects.filter(username=phone).exists():
-            raise ValidationError(_("This number has an account already; log in."))
-        return phone
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("password"):
-            try:
-                validate_password(cleaned["password"])
-            except ValidationError as exc:
-                self.add_error("password", exc)
-        return cleaned
+class ConfirmForm(forms.Form):
+    phone = forms.CharField(label=_("Mobile phone"), max_length=11, widget=forms.TextInput(
+        attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}))
+    code = forms.CharField(label=_("Code from the SMS"), max_length=6, widget=forms.TextInput(
+        attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+def _with_next(url: str, request) -> str:
+    target = safe_next(request, "")
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({'next': target})}" if target else url
 
 
 def register(request):
+    """Step 1: the number and consent; a code goes out by SMS. The answer is the same whether
+    or not the number has an account (the SMS tells its owner which)."""
+    from django.conf import settings as conf
+
+    from shenpi.portal import services as accounts
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = get_user_model().objects.create_user(username=form.cleaned_data["phone"],
-                                                    password=form.cleaned_data["password"])
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect(request.GET.get("next") or "portal:my-cases")
-    return render(request, "portal/register.html", {"form": form})
+        phone = form.cleaned_data["phone"]
+        try:
+            accounts.request_signup_code(phone=phone, centre_name=conf.SHENPI["CENTRE_NAME"],
+                                         login_url=request.build_absolute_uri(reverse("portal:login")))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("An SMS is on its way to %(phone)s: enter its code below. If the number "
+                                        "has an account already, the SMS says so; log in instead.")
+                             % {"phone": phone[:3] + "****" + phone[-4:]})
+            return redirect(_with_next(f"{reverse('portal:register-confirm')}?{urlencode({'phone': phone})}",
+                                       request))
+    return render(request, "portal/register.html", {"form": form, "step": "phone", "next": safe_next(request, "")})
+
+
+def register_confirm(request):
+    """Step 2: the code and a password; the account is made and logged in."""
+    from shenpi.portal import services as accounts
+    form = ConfirmForm(request.POST or None, initial={"phone": request.GET.get("phone", "")[:11]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = accounts.complete_signup(**form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(safe_next(request, reverse("portal:my-cases")))
+    return render(request, "portal/register.html", {"form": form, "step": "confirm", "next": safe_next(request, "")})
 
 
 class ApplyForm(forms.Form):

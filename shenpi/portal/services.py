@@ -1,4 +1,5 @@
-"""Applicant accounts' writes: a password reset by a code sent to the mobile number.
+"""Applicant accounts' writes: registering and resetting a password, each by a code sent to the
+mobile number.
 
 The answer to a request never says whether the number has an account (no enumeration); codes
 are six digits, kept hashed, valid 10 minutes, five guesses each, at most one a minute and
@@ -22,7 +23,7 @@ from shenpi.audit.services import record
 from shenpi.cases.identity import PHONE
 from shenpi.cases.models import Outbox
 
-from .models import ResetCode
+from .models import ResetCode, SignupCode
 
 if TYPE_CHECKING:
     from typing import Any
@@ -87,5 +88,64 @@ def reset_password(*, phone: str, code: str, password: str) -> None:
             user.save(update_fields=["password"])
             record(actor=user, action="portal.reset.done", obj=user)
     if not guessed:
+        raise wrong
+    return user
+
+
+def _masked(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:]
+
+
+@transaction.atomic
+def request_signup_code(*, phone: str, centre_name: str, login_url: str) -> None:
+    """Send a registration code to the number, or, if it has an account, an SMS saying so.
+    The caller's answer is the same in both cases, and so are the limits."""
+    phone = (phone or "").strip()
+    if not PHONE.match(phone):
+        raise ValidationError({"phone": [_("Enter an 11-digit mobile number starting with 1.")]})
+    now = timezone.now()
+    recent = SignupCode.objects.filter(phone=phone, created_at__gte=now - timedelta(hours=1))
+    if recent.filter(created_at__gte=now - timedelta(minutes=1)).exists() or recent.count() >= PER_HOUR:
+        raise ValidationError({"phone": [_("A code was sent a moment ago; wait a minute before asking again.")]})
+    registered = get_user_model().objects.filter(username=phone).exists()
+    code = f"{secrets.randbelow(10**6):06d}"
+    row = SignupCode.objects.create(phone=phone, code_hash="" if registered else make_password(code),
+                                    created_at=now, expires_at=now + VALID)
+    if registered:
+        body = (f"【{centre_name}】有人用本号码申请注册,但本号码已注册。请直接登录 {login_url};"
+                "忘记密码可在登录页重新设置。如非本人操作,请忽略本短信。")
+    else:
+        body = f"【{centre_name}】您正在注册网上办事大厅账号,验证码 {code},10分钟内有效。如非本人操作,请忽略本短信。"
+    Outbox.objects.create(phone=phone, body=body)
+    record(actor=None, action="portal.signup.request", obj=row, after={"phone": _masked(phone)})
+
+
+def complete_signup(*, phone: str, code: str, password: str) -> Any:
+    """Create the account if the code is the latest valid one for the number; a wrong guess is
+    counted (and kept) before the refusal."""
+    wrong = ValidationError({"code": [_("The code is wrong or has expired; ask for a new one.")]})
+    phone = (phone or "").strip()
+    user = None
+    with transaction.atomic():
+        now = timezone.now()
+        latest = (SignupCode.objects.select_for_update().filter(phone=phone, used_at__isnull=True, expires_at__gt=now)
+                  .order_by("-created_at").first())
+        if latest is None or not latest.code_hash or latest.attempts >= GUESSES:
+            raise wrong
+        guessed = check_password((code or "").strip(), latest.code_hash)
+        if not guessed:
+            latest.attempts += 1
+            latest.save(update_fields=["attempts"])
+        else:
+            try:
+                validate_password(password, get_user_model()(username=phone))
+            except ValidationError as exc:
+                raise ValidationError({"password": exc.messages}) from None
+            if get_user_model().objects.filter(username=phone).exists():
+                raise wrong
+            SignupCode.objects.filter(phone=phone, used_at__isnull=True).update(used_at=now)
+            user = get_user_model().objects.create_user(username=phone, password=password)
+            record(actor=user, action="portal.signup.done", obj=user, after={"phone": _masked(phone)})
+    if user is None:
         raise wrong
     return user

@@ -1,5 +1,6 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from shenpi.org import accounts
 
 from . import applicant_views, views
 
@@ -7,9 +8,9 @@ app_name = "portal"
 urlpatterns = [
     path("", views.catalog, name="catalog"),
     path("lookup/", views.lookup, name="lookup"),
-    path("login/", auth_views.LoginView.as_view(template_name="portal/login.html", next_page="portal:my-cases"),
-         name="login"),
+    path("login/", accounts.LoginView.as_view(template_name="portal/login.html"), name="login"),
     path("register/", applicant_views.register, name="register"),
+    path("register/confirm/", applicant_views.register_confirm, name="register-confirm"),
     path("password/forgot/", applicant_views.forgot, name="forgot"),
     path("password/reset/", applicant_views.reset, name="reset"),
     path("apply/<str:code>/", applicant_views.apply, name="apply"),

@@ -14,6 +14,7 @@ from django.views.decorators.cache import cache_control
 from shenpi.cases.selectors import deemed_by_law
 from shenpi.catalog import selectors
 from shenpi.catalog.codes import Category
+from shenpi.core.params import whole_number
 from shenpi.org.models import Department
 
 
@@ -24,7 +25,7 @@ def catalog(request):
     online = request.GET.get("online", "")
     versions = selectors.public_catalog(
         q=q,
-        department=int(department) if department.isdigit() else None,
+        department=whole_number(department),
         category=category if category in Category.values else "",
         online=True if online == "1" else None,
     )

@@ -21,6 +21,7 @@ from shenpi.cases.permissions import may_act, staff_of
 from shenpi.catalog.models import Item, ItemVersion
 from shenpi.core.exceptions import CalendarUnavailable, Conflict
 from shenpi.core.forms import add_service_errors
+from shenpi.core.params import whole_number
 from shenpi.org.roles import Role, has_role
 from shenpi.workdays import legal
 from shenpi.workdays.selectors import current_calendar
@@ -132,7 +133,7 @@ def material_file(request, number, material_id):
 def materials_checklist(request):
     """htmx: the chosen item's materials, to tick what was handed in on paper."""
     staff = staff_of(request.user)
-    item = Item.objects.filter(pk=request.GET.get("item") or 0).first()
+    item = Item.objects.filter(pk=whole_number(request.GET.get("item")) or 0).first()
     if item is None or staff is None or staff.window is None or not staff.window.accept_items.filter(pk=item.pk).exists():
         return render(request, "staff/_materials.html", {"materials": []})
     version = item.versions.get(status="published")

@@ -35,8 +35,12 @@ def test_online_application_inbox_supplement_and_acceptance(live_server, browser
         phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}).new_page()
         phone.goto(f"{live_server.url}/register/?next=/apply/{code}/")
         phone.fill("input[name=phone]", "13912345678")
-        phone.fill("input[name=password]", "Shenpi-applicant-9")
         phone.check("input[name=consent]")
+        phone.click("form button[type=submit]")
+        phone.wait_for_selector("#register-confirm")
+        from tests.cases.test_portal_apply import sms_code
+        phone.fill("input[name=code]", sms_code("13912345678"))
+        phone.fill("input[name=password]", "Shenpi-applicant-9")
         phone.click("form button[type=submit]")
         phone.wait_for_selector("#apply")
         phone.select_option("select[name=applicant_type]", "person")

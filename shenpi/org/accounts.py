@@ -1,0 +1,174 @@
+"""Logging in, on the pages and for the API, and what guards it.
+
+- Lockout is per account *and* address (django-axes, ``AXES_LOCKOUT_PARAMETERS``): one person
+  mistyping behind the centre's proxy locks only that account from that address. A separate,
+  higher limit per address alone (``SHENPI_LOGIN_ADDRESS_LIMIT`` failures in the cool-off
+  period) stops one address trying many accounts. A locked login is answered 429, never with
+  a misleading "wrong password".
+- After logging in, staff land on their workbench and applicants on their cases; a ``next``
+  address is followed only if it is on this site.
+- API tokens (django-rest-knox) are stored hashed, expire (``SHENPI_TOKEN_HOURS``, default 8)
+  and are revoked by ``POST /api/v1/auth/logout/`` and by logging out of the pages.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from axes.helpers import get_client_ip_address
+from django.conf import settings
+from django.contrib.auth import authenticate, user_logged_out
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.signals import user_login_failed
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from knox.auth import TokenAuthentication
+from knox.models import AuthToken
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shenpi.audit.services import record
+
+from .roles import is_staff_member
+
+
+def cooloff() -> timedelta:
+    return timedelta(hours=settings.AXES_COOLOFF_TIME)
+
+
+def _address_key(request: Any) -> str:
+    return f"login-failures:{get_client_ip_address(request)}"
+
+
+def address_failures(request: Any) -> int:
+    return int(cache.get(_address_key(request), 0))
+
+
+@receiver(user_login_failed)
+def _count_failure_per_address(sender, credentials, request=None, **kwargs):
+    if request is None:
+        return
+    key = _address_key(request)
+    cache.add(key, 0, timeout=int(cooloff().total_seconds()))
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=int(cooloff().total_seconds()))
+
+
+class AddressGuardBackend(ModelBackend):
+    """First of the authentication backends: an address over its limit gets no further. It
+    authenticates nobody itself; it loads session users as Django's own backend does."""
+
+    def authenticate(self, request, username=None, password=None, **credentials):
+        if request is not None and address_failures(request) >= settings.SHENPI_LOGIN_ADDRESS_LIMIT:
+            request.shenpi_address_locked = True
+            raise PermissionDenied
+        return None
+
+
+def locked_out(request: Any) -> bool:
+    return bool(getattr(request, "axes_locked_out", False) or getattr(request, "shenpi_address_locked", False))
+
+
+def lockout_response(request: HttpRequest, original_response: HttpResponse | None = None,
+                     credentials: dict | None = None) -> HttpResponse:
+    """The page for a locked login (also django-axes' AXES_LOCKOUT_CALLABLE)."""
+    minutes = int(cooloff().total_seconds() // 60)
+    response = render(request, "locked.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(int(cooloff().total_seconds()))
+    return response
+
+
+def landing(user) -> str:
+    return resolve_url("staff:home" if is_staff_member(user) else "portal:my-cases")
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The ``next`` address if it is on this site, otherwise ``default``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, landing by role and answering a locked login with 429."""
+
+    def get_default_redirect_url(self):
+        return landing(self.request.user)
+
+    def form_invalid(self, form):
+        if locked_out(self.request):
+            return lockout_response(self.request)
+        return super().form_invalid(form)
+
+
+@receiver(user_logged_out)
+def _revoke_tokens_at_logout(sender, request, user, **kwargs):
+    if user is not None:
+        AuthToken.objects.filter(user=user).delete()
+
+
+class TokenIn(serializers.Serializer):
+    username = serializers.CharField(max_length=150, label=_("username"))
+    password = serializers.CharField(max_length=128, trim_whitespace=False, label=_("password"),
+                                     style={"input_type": "password"})
+
+
+class TokenOut(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`")
+    expiry = serializers.DateTimeField(help_text="The token stops working at this time")
+
+
+class Detail(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class TokenView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=TokenIn, responses={200: TokenOut, 400: Detail, 429: Detail}, operation_id="auth_token",
+                   summary="Log in: a token that expires (SHENPI_TOKEN_HOURS)")
+    def post(self, request):
+        s = TokenIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        user = authenticate(request, username=s.validated_data["username"], password=s.validated_data["password"])
+        if locked_out(request):
+            return Response({"detail": _("Too many failed logins: try again in %(minutes)d minutes, or ask the "
+                                         "centre administrator to unlock the account.") %
+                             {"minutes": int(cooloff().total_seconds() // 60)}},
+                            status=status.HTTP_429_TOO_MANY_REQUESTS,
+                            headers={"Retry-After": str(int(cooloff().total_seconds()))})
+        if user is None or not user.is_active:
+            return Response({"detail": _("The username or password is wrong.")}, status=status.HTTP_400_BAD_REQUEST)
+        with transaction.atomic():
+            instance, token = AuthToken.objects.create(user)
+            record(actor=user, action="auth.token.issue", obj=user, after={"expiry": instance.expiry.isoformat()})
+        return Response(TokenOut({"token": token, "expiry": instance.expiry}).data)
+
+
+class LogoutView(APIView):
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None}, operation_id="auth_logout",
+                   summary="Log out: the token used stops working")
+    def post(self, request):
+        with transaction.atomic():
+            request.auth.delete()
+            record(actor=request.user, action="auth.token.revoke", obj=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
