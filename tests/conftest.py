@@ -148,6 +148,15 @@ def audit_flushable(django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def fresh_counters():
+    """Login failures per address and lookup throttles live in the cache, shared by every
+    test in the run: each test starts with none."""
+    from django.core.cache import cache
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def fresh_flow_cache():
     """Published flows are cached per version id in each process; tests roll back and reuse ids."""
     from shenpi.catalog.selectors import forget_published

@@ -86,7 +86,7 @@ class NumericIds:
     digits is a 400 naming it, checked once here rather than failing in each lookup."""
 
     def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        name = self.lookup_url_kwarg or self.lookup_field  # type: ignore[attr-defined]
+        super().initial(request, *args, **kwargs)
+        name = self.lookup_url_kwarg or self.lookup_field
         if name in kwargs and whole_number(kwargs[name]) is None:
             raise ValidationError({"id": [_("An id is a whole number written in digits 0-9.")]})

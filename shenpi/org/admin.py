@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from shenpi.core.admin import ServiceAdmin
 
@@ -138,3 +139,8 @@ class RoleGroupAdmin(GroupAdmin):
     @admin.display(description=_("role"), ordering="name")
     def role(self, obj):
         return Role(obj.name).label if obj.name in Role.values else obj.name
+
+
+# API tokens are stored hashed and expire; nobody needs to read or mint them in the admin (a
+# user's tokens go when the user logs out or the account is deactivated).
+admin.site.unregister(AuthToken)

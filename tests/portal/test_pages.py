@@ -115,6 +115,7 @@ def test_an_applicant_logging_in_lands_on_my_cases(client):
 @pytest.mark.django_db
 def test_registering_with_a_weak_password_is_told_in_chinese(client):
     import re
+
     from tests.cases.test_portal_apply import sms_code
     page = client.post("/register/", {"phone": "13911112222"}).content.decode()
     alerts = " ".join(re.findall(r'role="alert">([^<]+)<', page))
