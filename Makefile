@@ -27,11 +27,11 @@ run: $(STAMP) $(MO)
 	$(BIN)/shenpi migrate --noinput -v0
 	$(BIN)/shenpi demo-data --cases
 	@echo ""
-	@echo "Shenpi is starting on http://$(HOST):$(PORT)/  (staff login: /staff/login/, API: /api/docs/, admin: /admin/)"
+	@echo "Shenpi is starting on http://$(HOST):$(PORT)/ under gunicorn  (staff login: /staff/login/, API: /api/docs/, admin: /admin/)"
 	@echo "The worker (deemed acceptance and other sweeps) runs beside it. Ctrl-C stops both."
 	@echo "Messages to applicants are written to var/sms.log (set SHENPI_SMS_SENDER for a real gateway)."
 	@export SHENPI_SMS_SENDER=$${SHENPI_SMS_SENDER:-shenpi.cases.sms.write_to_file}; \
-	 trap 'kill 0' INT TERM EXIT; $(BIN)/shenpi worker & $(BIN)/shenpi runserver --noreload $(HOST):$(PORT)
+	 exec $(BIN)/shenpi serve --bind $(HOST):$(PORT)
 
 test: $(STAMP) $(MO)
 	@if [ -x /usr/bin/chromium ]; then echo "Browser tests: using /usr/bin/chromium"; \

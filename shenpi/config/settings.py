@@ -9,6 +9,8 @@ Environment variables (all optional):
   SHENPI_CENTRE_NAME      the service centre's name shown on pages
   SHENPI_HOTLINE          the centre's public hotline
   SHENPI_PAGE_SIZE        default page size of API lists (default 20)
+  SHENPI_DB_CONN_MAX_AGE  seconds a server process keeps its database connection (default 600; 0 closes
+                          it after each request)
   SHENPI_DB_SERVER_BINDING     PostgreSQL: bind parameters on the server (default 1; 0 behind pgbouncer)
   SHENPI_DB_PREPARE_THRESHOLD  PostgreSQL: prepare a statement after N runs (default 5; 0 never)
 """
@@ -117,7 +119,11 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'shenpi.sqlite3'}"),
-        conn_max_age=int(env("SHENPI_DB_CONN_MAX_AGE", "0")),
+        # Each server process keeps its connection (and its prepared statements) across
+        # requests, checked before each request's first query so a restarted database is
+        # reconnected rather than failing the request.
+        conn_max_age=int(env("SHENPI_DB_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -182,11 +188,16 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing root
+# `shenpi serve` collects the static files and sets SHENPI_STATIC_MANIFEST: hashed, compressed
+# names served by WhiteNoise with far-future caching. Otherwise (tests, the shell) they are
+# served from the apps' folders as they are.
+STATIC_MANIFEST = env_bool("SHENPI_STATIC_MANIFEST")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if STATIC_MANIFEST
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 # Uploaded files (blank forms, samples, case materials) live outside the web root and are
 # served only through views that check who may see them.
 MEDIA_ROOT = VAR_DIR / "media"
