@@ -19,8 +19,9 @@ from rest_framework.views import APIView
 from shenpi.catalog.models import Item
 from shenpi.core.api import Pagination
 from shenpi.core.params import whole_number
+from shenpi.core.throttle import client_address
 
-from . import selectors, services
+from . import lookup, selectors, services
 from .actions import ACTIONS, STEP_ACTIONS, ReassignIn, parse, perform
 from .identity import mask
 from .lifecycle import State, actions_from
@@ -266,6 +267,10 @@ class ExtensionOut(serializers.Serializer):
     on = serializers.DateField()
 
 
+class Detail(serializers.Serializer):
+    detail = serializers.CharField()
+
+
 class LookupOut(serializers.Serializer):
     number = serializers.CharField()
     item_name = serializers.CharField(source="version.name")
@@ -297,10 +302,10 @@ class LookupView(APIView):
     authentication_classes = []
 
     @extend_schema(parameters=[OpenApiParameter("number", str, required=True), OpenApiParameter("code", str, required=True)],
-                   responses=LookupOut)
+                   responses={200: LookupOut, 404: Detail, 429: Detail})
     def get(self, request):
-        case = selectors.public_lookup(number=request.query_params.get("number", ""),
-                                       query_code=request.query_params.get("code", ""))
+        case = lookup.find(address=client_address(request), number=request.query_params.get("number", ""),
+                           code=request.query_params.get("code", ""))
         if case is None:
             return Response({"detail": _("No case with that number and query code.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(LookupOut(case).data)

@@ -368,3 +368,23 @@ class Notice(models.Model):
 
     def __str__(self):
         return self.number
+
+
+class LookupFailure(models.Model):
+    """Failed public lookups (a case number with a wrong query code, or throttled), per day,
+    number and address, for supervisors to see who is guessing at what (cases.lookup)."""
+
+    day = models.DateField(_("day"))
+    number = models.CharField(_("case number"), max_length=40)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    throttled = models.PositiveIntegerField(_("refused as too many"), default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "number", "address"], name="lookup_failure_unique",
+                                               nulls_distinct=False)]
+        verbose_name = _("failed lookup")
+        verbose_name_plural = _("failed lookups")
+
+    def __str__(self):
+        return f"{self.day} {self.number} {self.address}"

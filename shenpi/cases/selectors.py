@@ -51,7 +51,7 @@ def public_lookup(*, number: str, query_code: str) -> Case | None:
     if not number or not query_code:
         return None
     return Case.objects.select_related("item", "version", "centre").filter(
-        number=number.strip().upper(), query_code=query_code.strip()).first()
+        number=number.strip().upper(), query_code=query_code.strip().upper()).first()
 
 
 def colour(remaining: int | None) -> str:
@@ -179,3 +179,21 @@ def search_cases(user: User, *, q: str = "", item: str = "", department: int | N
     if overdue:
         qs = qs.filter(overdue_q(on))
     return qs.order_by("-received_at")
+
+
+def lookup_failures(*, on: datetime.date, days: int = 7) -> dict:
+    """Failed and refused public lookups over the last ``days`` days, for supervisors: totals,
+    the case numbers most tried and the addresses trying most."""
+    from datetime import timedelta
+
+    from django.db.models import Sum
+
+    from .models import LookupFailure
+    rows = LookupFailure.objects.filter(day__gt=on - timedelta(days=days), day__lte=on)
+    totals = rows.aggregate(failures=Sum("failures"), throttled=Sum("throttled"))
+    tries = Sum("failures") + Sum("throttled")
+    return {
+        "days": days, "failures": totals["failures"] or 0, "throttled": totals["throttled"] or 0,
+        "numbers": list(rows.values("number").annotate(tries=tries).order_by("-tries", "number")[:5]),
+        "addresses": list(rows.values("address").annotate(tries=tries).order_by("-tries", "address")[:5]),
+    }

@@ -213,7 +213,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
-        "shenpi.core.api.JSONParser",
+        "shenpi.core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -252,6 +252,13 @@ SPECTACULAR_SETTINGS = {
         "ReformStatusEnum": "shenpi.catalog.codes.ReformStatus.choices",
         "RoleEnum": "shenpi.org.roles.Role.choices",
     },
+}
+
+# The public case lookup's limits (shenpi.cases.lookup).
+SHENPI_LOOKUP_LIMITS = {
+    "per_address_per_minute": int(env("SHENPI_LOOKUP_PER_MINUTE", "30")),
+    "failures_per_address_per_hour": int(env("SHENPI_LOOKUP_FAILURES_PER_ADDRESS", "20")),
+    "failures_per_number_per_hour": int(env("SHENPI_LOOKUP_FAILURES_PER_NUMBER", "10")),
 }
 
 # Case materials: the types a centre accepts and the largest file (SHENPI_MAX_UPLOAD_MB).

@@ -3,16 +3,14 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from rest_framework import parsers, status
-from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .exceptions import CalendarUnavailable, Conflict
+from .exceptions import CalendarUnavailable, Conflict, TooMany
 from .params import whole_number
-
-MAX_JSON_DEPTH = 32
 
 
 class Pagination(PageNumberPagination):
@@ -38,47 +36,14 @@ def exception_handler(exc, context):
         # Legal acts count past the calendar's horizon by the week, so only a date nothing can be
         # counted on reaches here (before the first known year: a bad record or a bad request).
         return Response({"detail": exc.user_message()}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, TooMany):
+        return Response({"detail": exc.user_message()}, status=status.HTTP_429_TOO_MANY_REQUESTS,
+                        headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, Conflict):
         return Response({"detail": exc.user_message()}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, PermissionDenied):
         return Response({"detail": str(exc) or "Permission denied."}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)
-
-
-def _json_problem(data) -> str | None:
-    """Why a parsed body is refused: nested deeper than any request needs, or a NUL character
-    (PostgreSQL's text cannot hold one). Walked without recursion."""
-    stack = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > MAX_JSON_DEPTH:
-            return _("The JSON body is nested more than %(n)d levels deep.") % {"n": MAX_JSON_DEPTH}
-        if isinstance(value, str):
-            if "\x00" in value:
-                return _("The JSON body contains a NUL character, which is not allowed.")
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                if "\x00" in k:
-                    return _("The JSON body contains a NUL character, which is not allowed.")
-                stack.append((v, depth + 1))
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
-    return None
-
-
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser, refusing with a 400 what it would let through to a 500: a body nested
-    so deep that decoding it exhausts the stack, deep nesting and NUL characters."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            data = super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise ParseError(_("The JSON body is nested too deeply.")) from None
-        problem = _json_problem(data)
-        if problem:
-            raise ParseError(problem)
-        return data
 
 
 class NumericIds:

@@ -26,3 +26,12 @@ class CalendarUnavailable(ShenpiError, ValueError):
 class Refused(ShenpiError, PermissionDenied):
     """The act is not this person's to do, with the reason: a 403 from the API and the pages
     alike (it is Django's PermissionDenied too)."""
+
+
+class TooMany(ShenpiError):
+    """Too many attempts from this address or at this record for now: try again after
+    ``retry_after`` seconds (HTTP 429 with Retry-After)."""
+
+    def __init__(self, message: str = "", retry_after: int = 60):
+        super().__init__(message)
+        self.retry_after = retry_after

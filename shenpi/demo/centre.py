@@ -462,6 +462,11 @@ def load_cases(stdout=None) -> int:
         when = datetime.combine(day, time(9, 0), tzinfo=shanghai) + timedelta(minutes=7 * n)
         with time_machine.travel(when, tick=False):
             run()
+    # Someone guessed at a case's query code yesterday and was stopped: the supervisors see it.
+    from shenpi.cases.models import LookupFailure
+    LookupFailure.objects.create(day=cal.add_workdays(today, -1), number=cases["approve"].number,
+                                 address="203.0.113.7", failures=10, throttled=14)
+    LookupFailure.objects.create(day=today, number=cases["review"].number, address="198.51.100.23", failures=2)
     if stdout:
         stdout.write(f"Demo cases: {len(cases)} (applicant account {DEMO_APPLICANT})")
     return len(cases)

@@ -16,13 +16,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_out
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_login_failed
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.dispatch import receiver
@@ -39,6 +37,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shenpi.audit.services import record
+from shenpi.core.throttle import client_address, count, reached
 
 from .roles import is_staff_member
 
@@ -48,23 +47,13 @@ def cooloff() -> timedelta:
 
 
 def _address_key(request: Any) -> str:
-    return f"login-failures:{get_client_ip_address(request)}"
-
-
-def address_failures(request: Any) -> int:
-    return int(cache.get(_address_key(request), 0))
+    return f"login-failures:{client_address(request)}"
 
 
 @receiver(user_login_failed)
 def _count_failure_per_address(sender, credentials, request=None, **kwargs):
-    if request is None:
-        return
-    key = _address_key(request)
-    cache.add(key, 0, timeout=int(cooloff().total_seconds()))
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=int(cooloff().total_seconds()))
+    if request is not None:
+        count(_address_key(request), int(cooloff().total_seconds()))
 
 
 class AddressGuardBackend(ModelBackend):
@@ -72,7 +61,7 @@ class AddressGuardBackend(ModelBackend):
     authenticates nobody itself; it loads session users as Django's own backend does."""
 
     def authenticate(self, request, username=None, password=None, **credentials):
-        if request is not None and address_failures(request) >= settings.SHENPI_LOGIN_ADDRESS_LIMIT:
+        if request is not None and reached(_address_key(request), settings.SHENPI_LOGIN_ADDRESS_LIMIT):
             request.shenpi_address_locked = True
             raise PermissionDenied
         return None

@@ -11,10 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 
+from shenpi.cases import lookup as lookup_guard
 from shenpi.cases.selectors import deemed_by_law
 from shenpi.catalog import selectors
 from shenpi.catalog.codes import Category
+from shenpi.core.exceptions import TooMany
 from shenpi.core.params import whole_number
+from shenpi.core.throttle import client_address
 from shenpi.org.models import Department
 
 
@@ -81,23 +84,33 @@ def material_file(request, code, material_id, kind):
 
 
 def _looked_up(request):
-    from shenpi.cases.selectors import public_lookup
-    return public_lookup(number=request.GET.get("number", "")[:40], query_code=request.GET.get("code", "")[:8])
+    return lookup_guard.find(address=client_address(request), number=request.GET.get("number", ""),
+                             code=request.GET.get("code", ""))
 
 
 def lookup(request):
     """The applicant's lookup: case number and the query code from the receipt, no account needed."""
-    case = _looked_up(request) if request.GET.get("code") else None
     asked = bool(request.GET.get("number") and request.GET.get("code"))
+    refused, status = "", 200
+    try:
+        case = _looked_up(request) if asked else None
+    except TooMany as exc:
+        case, refused, status = None, exc.user_message(), 429
     return render(request, "portal/lookup.html", {
-        "case": case, "asked": asked, "number": request.GET.get("number", ""), "code": request.GET.get("code", ""),
+        "case": case, "asked": asked, "refused": refused,
+        "number": request.GET.get("number", ""), "code": request.GET.get("code", ""),
         "deemed_by_law": bool(case) and deemed_by_law(case, timezone.localdate()),
-        "events": case.events.order_by("seq") if case else [], "notices": case.notices.all() if case else []})
+        "events": case.events.order_by("seq") if case else [], "notices": case.notices.all() if case else []},
+        status=status)
 
 
 def lookup_notice(request, notice_id):
     from shenpi.cases.api import notice_pdf_response
-    case = _looked_up(request)
+    try:
+        case = _looked_up(request)
+    except TooMany as exc:
+        return HttpResponse(exc.user_message(), status=429, content_type="text/plain; charset=utf-8",
+                            headers={"Retry-After": str(exc.retry_after)})
     notice = case.notices.filter(pk=notice_id).first() if case else None
     if notice is None:
         raise Http404

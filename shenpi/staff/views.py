@@ -60,6 +60,7 @@ def home(request):
         work["centre"] = {"open": everything.filter(state__in=cases.RUNNING).count(),
                           "overdue": everything.filter(cases.overdue_q(on)).count(),
                           "today": everything.filter(received_on=on).count()}
+        work["lookups"] = cases.lookup_failures(on=on)
     return render(request, "staff/home.html", {
         **work, "watcher": watcher, "is_clerk": "inbox" in work,
         "staff": staff, "roles": sorted(roles_of(request.user)), "is_admin": is_centre_admin(request.user),

@@ -1,0 +1,64 @@
+"""The public lookup by case number and query code, guarded against guessing.
+
+A query code is 8 characters from an alphabet without look-alikes (31 symbols: about 8.5 × 10¹¹
+codes), and guesses are limited three ways through the shared cache: lookups per address per
+minute, failures per address per hour and failures per case number per hour, whichever comes
+first. A refused or failed lookup is recorded (LookupFailure) for supervisors. Older cases keep
+their six-digit codes; they are looked up the same way."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shenpi.core.exceptions import TooMany
+from shenpi.core.throttle import count, reached
+
+from . import selectors
+from .models import Case, LookupFailure
+
+MINUTE, HOUR = 60, 3600
+
+
+def _record(*, number: str, address: str, failed: int = 0, throttled: int = 0) -> None:
+    try:
+        ip = str(ipaddress.ip_address(address))
+    except ValueError:
+        ip = None
+    key = {"day": timezone.localdate(), "number": number[:40], "address": ip}
+    changes = {"failures": F("failures") + failed, "throttled": F("throttled") + throttled}
+    if not LookupFailure.objects.filter(**key).update(**changes):
+        try:
+            with transaction.atomic():
+                LookupFailure.objects.create(**key, failures=failed, throttled=throttled)
+        except IntegrityError:  # another process made the row first
+            LookupFailure.objects.filter(**key).update(**changes)
+
+
+def find(*, address: str, number: str, code: str) -> Case | None:
+    """The case if the number and code match; None if not; TooMany when this address or this
+    number has had too many tries for now."""
+    number, code = (number or "").strip().upper()[:40], (code or "").strip().upper()[:16]
+    if not number or not code:
+        return None
+    limits = settings.SHENPI_LOOKUP_LIMITS
+    checks = [(f"lookup-rate:{address}", limits["per_address_per_minute"], MINUTE),
+              (f"lookup-fail-address:{address}", limits["failures_per_address_per_hour"], HOUR),
+              (f"lookup-fail-number:{number}", limits["failures_per_number_per_hour"], HOUR)]
+    for key, limit, window in checks:
+        if reached(key, limit):
+            _record(number=number, address=address, throttled=1)
+            raise TooMany(_("Too many lookups: try again in %(minutes)d minutes, or ask at the centre's "
+                            "window or hotline.") % {"minutes": max(1, window // MINUTE)}, retry_after=window)
+    count(checks[0][0], MINUTE)
+    case = selectors.public_lookup(number=number, query_code=code)
+    if case is None:
+        count(checks[1][0], HOUR)
+        count(checks[2][0], HOUR)
+        _record(number=number, address=address, failed=1)
+    return case
