@@ -308,12 +308,13 @@ def load(stdout=None) -> bool:
     windows["general"] = org.save_window(actor=admin, centre=centre, number="00", name="综合受理窗口", department=None,
                                          accept_items=[], decide_items=[])
 
-    for username, name, dkey, window, employment, position, roles in STAFF:
+    for n, (username, name, dkey, window, employment, position, roles) in enumerate(STAFF):
         staff_dept = depts[dkey] if dkey else None
         win = windows.get(dkey) if window == "dept" else windows.get(window) if window else None
         org.save_staff(actor=admin, user=admin if username == "admin" else None, username=username,
                        password=None if username == "admin" else demo_password(), name=name, department=staff_dept,
-                       window=win, employment=employment, position=position, roles=roles)
+                       window=win, employment=employment, position=position, roles=roles,
+                       phone=f"139734{n:05d}")  # work mobiles, for colleagues and supervisors
     return True
 
 

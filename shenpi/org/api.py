@@ -10,7 +10,7 @@ from shenpi.core.api import NumericIds
 from . import services
 from .models import Centre, Department, ProjectGroup, Staff, Window
 from .permissions import ReadAnyoneWriteCentreAdmin, StaffReadCentreAdminWrite
-from .roles import Role
+from .roles import Role, has_role, is_centre_admin, is_staff_member
 from .selectors import staff_visible_to
 
 
@@ -44,6 +44,15 @@ class WindowSerializer(serializers.ModelSerializer):
         model = Window
         fields = ["id", "centre", "number", "name", "department", "accept_items", "decide_items", "video_url_template"]
         validators: list = []
+        extra_kwargs: dict = {"video_url_template": {"required": False,
+                                                     "help_text": "The window camera's address: staff only"}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not is_staff_member(request.user):
+            data.pop("video_url_template", None)  # where the cameras are is not public
+        return data
 
 
 class StaffSerializer(serializers.ModelSerializer):
@@ -59,6 +68,13 @@ class StaffSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["roles"] = sorted(g.name for g in instance.user.groups.all())
+        request = self.context.get("request")
+        viewer = request.user if request is not None else None
+        if not (viewer and (is_centre_admin(viewer) or has_role(viewer, Role.SUPERVISOR, Role.LEADER)
+                            or instance.user_id == viewer.pk
+                            or (instance.department_id and instance.department_id == getattr(
+                                getattr(viewer, "staff", None), "department_id", None)))):
+            data["phone"] = ""  # a work mobile is for the centre, its supervisors and one's own department
         return data
 
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 ALLOWED = {"API", "Shenpi", "Excel", "xlsx", "pdf", "PDF", "jpg", "png", "ofd", "OFD", "JPG", "PNG", "ID", "IP",
            "HTTP", "GET", "POST", "Accept", "QR", "chinesecalendar", "GB", "T"}
 CODES = re.compile(r"<unknown>|https?://\S+|[\w.-]+\.(?:pdf|jpg|jpeg|png|ofd|xlsx)\b|[A-Z]{2}\d{8,}(?:-[A-Z]+\d*)?|\b\d+[A-Z]\d*\b"
-                   r"|\b[0-9A-Z]{18}\b")
+                   r"|\b[0-9A-Z]{18}\b|(?<![0-9A-Za-z])[2-9A-HJKMNP-Z]{8}(?![0-9A-Za-z])")  # credit codes, query codes
 
 
 class Visible(HTMLParser):
