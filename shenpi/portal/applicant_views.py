@@ -121,9 +121,11 @@ def apply(request, code):
                         if f is not None:
                             saved.append(services.add_material(actor=request.user, case=case, name=name, upload=f))
                     services.issue_receipt(actor=request.user, case=case)
-            except ValidationError as exc:
+            except BaseException as exc:
                 for m in saved:  # the rows rolled back; their files must not stay behind
                     m.file.delete(save=False)
+                if not isinstance(exc, ValidationError):
+                    raise
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("Submitted: case %(number)s, query code %(code)s.") % {
