@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shenpi.catalog.models import Item
-from shenpi.core.api import Pagination
+from shenpi.core.api import Detail, Pagination
 from shenpi.core.params import whole_number
 from shenpi.core.throttle import client_address
 
@@ -265,10 +265,6 @@ class ExtensionOut(serializers.Serializer):
     days = serializers.IntegerField()
     reason = serializers.CharField()
     on = serializers.DateField()
-
-
-class Detail(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 class LookupOut(serializers.Serializer):

@@ -9,6 +9,10 @@ Environment variables (all optional):
   SHENPI_CENTRE_NAME      the service centre's name shown on pages
   SHENPI_HOTLINE          the centre's public hotline
   SHENPI_PAGE_SIZE        default page size of API lists (default 20)
+  SHENPI_BEHIND_TLS_PROXY behind a TLS-ending reverse proxy: proxy header, secure cookies, HSTS, redirect
+  SHENPI_PROXY_COUNT      how many proxies' X-Forwarded-For entries to trust (default 1 behind one, else 0)
+  SHENPI_TOKEN_HOURS      API tokens expire after this many hours (default 8)
+  SHENPI_CACHE_URL        redis://… for the shared counters (default: files in the var directory)
   SHENPI_DB_CONN_MAX_AGE  seconds a server process keeps its database connection (default 600; 0 closes
                           it after each request)
   SHENPI_DB_SERVER_BINDING     PostgreSQL: bind parameters on the server (default 1; 0 behind pgbouncer)
@@ -286,8 +290,22 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = env_bool("SHENPI_SECURE_COOKIES")
+# Behind a reverse proxy that ends TLS (README, Production): trust its X-Forwarded-Proto, send
+# cookies over HTTPS only, redirect plain HTTP and keep browsers on HTTPS with HSTS.
+BEHIND_TLS_PROXY = env_bool("SHENPI_BEHIND_TLS_PROXY")
+SESSION_COOKIE_SECURE = BEHIND_TLS_PROXY or env_bool("SHENPI_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(env("SHENPI_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SHENPI_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SHENPI_HSTS_PRELOAD")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Joining the browsers' HSTS preload list is a decision about the whole domain, taken by its
+# owner (SHENPI_HSTS_PRELOAD=1), not a default; its reminder is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -11,6 +11,12 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import CalendarUnavailable, Conflict, TooMany
 from .params import whole_number
+
+
+class Detail(serializers.Serializer):
+    """The shape of every error that is not about fields: {"detail": reason}."""
+
+    detail = serializers.CharField()
 
 
 class Pagination(PageNumberPagination):

@@ -37,6 +37,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shenpi.audit.services import record
+from shenpi.core.api import Detail
 from shenpi.core.throttle import client_address, count, reached
 
 from .roles import is_staff_member
@@ -120,10 +121,6 @@ class TokenIn(serializers.Serializer):
 class TokenOut(serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Token <token>`")
     expiry = serializers.DateTimeField(help_text="The token stops working at this time")
-
-
-class Detail(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 class TokenView(APIView):
