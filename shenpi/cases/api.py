@@ -14,6 +14,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.generics import GenericAPIView
 from rest_framework.views import APIView
 
 from shenpi.catalog.models import Item
@@ -166,8 +167,13 @@ def _detail(case) -> dict:
     return CaseDetail(case, context=clock_context()).data
 
 
-class CaseListView(APIView):
+class CaseListView(GenericAPIView):
+    """A page of the cases the caller may see (the schema documents the page object)."""
+
     permission_classes = [IsAuthenticated]
+    pagination_class = Pagination
+    serializer_class = CaseSummary
+    queryset = Case.objects.none()  # for the schema; requests use cases_visible_to
 
     @extend_schema(responses=CaseSummary(many=True), parameters=[
         OpenApiParameter("state", str, enum=State.values), OpenApiParameter("q", str)])
@@ -177,9 +183,8 @@ class CaseListView(APIView):
             qs = qs.filter(state=request.query_params["state"])
         if request.query_params.get("q"):
             qs = qs.filter(number__icontains=request.query_params["q"].strip())
-        paginator = Pagination()
-        page = paginator.paginate_queryset(qs.order_by("-received_at"), request, view=self)
-        return paginator.get_paginated_response(CaseSummary(page, many=True, context=clock_context()).data)
+        page = self.paginate_queryset(qs.order_by("-received_at"))
+        return self.get_paginated_response(CaseSummary(page, many=True, context=clock_context()).data)
 
     @extend_schema(request=SubmitIn, responses={201: CaseDetail, 200: CaseDetail}, parameters=[
         OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,

@@ -26,7 +26,7 @@ def test_submit_numbers_and_clocks(on):
     on(2026, 2, 12)
     a, b = receive(), receive()
     assert a.number == "HY202602120001" and b.number == "HY202602120002"
-    assert a.state == State.SUBMITTED and len(a.query_code) == 6
+    assert a.state == State.SUBMITTED and len(a.query_code) == 8
     assert a.acceptance_due == date(2026, 2, 26)  # 5 working days across the Spring Festival
     assert [e.action for e in a.events.all()] == ["submit"]
     assert Outbox.objects.filter(case=a).count() == 1

@@ -40,7 +40,7 @@ def check(*, fix: bool = False, older_than_minutes: float = 60) -> dict:
     missing, changed = [], []
     for model, field in file_fields():
         has_hash = any(f.name == "sha256" for f in model._meta.get_fields())
-        rows = model._default_manager.exclude(**{field.name: ""}).exclude(**{f"{field.name}__isnull": True})
+        rows = model._meta.default_manager.exclude(**{field.name: ""}).exclude(**{f"{field.name}__isnull": True})
         for pk, name, *digest in rows.values_list("pk", field.name, *(["sha256"] if has_hash else [])).iterator():
             named.add(name)
             path = root / name
