@@ -7,6 +7,7 @@ import os
 import time
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -52,9 +53,9 @@ def upload(name="a.pdf", body=PDF):
 
 
 def test_a_refused_upload_leaves_no_file(media, case):
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         s.add_material(actor=user("clerk"), case=case, name="不是本事项的材料", upload=upload())
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         s.add_material(actor=user("clerk"), case=case, name="申请书(申请表)", upload=upload("a.exe", b"MZ"))
     assert files(media) == []
 
