@@ -29,7 +29,7 @@ def _record(*, number: str, address: str, failed: int = 0, throttled: int = 0) -
     try:
         ip = str(ipaddress.ip_address(address))
     except ValueError:
-        ip = None
+        ip = ""
     key = {"day": timezone.localdate(), "number": number[:40], "address": ip}
     changes = {"failures": F("failures") + failed, "throttled": F("throttled") + throttled}
     if not LookupFailure.objects.filter(**key).update(**changes):

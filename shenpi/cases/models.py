@@ -376,13 +376,12 @@ class LookupFailure(models.Model):
 
     day = models.DateField(_("day"))
     number = models.CharField(_("case number"), max_length=40)
-    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=45, blank=True)  # an IPv4 or IPv6 address, or ""
     failures = models.PositiveIntegerField(_("failures"), default=0)
     throttled = models.PositiveIntegerField(_("refused as too many"), default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "number", "address"], name="lookup_failure_unique",
-                                               nulls_distinct=False)]
+        constraints = [models.UniqueConstraint(fields=["day", "number", "address"], name="lookup_failure_unique")]
         verbose_name = _("failed lookup")
         verbose_name_plural = _("failed lookups")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from .errors import answer
@@ -38,7 +39,10 @@ class RejectBadInput:
         else:
             where = _nul_in(request.GET)
             if where is None and request.method == "POST" and request.content_type in FORM_TYPES:
-                where = _nul_in(request.POST)
+                try:
+                    where = _nul_in(request.POST)
+                except MultiPartParserError:
+                    return answer(request, 400, "400.html", _("The form data could not be read."))
         if where is not None:
             return answer(request, 400, "400.html",
                            _("“%(field)s” contains a NUL character, which is not allowed.") % {"field": where})

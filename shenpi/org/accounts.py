@@ -28,6 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
@@ -127,7 +128,7 @@ class TokenView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=TokenIn, responses={200: TokenOut, 400: Detail, 429: Detail}, operation_id="auth_token",
+    @extend_schema(request=TokenIn, responses={200: TokenOut, 400: OpenApiTypes.OBJECT, 429: Detail}, operation_id="auth_token",
                    summary="Log in: a token that expires (SHENPI_TOKEN_HOURS)")
     def post(self, request):
         s = TokenIn(data=request.data)

@@ -121,3 +121,11 @@ def test_an_oversize_body_is_a_json_400_on_the_api_and_a_chinese_page_elsewhere(
     assert "太大" in r.json()["detail"]
     r = client.post("/password/forgot/", {"phone": big})
     assert r.status_code == 400 and "太大" in r.content.decode() and "<html" in r.content.decode()
+
+
+def test_a_broken_multipart_body_is_a_400_without_a_traceback(client, caplog):
+    r = client.post("/api/v1/cases/", b"--x\r\n", content_type="multipart/form-data")  # no boundary
+    assert r.status_code == 400 and r.json()["detail"]
+    r = client.post("/register/", b"--x\r\n", content_type="multipart/form-data")
+    assert r.status_code == 400 and "<html" in r.content.decode()
+    assert not [rec for rec in caplog.records if rec.exc_info]
