@@ -37,7 +37,7 @@ test: $(STAMP) $(MO)
 	@if [ -x /usr/bin/chromium ]; then echo "Browser tests: using /usr/bin/chromium"; \
 	 else echo "!!!!!!!! /usr/bin/chromium NOT FOUND: browser tests (tests/e2e) WILL BE SKIPPED !!!!!!!!"; \
 	      echo "!!!!!!!! install Debian's chromium (apt-get install chromium fonts-noto-cjk) to run them !!!!!!!!"; fi
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $${PYTEST_PROCESSES:-auto} $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check shenpi tests bench

@@ -147,6 +147,15 @@ def audit_flushable(django_db_blocker):
             cur.execute("UPDATE audit_guard SET enabled = 0")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def counters_in_this_process():
+    """The tests' cache is this process's memory: parallel test processes (pytest-xdist) must
+    not clear or count each other's login failures and lookup throttles."""
+    from django.test import override_settings
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_counters():
     """Login failures per address and lookup throttles live in the cache, shared by every

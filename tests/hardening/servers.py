@@ -37,10 +37,16 @@ def database_url(tmp_path: Path) -> str:
     return f"sqlite:///{copy}"
 
 
+def clean_environ() -> dict:
+    """This process's environment without what tests set for themselves (the browser tests
+    allow Django's ORM in async code; a deployment never does)."""
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def env_for(tmp_path: Path, **extra: str) -> dict:
     var = tmp_path / "var"
     var.mkdir(exist_ok=True)
-    return {**os.environ, "DATABASE_URL": database_url(tmp_path), "SHENPI_VAR_DIR": str(var),
+    return {**clean_environ(), "DATABASE_URL": database_url(tmp_path), "SHENPI_VAR_DIR": str(var),
             "SHENPI_SECRET_KEY": "test-only-" + "k" * 50, **extra}
 
 

@@ -15,7 +15,7 @@ from django.db import connection
 from shenpi.audit.models import AuditEntry
 from shenpi.cases.models import Case, CaseMaterial
 
-from .servers import BIN
+from .servers import BIN, clean_environ
 
 
 @pytest.fixture
@@ -48,13 +48,12 @@ def shenpi(env, *args):
 
 
 def test_a_backup_restores_into_a_fresh_database_with_the_audit_chain_and_every_file(centre, fresh_database, tmp_path):
-    import os
     assert CaseMaterial.objects.exclude(file="").count() >= 3, "the demo has uploaded files"
     call_command("backup", str(tmp_path / "backup"), stdout=io.StringIO())
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
     assert manifest["engine"] == connection.vendor and len(manifest["media"]) >= 3
 
-    env = {**os.environ, "DATABASE_URL": fresh_database, "SHENPI_VAR_DIR": str(tmp_path / "var2"),
+    env = {**clean_environ(), "DATABASE_URL": fresh_database, "SHENPI_VAR_DIR": str(tmp_path / "var2"),
            "SHENPI_SECRET_KEY": "test-only-" + "k" * 50}
     restored = shenpi(env, "restore", str(tmp_path / "backup"))
     assert restored.returncode == 0, restored.stderr
@@ -71,13 +70,12 @@ def test_a_backup_restores_into_a_fresh_database_with_the_audit_chain_and_every_
 
 
 def test_a_damaged_backup_is_refused_before_anything_is_written(centre, fresh_database, tmp_path):
-    import os
     call_command("backup", str(tmp_path / "backup"), stdout=io.StringIO())
     with pytest.raises(CommandError, match="not empty"):
         call_command("backup", str(tmp_path / "backup"), stdout=io.StringIO())
     damaged = next((tmp_path / "backup" / "media").rglob("*.pdf"))
     damaged.write_bytes(damaged.read_bytes() + b"x")
-    env = {**os.environ, "DATABASE_URL": fresh_database, "SHENPI_VAR_DIR": str(tmp_path / "var3"),
+    env = {**clean_environ(), "DATABASE_URL": fresh_database, "SHENPI_VAR_DIR": str(tmp_path / "var3"),
            "SHENPI_SECRET_KEY": "test-only-" + "k" * 50}
     result = shenpi(env, "restore", str(tmp_path / "backup"))
     assert result.returncode != 0 and "differ" in result.stderr

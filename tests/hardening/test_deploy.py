@@ -1,18 +1,17 @@
 """Deployment settings (issue 12): behind a TLS-ending proxy one setting makes `check --deploy`
 report nothing: the proxy header, secure cookies, HSTS and the redirect to HTTPS."""
 
-import os
 import subprocess
 
 import pytest
 from django.test import Client
 
-from .servers import BIN
+from .servers import BIN, clean_environ
 
 
 def deploy_check(tmp_path, **env):
     return subprocess.run([str(BIN / "shenpi"), "check", "--deploy", "--fail-level", "WARNING"],
-                          env={**os.environ, "SHENPI_VAR_DIR": str(tmp_path), "SHENPI_DEBUG": "0", **env},
+                          env={**clean_environ(), "SHENPI_VAR_DIR": str(tmp_path), "SHENPI_DEBUG": "0", **env},
                           capture_output=True, text=True, timeout=120)
 
 
