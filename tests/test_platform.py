@@ -16,6 +16,12 @@ def test_openapi_schema_validates_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
     text = (tmp_path / "schema.yaml").read_text()
     assert "/api/v1/catalog/items/" in text and "/api/v1/org/staff/" in text
+    # The case list is documented as the page object it returns, not as a bare array.
+    import yaml
+    schema = yaml.safe_load(text)
+    listed = schema["paths"]["/api/v1/cases/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    page = schema["components"]["schemas"][listed["$ref"].rsplit("/", 1)[-1]]
+    assert page["type"] == "object" and {"count", "next", "previous", "results"} <= set(page["properties"])
 
 
 @pytest.mark.django_db

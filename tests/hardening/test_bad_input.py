@@ -89,6 +89,13 @@ def test_a_staff_form_with_unicode_digits_gets_a_message(on):
     r = c.post(f"/staff/cases/{case.number}/act/accept/", {"version": "²"}, follow=True)
     assert r.status_code == 200 and "案件版本" in r.content.decode()
     assert Case.objects.get(pk=case.pk).state == case.state
+    s.accept(actor=user("clerk"), case=case)
+    approver = Client(raise_request_exception=False)
+    approver.force_login(user("approver"))
+    r = approver.post(f"/staff/cases/{case.number}/act/suspend/",
+                      {"kind": "鉴定", "reason": "专家鉴定", "expected_days": "²"}, follow=True)
+    assert r.status_code == 200 and "预计工作日" in r.content.decode()
+    assert Case.objects.get(pk=case.pk).state == "accepted"
 
 
 def nested(depth):
