@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from shenpi.core.admin import CentreAdminOnly
 
-from .models import Case, CaseEvent, FeeCharge, Notice, Outbox, StepTask
+from .models import Case, CaseEvent, FeeCharge, LookupFailure, Notice, Outbox, StepTask
 
 
 class ReadOnly(CentreAdminOnly):
@@ -57,3 +57,11 @@ class NoticeAdmin(ReadOnly, admin.ModelAdmin):
 @admin.register(FeeCharge)
 class FeeChargeAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["case", "fee", "amount_fen", "charged_by", "charged_at"]
+
+
+@admin.register(LookupFailure)
+class LookupFailureAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["day", "number", "address", "failures", "throttled"]
+    list_filter = ["day"]
+    search_fields = ["number", "address"]
+    date_hierarchy = "day"
