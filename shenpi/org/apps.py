@@ -8,4 +8,4 @@ class OrgConfig(AppConfig):
     verbose_name = _("Centre organisation")
 
     def ready(self):
-        from . import accounts  # noqa: F401  (its signal receivers: failures per address, tokens at logout)
+        from . import accounts, tasks  # noqa: F401  (signal receivers; the periodic purge of expired tokens)

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.test import Client
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tests.cases.test_portal_apply import sms_code
@@ -84,6 +85,15 @@ def test_tokens_expire_and_die_at_logout(settings):
     assert hours == 8 and expiry
     with time_machine.travel(timezone.now() + timedelta(hours=8, minutes=1)):
         assert c.get("/api/v1/org/staff/", **auth).status_code == 401
+        # The worker's purge deletes expired tokens; live ones stay.
+        from knox.models import AuthToken
+
+        from shenpi.org.tasks import purge_expired_tokens
+        live, _ = AuthToken.objects.create(get_user_model().objects.get(username="admin"))
+        AuthToken.objects.create(get_user_model().objects.get(username="clerk"), expiry=timedelta(hours=-1))
+        expired = AuthToken.objects.filter(expiry__lt=timezone.now()).count()
+        assert expired >= 1 and purge_expired_tokens().done == expired
+        assert list(AuthToken.objects.all()) == [live]
     # A fresh token dies with the API logout, and another with logging out of the pages.
     token = c.post("/api/v1/auth/token/", {"username": "admin", "password": PASSWORD}).json()["token"]
     auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
