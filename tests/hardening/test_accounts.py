@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.test import Client
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.utils import timezone
 
 from tests.cases.test_portal_apply import sms_code
