@@ -27,9 +27,18 @@ from shenpi.core.forms import add_service_errors
 from shenpi.org.accounts import safe_next
 
 
+def phone_field(**attrs) -> forms.CharField:
+    return forms.CharField(label=_("Mobile phone"), max_length=11, widget=forms.TextInput(
+        attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel", **attrs}))
+
+
+def sms_code_field() -> forms.CharField:
+    return forms.CharField(label=_("Code from the SMS"), max_length=6, widget=forms.TextInput(
+        attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+
+
 class RegisterForm(forms.Form):
-    phone = forms.CharField(label=_("Mobile phone"), max_length=11, widget=forms.TextInput(
-        attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel", "pattern": "1[0-9]{10}"}))
+    phone = phone_field(pattern="1[0-9]{10}")
     consent = forms.BooleanField(label=_("I have read and agree to the privacy terms: my mobile number and the data I "
                                          "give in applications are used only to handle my applications and tell me of "
                                          "them, and are kept as the law on archives requires."),
@@ -37,10 +46,8 @@ class RegisterForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    phone = forms.CharField(label=_("Mobile phone"), max_length=11, widget=forms.TextInput(
-        attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}))
-    code = forms.CharField(label=_("Code from the SMS"), max_length=6, widget=forms.TextInput(
-        attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+    phone = phone_field()
+    code = sms_code_field()
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
 
@@ -199,15 +206,12 @@ def my_case(request, number):
 
 
 class ForgotForm(forms.Form):
-    phone = forms.CharField(label=_("Mobile phone"), max_length=11, widget=forms.TextInput(
-        attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}))
+    phone = phone_field()
 
 
 class ResetForm(forms.Form):
-    phone = forms.CharField(label=_("Mobile phone"), max_length=11, widget=forms.TextInput(
-        attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}))
-    code = forms.CharField(label=_("Code from the SMS"), max_length=6, widget=forms.TextInput(
-        attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+    phone = phone_field()
+    code = sms_code_field()
     password = forms.CharField(label=_("New password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
 

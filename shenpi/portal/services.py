@@ -26,6 +26,7 @@ from shenpi.cases.models import Outbox
 from .models import ResetCode, SignupCode
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 VALID = timedelta(minutes=10)
@@ -61,35 +62,47 @@ def request_reset_code(*, phone: str, centre_name: str) -> None:
     record(actor=user, action="portal.reset.request", obj=user, after={"phone": phone[:3] + "****" + phone[-4:]})
 
 
-def reset_password(*, phone: str, code: str, password: str) -> None:
-    """Set the new password if the code is the latest valid one; returns the user. A wrong
-    guess is counted (and kept) before the refusal."""
+def _redeem(codes: Any, code: str, act: Callable[[], Any]) -> Any:
+    """Run ``act`` (in the same transaction) if ``code`` is the latest unused, unexpired one of
+    ``codes``, and mark them all used; otherwise count the wrong guess (it is kept) and refuse."""
     wrong = ValidationError({"code": [_("The code is wrong or has expired; ask for a new one.")]})
     with transaction.atomic():
-        user = _applicant((phone or "").strip())
-        if user is None:
-            raise wrong
         now = timezone.now()
-        latest = (ResetCode.objects.select_for_update().filter(user=user, used_at__isnull=True, expires_at__gt=now)
+        latest = (codes.select_for_update().filter(used_at__isnull=True, expires_at__gt=now)
                   .order_by("-created_at").first())
-        if latest is None or latest.attempts >= GUESSES:
+        if latest is None or not latest.code_hash or latest.attempts >= GUESSES:
             raise wrong
-        guessed = check_password((code or "").strip(), latest.code_hash)
-        if not guessed:
-            latest.attempts += 1
-            latest.save(update_fields=["attempts"])
-        else:
-            try:
-                validate_password(password, user)
-            except ValidationError as exc:
-                raise ValidationError({"password": exc.messages}) from None
-            ResetCode.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
-            user.set_password(password)
-            user.save(update_fields=["password"])
-            record(actor=user, action="portal.reset.done", obj=user)
-    if not guessed:
-        raise wrong
-    return user
+        if check_password((code or "").strip(), latest.code_hash):
+            result = act()
+            if result is None:
+                raise wrong
+            codes.filter(used_at__isnull=True).update(used_at=now)
+            return result
+        latest.attempts += 1
+        latest.save(update_fields=["attempts"])
+    raise wrong
+
+
+def _checked_password(password: str, user: Any) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+
+
+def reset_password(*, phone: str, code: str, password: str) -> Any:
+    """Set the new password if the code is the latest valid one; returns the user. A wrong
+    guess is counted (and kept) before the refusal."""
+    user = _applicant((phone or "").strip())
+
+    def set_password():
+        _checked_password(password, user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        record(actor=user, action="portal.reset.done", obj=user)
+        return user
+
+    return _redeem(ResetCode.objects.filter(user=user) if user else ResetCode.objects.none(), code, set_password)
 
 
 def _masked(phone: str) -> str:
@@ -123,29 +136,14 @@ def request_signup_code(*, phone: str, centre_name: str, login_url: str) -> None
 def complete_signup(*, phone: str, code: str, password: str) -> Any:
     """Create the account if the code is the latest valid one for the number; a wrong guess is
     counted (and kept) before the refusal."""
-    wrong = ValidationError({"code": [_("The code is wrong or has expired; ask for a new one.")]})
     phone = (phone or "").strip()
-    user = None
-    with transaction.atomic():
-        now = timezone.now()
-        latest = (SignupCode.objects.select_for_update().filter(phone=phone, used_at__isnull=True, expires_at__gt=now)
-                  .order_by("-created_at").first())
-        if latest is None or not latest.code_hash or latest.attempts >= GUESSES:
-            raise wrong
-        guessed = check_password((code or "").strip(), latest.code_hash)
-        if not guessed:
-            latest.attempts += 1
-            latest.save(update_fields=["attempts"])
-        else:
-            try:
-                validate_password(password, get_user_model()(username=phone))
-            except ValidationError as exc:
-                raise ValidationError({"password": exc.messages}) from None
-            if get_user_model().objects.filter(username=phone).exists():
-                raise wrong
-            SignupCode.objects.filter(phone=phone, used_at__isnull=True).update(used_at=now)
-            user = get_user_model().objects.create_user(username=phone, password=password)
-            record(actor=user, action="portal.signup.done", obj=user, after={"phone": _masked(phone)})
-    if user is None:
-        raise wrong
-    return user
+
+    def create():
+        _checked_password(password, get_user_model()(username=phone))
+        if get_user_model().objects.filter(username=phone).exists():
+            return None  # registered meanwhile: the same refusal as a wrong code
+        user = get_user_model().objects.create_user(username=phone, password=password)
+        record(actor=user, action="portal.signup.done", obj=user, after={"phone": _masked(phone)})
+        return user
+
+    return _redeem(SignupCode.objects.filter(phone=phone), code, create)

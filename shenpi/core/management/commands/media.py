@@ -9,7 +9,6 @@ any problem remains."""
 
 from __future__ import annotations
 
-import hashlib
 import time
 from pathlib import Path
 
@@ -18,20 +17,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models
 
+from shenpi.core.backup import sha256_of
+
 
 def file_fields():
     for model in apps.get_models():
         for field in model._meta.get_fields():
             if isinstance(field, models.FileField):
                 yield model, field
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def check(*, fix: bool = False, older_than_minutes: float = 60) -> dict:
