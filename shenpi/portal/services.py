@@ -95,7 +95,7 @@ def reset_password(*, phone: str, code: str, password: str) -> Any:
     guess is counted (and kept) before the refusal."""
     user = _applicant((phone or "").strip())
 
-    def set_password():
+    def set_password() -> Any:
         _checked_password(password, user)
         user.set_password(password)
         user.save(update_fields=["password"])
@@ -138,7 +138,7 @@ def complete_signup(*, phone: str, code: str, password: str) -> Any:
     counted (and kept) before the refusal."""
     phone = (phone or "").strip()
 
-    def create():
+    def create() -> Any:
         _checked_password(password, get_user_model()(username=phone))
         if get_user_model().objects.filter(username=phone).exists():
             return None  # registered meanwhile: the same refusal as a wrong code
