@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "shenpi.org",
     "shenpi.catalog",
     "shenpi.cases",
+    "shenpi.supervision",
     "shenpi.portal",
     "shenpi.staff",
     "shenpi.demo",
@@ -257,6 +258,9 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "shenpi.org.roles.Role.choices",
     },
 }
+
+# Electronic supervision: a yellow card this many working days before a due date.
+SHENPI_WARNING_DAYS = int(env("SHENPI_WARNING_DAYS", "1"))
 
 # The public case lookup's limits (shenpi.cases.lookup).
 SHENPI_LOOKUP_LIMITS = {

@@ -61,6 +61,9 @@ def home(request):
                           "overdue": everything.filter(cases.overdue_q(on)).count(),
                           "today": everything.filter(received_on=on).count()}
         work["lookups"] = cases.lookup_failures(on=on)
+    from shenpi.supervision.models import Card
+    shown = Card.objects.select_related("case", "responsible__staff", "department").order_by("-created_at")
+    work["cards"] = list((shown if watcher else shown.filter(responsible=user))[:10])
     return render(request, "staff/home.html", {
         **work, "watcher": watcher, "is_clerk": "inbox" in work,
         "staff": staff, "roles": sorted(roles_of(request.user)), "is_admin": is_centre_admin(request.user),
