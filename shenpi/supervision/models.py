@@ -27,7 +27,7 @@ class Card(models.Model):
     step = models.ForeignKey(StepTask, verbose_name=_("step"), null=True, blank=True, on_delete=models.CASCADE,
                              related_name="cards")
     clock = models.CharField(_("clock"), max_length=12, choices=Clock.choices)
-    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    level = models.CharField(_("warning level"), max_length=8, choices=Level.choices)
     due_on = models.DateField(_("due"))
     on = models.DateField(_("found on"))
     responsible = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("responsible person"), null=True,
