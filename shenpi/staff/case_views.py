@@ -162,6 +162,7 @@ def case_page(request, number):
         "can_claim": (case.channel == Case.Channel.ONLINE and case.state == State.SUBMITTED
                       and may_act(request.user, "accept", case)
                       and case.claimed_by_id in (None, request.user.pk)),
+        "cards": case.cards.select_related("step", "responsible__staff").order_by("created_at"),
         "events": case.events.select_related("actor__staff"), "notices": case.notices.all(), "materials": case.materials.all(),
         "actions": {a for a in actions_from(case.state) if may_act(request.user, a, case)
                     and (a != "decide" or decidable(case))},
