@@ -53,3 +53,57 @@ class Card(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.clock} {self.level}"
+
+
+class Finding(models.Model):
+    """What an anomaly rule found in a case's history (supervision/rules.py): once per event
+    and rule, whoever runs the rules and however often."""
+
+    class Category(models.TextChoices):
+        TIMELINESS = "timeliness", _("Timeliness")  # 时效
+        PROCESS = "process", _("Process")  # 流程
+        CONTENT = "content", _("Content")  # 内容
+        FEES = "fees", _("Fees")  # 收费
+        INTEGRITY = "integrity", _("Integrity")  # 廉政
+
+    class Severity(models.TextChoices):
+        NOTICE = "notice", _("Notice")
+        SERIOUS = "serious", _("Serious")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="findings")
+    event = models.ForeignKey("cases.CaseEvent", verbose_name=_("case event"), on_delete=models.CASCADE,
+                              related_name="+")
+    rule = models.CharField(_("rule"), max_length=40)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    detail = models.TextField(_("detail"))
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, verbose_name=_("department"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    found_at = models.DateTimeField(_("found"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-found_at"]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        constraints = [models.UniqueConstraint(fields=["event", "rule"], name="finding_once_per_event_rule")]
+        indexes = [models.Index(fields=["department", "found_at"])]
+
+    def __str__(self):
+        return f"{self.case_id} {self.rule}"
+
+
+class RuleCursor(models.Model):
+    """How far the rules have read the case events (their ids), advanced only by a conditional
+    update, so several workers may run the rules at once."""
+
+    key = models.CharField(max_length=20, unique=True)
+    last_event_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rule cursor")
+        verbose_name_plural = _("rule cursors")
+
+    def __str__(self):
+        return f"{self.key}: {self.last_event_id}"

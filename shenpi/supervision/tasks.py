@@ -10,3 +10,9 @@ from .warnings import sweep_warnings
 @periodic(key="warnings", every=60.0)
 def sweep_overtime_warnings() -> SweepResult:
     return sweep_warnings()
+
+
+@periodic(key="anomaly-rules", every=60.0)
+def sweep_anomaly_rules() -> SweepResult:
+    from .rules import sweep_new_events
+    return sweep_new_events()
