@@ -46,6 +46,20 @@ class CentreAdminOnly:
         return False
 
 
+class RecordOnly(CentreAdminOnly):
+    """A record the system keeps (cards, findings): read in the admin, never added, changed or
+    deleted there."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ServiceAdmin(CentreAdminOnly, admin.ModelAdmin):
     """A ModelAdmin whose save goes through ``save_with_service`` (validated in the form first)."""
 
