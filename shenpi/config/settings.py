@@ -261,6 +261,8 @@ SPECTACULAR_SETTINGS = {
 
 # Electronic supervision: a yellow card this many working days before a due date.
 SHENPI_WARNING_DAYS = int(env("SHENPI_WARNING_DAYS", "1"))
+# Anomaly rule same-applicant-decider: decisions by one person for one applicant in a year.
+SHENPI_SAME_APPLICANT_DECISIONS = int(env("SHENPI_SAME_APPLICANT_DECISIONS", "5"))
 
 # The public case lookup's limits (shenpi.cases.lookup).
 SHENPI_LOOKUP_LIMITS = {

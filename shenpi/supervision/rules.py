@@ -10,11 +10,15 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from shenpi.cases.lifecycle import Action
-from shenpi.cases.models import Case, CaseEvent
+from shenpi.cases.lifecycle import TRANSITIONS, Action, Who
+from shenpi.cases.models import Case, CaseEvent, StepTask, Suspension
+from shenpi.cases.permissions import may, who_may
+from shenpi.catalog.codes import Category, ReformStatus
+from shenpi.catalog.selectors import current_reform_record
 from shenpi.core.sweeps import SweepResult, sweep
 from shenpi.workdays.selectors import current_calendar
 
@@ -87,6 +91,102 @@ def event_back_dated(event: CaseEvent, case: Case) -> str | None:
     if before is not None and event.at < before:
         return f"事件时间 {timezone.localtime(event.at):%Y-%m-%d %H:%M} 早于前一事件 {timezone.localtime(before):%Y-%m-%d %H:%M}"
     return None
+
+
+@rule("supplement-asks-new", C.PROCESS, SEV.SERIOUS,
+      "补正通知要求了首次补正通知未列明的材料(行政许可法第三十二条:一次性告知)")
+def supplement_asks_new(event: CaseEvent, case: Case) -> str | None:
+    if event.action != Action.SUPPLEMENT:
+        return None
+    first = (CaseEvent.objects.filter(case_id=event.case_id, action=Action.SUPPLEMENT, seq__lt=event.seq)
+             .order_by("seq").values_list("payload", flat=True).first())
+    if first is None:
+        return None
+    new = [m for m in event.payload.get("materials", []) if m not in set(first.get("materials", []))]
+    return f"再次补正要求首次未告知的材料:{'、'.join(new)}" if new else None
+
+
+BARRED = {ReformStatus.CANCELLED: "已取消", ReformStatus.SEALED: "已封存", ReformStatus.DELEGATED: "已下放"}
+
+
+@rule("barred-item", C.PROCESS, SEV.SERIOUS, "受理已取消、封存或下放的事项")
+def barred_item(event: CaseEvent, case: Case) -> str | None:
+    if event.action not in (Action.SUBMIT, Action.ACCEPT):
+        return None
+    record = current_reform_record(case.item, timezone.localtime(event.at).date())
+    if record is None or record.status not in BARRED:
+        return None
+    return f"事项自 {record.effective_date:%Y-%m-%d} 起{BARRED[record.status]}({record.document_number}),仍于此时收件或受理"
+
+
+@rule("suspension-irregular", C.TIMELINESS, SEV.SERIOUS,
+      "特别程序不属法定种类,或实际用时超过告知的期限(行政许可法第四十五条)")
+def suspension_irregular(event: CaseEvent, case: Case) -> str | None:
+    p = event.payload
+    if event.action == Action.SUSPEND and p.get("kind") not in Suspension.Kind.values:
+        return f"特别程序种类“{p.get('kind')}”不属法律规定的种类"
+    if event.action == Action.RESUME:
+        declared = (CaseEvent.objects.filter(case_id=event.case_id, action=Action.SUSPEND, seq__lt=event.seq)
+                    .order_by("-seq").values_list("payload", flat=True).first() or {}).get("expected_days")
+        used = p.get("suspended_workdays")
+        if isinstance(declared, int) and isinstance(used, int) and used > declared:
+            return f"特别程序告知 {declared} 个工作日,实际用时 {used} 个工作日"
+    return None
+
+
+def _step_of(event: CaseEvent):
+    pk = event.payload.get("step")
+    return StepTask.objects.filter(pk=pk, case_id=event.case_id).first() if isinstance(pk, int) else None
+
+
+@rule("unauthorised-actor", C.INTEGRITY, SEV.SERIOUS, "办理人员无该事项或该窗口的办理权限")
+def unauthorised_actor(event: CaseEvent, case: Case) -> str | None:
+    t = TRANSITIONS.get(event.action)
+    if t is None or event.actor is None or Who.SYSTEM in t.who or event.action == Action.SUBMIT:
+        return None
+    if may(event.actor, who_may(event.action, case), case, _step_of(event)):
+        return None
+    return f"{event.actor_name} 无权对该事项执行“{event.get_action_label()}”"
+
+
+@rule("decision-skips-steps", C.PROCESS, SEV.SERIOUS, "未经规定的审查环节即作出决定")
+def decision_skips_steps(event: CaseEvent, case: Case) -> str | None:
+    if event.action != Action.DECIDE or case.version.category == Category.INSTANT:
+        return None
+    from shenpi.cases.services import work_stages
+    steps = list(StepTask.objects.filter(case_id=case.pk).values_list("stage_order", "status", "outcome"))
+    if any(outcome == StepTask.Outcome.REFUSE for _, _, outcome in steps):
+        return None  # a step refused: the denial need not wait for the later stages
+    done = {order for order, status, _ in steps if status == StepTask.Status.DONE}
+    missing = [st.name for st in work_stages(case.version) if st.order not in done]
+    return f"作出决定时以下环节未办理:{'、'.join(missing)}" if missing else None
+
+
+@rule("fee-irregular", C.FEES, SEV.SERIOUS, "收取目录以外的费用或超过收费标准")
+def fee_irregular(event: CaseEvent, case: Case) -> str | None:
+    if event.action != Action.DECIDE:
+        return None
+    catalog = {f.pk: f for f in case.version.fees.all()}
+    by_name = {f.name: f for f in catalog.values()}
+    problems = []
+    for charge in event.payload.get("fees") or []:
+        fee = catalog.get(charge.get("fee")) or by_name.get(charge.get("name"))
+        amount = charge.get("amount_fen")
+        if fee is None:
+            problems.append(f"“{charge.get('name') or charge.get('fee')}”不在收费目录中")
+        elif isinstance(amount, int) and amount > fee.standard_fen:
+            problems.append(f"{fee.name}收取 {amount / 100:.2f} 元,标准为 {fee.standard_fen / 100:.2f} 元")
+    return ";".join(problems) or None
+
+
+@rule("same-applicant-decider", C.INTEGRITY, SEV.NOTICE, "同一人在一年内多次决定同一申请人的办件")
+def same_applicant_decider(event: CaseEvent, case: Case) -> str | None:
+    if event.action != Action.DECIDE or event.actor_id is None:
+        return None
+    n = (CaseEvent.objects.filter(action=Action.DECIDE, actor_id=event.actor_id, case__applicant_id=case.applicant_id,
+                                  at__gt=event.at - datetime.timedelta(days=365), at__lte=event.at).count())
+    limit = settings.SHENPI_SAME_APPLICANT_DECISIONS
+    return f"{event.actor_name} 一年内第 {n} 次决定申请人“{case.applicant_name}”的办件(提示阈值 {limit})" if n >= limit else None
 
 
 def check_event(event: CaseEvent) -> int:

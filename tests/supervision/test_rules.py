@@ -12,7 +12,7 @@ from shenpi.cases import services as s
 from shenpi.cases.models import Case, CaseEvent
 from shenpi.supervision.models import Finding
 from shenpi.supervision.rules import RULES, sweep_new_events
-from tests.cases.conftest import applicant, complete, item, user
+from tests.cases.conftest import ORG_ID, applicant, complete, item, user
 
 pytestmark = pytest.mark.usefixtures("demo")
 PERMIT = "建筑工程施工许可证核发"
@@ -113,3 +113,127 @@ def test_replay_needs_a_date():
     with pytest.raises(CommandError, match="YYYY-MM-DD") as e:
         call_command("supervise", "replay", "--since", "yesterday", stdout=io.StringIO())
     assert e.value.returncode == 2
+
+
+# The rules below guard against what the services already refuse in Shenpi's own handling;
+# they matter for histories that reach supervision from departments' own systems (the exchange)
+# or were written around the services. Each test makes the irregular history as such data
+# would arrive, beside a proper one made by the services.
+
+def _pass_steps(case):
+    while (step := case.steps.filter(status="open").order_by("pk").first()) is not None:
+        s.complete_step(actor=step.assignee, case=case, step_id=step.pk, outcome="pass", opinion="同意")
+        case = Case.objects.get(pk=case.pk)
+    return case
+
+
+def _edit(event, **payload):
+    CaseEvent.objects.filter(pk=event.pk).update(payload={**event.payload, **payload})
+
+
+def test_a_second_supplement_asking_new_materials_fires(on):
+    on(2026, 3, 3)
+    case, fine = receive(), receive()
+    materials = complete(PERMIT)
+    for c in (case, fine):
+        s.supplement(actor=user("clerk"), case=c, materials=materials[:1], note="")
+        s.resubmit(actor=user("clerk"), case=Case.objects.get(pk=c.pk), paper_materials=materials[:1])
+    first = CaseEvent.objects.get(case=case, action="supplement")
+    # A second notice, as a department's own system may send one (Shenpi allows one per case).
+    for c, asks in ((case, materials[:2]), (fine, materials[:1])):
+        last = CaseEvent.objects.filter(case=c).order_by("-seq").first()
+        CaseEvent.objects.create(case=c, seq=last.seq + 1, at=last.at, actor=user("clerk"), actor_name="李敏",
+                                 action="supplement", from_state="submitted", to_state="awaiting_supplement",
+                                 payload={"materials": asks, "note": ""})
+    assert found(case) == ["supplement-asks-new"] and found(fine) == []
+    assert materials[1] in Finding.objects.get(case=case).detail and first.pk
+
+
+def test_a_case_on_a_cancelled_item_fires(on):
+    from shenpi.catalog.models import ReformRecord
+    on(2026, 3, 3)
+    barred, fine = receive(), receive(FILING)
+    # Cancelled from 1 March: a department's system that did not know still took the case.
+    ReformRecord.objects.create(item=item(PERMIT), status="cancelled", effective_date="2026-03-01",
+                                document_number="衡政发〔2026〕1号")
+    assert found(barred) == ["barred-item"] and found(fine) == []
+    assert "已取消" in Finding.objects.get(case=barred).detail
+
+
+def test_a_suspension_of_no_lawful_kind_or_longer_than_declared_fires(on):
+    on(2026, 3, 3)
+    odd, long, fine = receive(), receive(), receive()
+    for c in (odd, long, fine):
+        s.accept(actor=user("clerk"), case=c)
+        s.suspend(actor=user("approver"), case=Case.objects.get(pk=c.pk), kind="专家评审", reason="技术复杂",
+                  expected_days=2)
+    _edit(CaseEvent.objects.get(case=odd, action="suspend"), kind="领导出差")
+    on(2026, 3, 5)
+    s.resume(actor=user("approver"), case=Case.objects.get(pk=fine.pk), result="评审通过")
+    on(2026, 3, 10)
+    s.resume(actor=user("approver"), case=Case.objects.get(pk=long.pk), result="评审通过")
+    assert found(odd) == ["suspension-irregular"] and "领导出差" in Finding.objects.get(case=odd).detail
+    assert found(long) == ["suspension-irregular"] and "告知 2 个工作日" in Finding.objects.get(case=long).detail
+    assert found(fine) == []
+
+
+def test_an_action_by_someone_without_authority_fires(on):
+    on(2026, 3, 3)
+    case, fine = receive(), receive()
+    for c in (case, fine):
+        s.accept(actor=user("clerk"), case=c)
+    # Accepted, as the record says, by the market regulator's clerk, whose window lacks the item.
+    event = CaseEvent.objects.get(case=case, action="accept")
+    CaseEvent.objects.filter(pk=event.pk).update(actor=user("clerk_sj"), actor_name="周婷")
+    assert found(case) == ["unauthorised-actor"] and found(fine) == []
+    assert Finding.objects.get(case=case).person == user("clerk_sj")
+
+
+def test_a_decision_skipping_the_review_fires(on):
+    on(2026, 3, 3)
+    case, fine = receive(), receive()
+    for c in (case, fine):
+        s.accept(actor=user("clerk"), case=c)
+    fine = _pass_steps(Case.objects.get(pk=fine.pk))
+    s.decide(actor=user("approver"), case=fine, decision="approve", licence_number="430400202600030101")
+    # Decided with its steps still open: recorded by a system that does not hold the flow.
+    c = Case.objects.get(pk=case.pk)
+    last = CaseEvent.objects.filter(case=c).order_by("-seq").first()
+    CaseEvent.objects.create(case=c, seq=last.seq + 1, at=last.at, actor=user("approver"), actor_name="陈静",
+                             action="decide", from_state="accepted", to_state="approved",
+                             payload={"decision": "approve", "fees": []})
+    assert found(c) == ["decision-skips-steps"] and found(fine) == []
+    assert "未办理" in Finding.objects.get(case=c).detail
+
+
+def test_a_fee_outside_the_catalog_or_above_its_standard_fires(on):
+    on(2026, 3, 2)
+    cases = []
+    for _ in range(3):
+        c = s.submit(actor=user("clerk_fg"), item=item("不动产转移登记"), channel="window",
+                     paper_materials=complete("不动产转移登记"), **applicant())
+        c = s.accept(actor=user("clerk_fg"), case=c, note="申请人本人办理,无委托")
+        cases.append(_pass_steps(Case.objects.get(pk=c.pk)))
+    fee = cases[0].version.fees.get(name="不动产登记费(住宅)")
+    for n, c in enumerate(cases):
+        s.decide(actor=user("approver_fg"), case=c, decision="approve", licence_number=f"湘2026衡阳市不动产权第000{n}号",
+                 fees=[{"fee": fee.pk, "amount_fen": 8000}])
+    over, extra, fine = cases
+    _edit(CaseEvent.objects.get(case=over, action="decide"), fees=[{"fee": fee.pk, "amount_fen": 12000}])
+    _edit(CaseEvent.objects.get(case=extra, action="decide"), fees=[{"name": "加急费", "amount_fen": 5000}])
+    assert found(over) == ["fee-irregular"] and "标准为 80.00 元" in Finding.objects.get(case=over).detail
+    assert found(extra) == ["fee-irregular"] and "加急费" in Finding.objects.get(case=extra).detail
+    assert found(fine) == []
+
+
+def test_one_person_deciding_many_cases_of_one_applicant_fires_at_the_threshold(on, settings):
+    settings.SHENPI_SAME_APPLICANT_DECISIONS = 3
+    on(2026, 3, 3)
+    mine = [receive(FILING) for _ in range(3)]
+    other = s.submit(actor=user("clerk"), item=item(FILING), channel="window", paper_materials=complete(FILING),
+                     **applicant(applicant_type="organisation", applicant_name="衡阳建工集团", applicant_id=ORG_ID))
+    for n, c in enumerate(mine + [other]):
+        s.decide(actor=user("clerk"), case=c, decision="approve", licence_number=f"备2026-03{n:02d}")
+    assert [found(c) for c in mine] == [[], [], ["same-applicant-decider"]]
+    assert found(other) == []
+    assert "第 3 次" in Finding.objects.get(case=mine[2]).detail
