@@ -103,6 +103,7 @@ class Case(models.Model):
             models.Index(fields=["state", "acceptance_due"]),
             models.Index(fields=["state", "promised_due"]),
             models.Index(fields=["state", "statutory_due"]),
+            models.Index(fields=["state", "delivery_due"]),  # Art. 44's clock, swept by supervision
             models.Index(fields=["department", "state"]),
             models.Index(fields=["applicant_user"]),  # with db_index=False on the key: one index, not two
             # The few cases with provisional dates, for the recount (a partial index: the rest never enter it).

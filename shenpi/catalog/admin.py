@@ -52,6 +52,9 @@ class ItemAdmin(CentreAdminOnly, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def save_model(self, request, obj, form, change):
+        services.set_warning_days(actor=request.user, item=obj, days=form.cleaned_data.get("warning_days"))
+
     @admin.display(description=_("name"))
     def name(self, obj):
         v = obj.versions.order_by("-number").first()

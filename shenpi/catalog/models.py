@@ -15,6 +15,11 @@ class Item(models.Model):
     basic_code = models.CharField(_("basic code"), max_length=10)  # 基本编码
     implementation_code = models.CharField(_("implementation code"), max_length=24, unique=True)  # 实施编码
     department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="items")
+    # Electronic supervision's yellow card: this many working days before a due date (E2);
+    # empty: the centre's setting SHENPI_WARNING_DAYS.
+    warning_days = models.PositiveSmallIntegerField(
+        _("warning days"), null=True, blank=True,
+        help_text=_("Yellow warning this many working days before a due date; empty: the centre's default."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -183,3 +183,18 @@ def add_reform_record(*, actor: User, item: Item, status: str, effective_date: d
            after={"item": item.pk, "status": status, "effective_date": effective_date,
                   "document_number": rec.document_number, "delegated_to": rec.delegated_to})
     return rec
+
+
+@transaction.atomic
+def set_warning_days(*, actor: User, item: Item, days: int | None) -> Item:
+    """How many working days before a due date supervision warns for this item (E2)."""
+    _require_admin(actor)
+    if days is not None and not 0 <= days <= 30:
+        raise ValidationError({"warning_days": [_("Between 0 and 30 working days, or empty for the default.")]})
+    before = Item.objects.filter(pk=item.pk).values_list("warning_days", flat=True).first()
+    Item.objects.filter(pk=item.pk).update(warning_days=days)
+    item.warning_days = days
+    if before != days:
+        record(actor=actor, action="catalog.item.warning_days", obj=item, before={"warning_days": before},
+               after={"warning_days": days})
+    return item

@@ -1,7 +1,8 @@
 """The overtime warnings (notice §四(五)1, requirement E2): which lines a case or a step can
 cross, and the card each crossing makes.
 
-- yellow: a clock's due date is at most SHENPI_WARNING_DAYS working days away (default 1);
+- yellow: a clock's due date is at most the item's warning days away (Item.warning_days, or
+  SHENPI_WARNING_DAYS, default 1);
 - red: past the due date (for a case: the promised limit);
 - severe: a case past the statutory limit.
 
@@ -25,6 +26,7 @@ from django.utils import timezone
 
 from shenpi.cases.lifecycle import State
 from shenpi.cases.models import Case, Outbox, StepTask
+from shenpi.catalog.models import Item
 from shenpi.core.sweeps import SweepResult, sweep
 from shenpi.org.roles import Role
 from shenpi.workdays.selectors import current_calendar
@@ -58,10 +60,19 @@ CLOCK_WORDS: dict[str, str] = {Card.Clock.ACCEPTANCE: "受理审查", Card.Clock
                                Card.Clock.STATUTORY: "法定时限", Card.Clock.DELIVERY: "送达", Card.Clock.STEP: "环节"}
 
 
-def _range(level: str, field: str, on: datetime.date, soon: datetime.date) -> dict:
-    if level == Y:
-        return {f"{field}__gte": on, f"{field}__lte": soon}
-    return {f"{field}__lt": on}
+def _ranges(level: str, field: str, on: datetime.date, item: str) -> list[dict]:
+    """The range scans for a level: red and severe, past the due date; yellow, within the
+    item's warning days of it (one scan per distinct setting, of which there are few)."""
+    if level != Y:
+        return [{f"{field}__lt": on}]
+    cal = current_calendar()
+    settings_in_use = set(Item.objects.exclude(warning_days=None).values_list("warning_days", flat=True).distinct())
+    scans = [{f"{field}__gte": on, f"{field}__lte": cal.add_workdays(on, settings.SHENPI_WARNING_DAYS),
+              f"{item}__warning_days__isnull": True}]
+    for days in sorted(settings_in_use):
+        scans.append({f"{field}__gte": on, f"{field}__lte": cal.add_workdays(on, days) if days else on,
+                      f"{item}__warning_days": days})
+    return scans
 
 
 def _case_holder(case: Case, clock: str):
@@ -102,20 +113,21 @@ def _make(**fields) -> bool:
 
 def sweep_warnings(on: datetime.date | None = None, limit: int = 5000) -> SweepResult:
     on = on or timezone.localdate()
-    soon = current_calendar().add_workdays(on, settings.SHENPI_WARNING_DAYS)
     rows: list = []
     for line in CASE_LINES:
         carded = Card.objects.filter(case=OuterRef("pk"), step__isnull=True, clock=line.clock, level=line.level)
-        found = (Case.objects.filter(state__in=line.states, **_range(line.level, line.due, on, soon))
-                 .exclude(Exists(carded)).select_related("version", "claimed_by__staff", "received_by__staff")
-                 .order_by(line.due)[:limit])
-        rows += [(line, case, None) for case in found]
+        for scan in _ranges(line.level, line.due, on, "item"):
+            found = (Case.objects.filter(state__in=line.states, **scan)
+                     .exclude(Exists(carded)).select_related("version", "claimed_by__staff", "received_by__staff")
+                     .order_by(line.due)[:limit])
+            rows += [(line, case, None) for case in found]
     for level in STEP_LEVELS:
         carded = Card.objects.filter(step=OuterRef("pk"), level=level)
-        steps = (StepTask.objects.filter(status=StepTask.Status.OPEN, case__state=State.ACCEPTED,
-                                         **_range(level, "due_on", on, soon))
-                 .exclude(Exists(carded)).select_related("case__version", "assignee__staff").order_by("due_on")[:limit])
-        rows += [(Line(Card.Clock.STEP, level, (State.ACCEPTED,), "due_on"), step.case, step) for step in steps]
+        for scan in _ranges(level, "due_on", on, "case__item"):
+            steps = (StepTask.objects.filter(status=StepTask.Status.OPEN, case__state=State.ACCEPTED, **scan)
+                     .exclude(Exists(carded)).select_related("case__version", "assignee__staff")
+                     .order_by("due_on")[:limit])
+            rows += [(Line(Card.Clock.STEP, level, (State.ACCEPTED,), "due_on"), step.case, step) for step in steps]
 
     def act(row) -> bool:
         line, case, step = row

@@ -63,6 +63,22 @@ def test_a_case_crosses_yellow_red_and_severe_once_each(on):
 
 
 @pytest.mark.usefixtures("demo")
+def test_an_item_may_warn_earlier_than_the_centre(on):
+    from shenpi.audit.models import AuditEntry
+    from shenpi.catalog.services import set_warning_days
+    set_warning_days(actor=user("admin"), item=item(PERMIT), days=3)
+    case = accepted(on)
+    cal = current_calendar()
+    travel(on, cal.add_workdays(case.promised_due, -4))
+    sweep_overtime_warnings()
+    assert cards(case, "promised") == []
+    travel(on, cal.add_workdays(case.promised_due, -3))
+    sweep_overtime_warnings()
+    assert cards(case, "promised") == ["yellow"]
+    assert AuditEntry.objects.filter(action="catalog.item.warning_days").count() == 1
+
+
+@pytest.mark.usefixtures("demo")
 def test_steps_acceptance_and_delivery_warn(on):
     cal = current_calendar()
     on(2026, 3, 2)
