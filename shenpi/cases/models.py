@@ -95,6 +95,10 @@ class Case(models.Model):
     delivery_method = models.CharField(_("delivery method"), max_length=40, blank=True)
     closed_reason = models.TextField(_("reason"), blank=True)
 
+    # E4: a case handled in a department's own system and pushed to supervision through the
+    # exchange: the system's code (empty for Shenpi's own cases). Read only in Shenpi.
+    external_system = models.CharField(_("handled in"), max_length=20, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -104,6 +108,8 @@ class Case(models.Model):
             models.Index(fields=["state", "promised_due"]),
             models.Index(fields=["state", "statutory_due"]),
             models.Index(fields=["state", "delivery_due"]),  # Art. 44's clock, swept by supervision
+            models.Index(fields=["decided_on"]),  # supervision's on-time figures
+            models.Index(fields=["received_on"]),  # supervision's weekly trends
             models.Index(fields=["department", "state"]),
             models.Index(fields=["applicant_user"]),  # with db_index=False on the key: one index, not two
             # The few cases with provisional dates, for the recount (a partial index: the rest never enter it).

@@ -146,6 +146,8 @@ def _case_for(request, number) -> Case:
 
 @staff_required
 def case_page(request, number):
+    from shenpi.supervision import selectors as supervision
+
     case = _case_for(request, number)
     my_steps = case.steps.filter(assignee=request.user, status=StepTask.Status.OPEN)
     cal, on = current_calendar(), timezone.localdate()
@@ -163,6 +165,8 @@ def case_page(request, number):
                       and may_act(request.user, "accept", case)
                       and case.claimed_by_id in (None, request.user.pk)),
         "cards": case.cards.select_related("step", "responsible__staff").order_by("created_at"),
+        "light": (light := supervision.light_of(case, on, supervision.warning_horizon(on))),
+        "light_word": supervision.LIGHT_WORDS.get(light, ""), "videos": supervision.event_videos(case),
         "events": case.events.select_related("actor__staff"), "notices": case.notices.all(), "materials": case.materials.all(),
         "actions": {a for a in actions_from(case.state) if may_act(request.user, a, case)
                     and (a != "decide" or decidable(case))},

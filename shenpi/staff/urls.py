@@ -4,6 +4,7 @@ from django.urls import path
 from shenpi.org import accounts
 
 from . import case_views, views
+from . import supervision_views as sv
 
 app_name = "staff"
 urlpatterns = [
@@ -26,4 +27,13 @@ urlpatterns = [
     path("cases/<str:number>/steps/<int:step_id>/complete/", case_views.complete_step, name="case-step"),
     path("cases/<str:number>/steps/<int:step_id>/reassign/", case_views.reassign, name="case-reassign"),
     path("cases/<str:number>/notices/<int:notice_id>.pdf", case_views.notice_pdf, name="case-notice"),
+    path("supervision/", sv.dashboard, name="sv-dashboard"),
+    path("supervision/figures.json", sv.figures_json, name="sv-figures"),
+    path("supervision/screen/", sv.screen, name="sv-screen"),
+    path("supervision/cards/", sv.cards, name="sv-cards"),
+    path("supervision/cards/<int:pk>/", sv.card, name="sv-card"),
+    path("supervision/findings/", sv.findings, name="sv-findings"),
+    path("supervision/orders/", sv.orders, name="sv-orders"),
+    path("supervision/orders/<int:pk>/", sv.order, name="sv-order"),
+    path("supervision/accountability/", sv.accountability, name="sv-accountability"),
 ]

@@ -64,8 +64,12 @@ def home(request):
     from shenpi.supervision.models import Card
     shown = Card.objects.select_related("case", "responsible__staff", "department").order_by("-created_at")
     work["cards"] = list((shown if watcher else shown.filter(responsible=user))[:10])
+    from shenpi.supervision import access as supervision
+    from shenpi.supervision.selectors import orders_for
+    may_supervise = supervision.may_read(user)
+    open_orders = orders_for(user).filter(status__in=("open", "returned")).count() if may_supervise else 0
     return render(request, "staff/home.html", {
-        **work, "watcher": watcher, "is_clerk": "inbox" in work,
+        **work, "watcher": watcher, "supervision": may_supervise, "open_orders": open_orders, "is_clerk": "inbox" in work,
         "staff": staff, "roles": sorted(roles_of(request.user)), "is_admin": is_centre_admin(request.user),
         "is_leader": bool(staff and staff.department_id) and bool(roles_of(request.user) & {"dept_head", "chief_rep"}),
     })
@@ -114,35 +118,53 @@ class SearchForm(forms.Form):
     received_from = forms.DateField(label=_("received from"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))
     received_to = forms.DateField(label=_("received to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    window: forms.ModelChoiceField = forms.ModelChoiceField(label=_("window"), required=False, queryset=None)
+    light = forms.ChoiceField(label=_("light"), required=False)
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
 
     def __init__(self, *args, **kwargs):
         from shenpi.cases.lifecycle import State
-        from shenpi.org.models import Department
+        from shenpi.org.models import Department, Window
+        from shenpi.supervision.selectors import LIGHT_WORDS
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.order_by("pk")
         self.fields["department"].empty_label = "—"
+        self.fields["window"].queryset = Window.objects.order_by("centre_id", "number")
+        self.fields["window"].empty_label = "—"
+        self.fields["window"].label_from_instance = lambda w: f"{w.number} {w.name}"
         self.fields["state"].choices = [("", "—"), *State.choices]
+        self.fields["light"].choices = [("", "—"), ("any", _("Being handled or awaiting delivery")),
+                                        *LIGHT_WORDS.items()]
 
 
 @staff_required
 def search(request):
-    """Every case the user may see, searched and read only: the supervisors' and leaders' view
-    until the supervision pages arrive. Bad filter values are form messages, never errors."""
+    """Electronic supervision's real-time view (E1): every case the user may see, by state,
+    department, window and light, read only, each a click from its whole history. Bad filter
+    values are form messages, never errors."""
     from django.core.paginator import Paginator
     from django.utils import timezone
 
     from shenpi.cases import selectors as cases
+    from shenpi.supervision import selectors as supervision
 
     form = SearchForm(request.GET or None)
     on = timezone.localdate()
+    soon = supervision.warning_horizon(on)
     # An invalid filter is a form message; the list then shows everything the user may see.
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = dict(form.cleaned_data) if form.is_valid() else {}
+    window, light = filters.pop("window", None), filters.pop("light", "")
     results = cases.search_cases(request.user, on=on, **filters)
-    page = Paginator(results.select_related("version", "department"), 50).get_page(request.GET.get("page"))
-    overdue = set(cases.search_cases(request.user, on=on, overdue=True).filter(
-        pk__in=[c.pk for c in page]).values_list("pk", flat=True))
+    if window is not None:
+        results = results.filter(window_id=window.pk)
+    if light:
+        results = results.filter(supervision.light_q(light, on, soon))
+    page = Paginator(results.select_related("version", "department", "window"), 50).get_page(request.GET.get("page"))
+    for c in page:
+        c.light = supervision.light_of(c, on, soon)
+        c.light_word = supervision.LIGHT_WORDS.get(c.light, "")
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "staff/search.html", {"form": form, "page": page, "overdue": overdue,
-                                                 "query": query.urlencode()})
+    from shenpi.supervision.access import may_read
+    return render(request, "staff/search.html", {"form": form, "page": page, "query": query.urlencode(),
+                                                 "supervision": may_read(request.user)})

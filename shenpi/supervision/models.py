@@ -35,6 +35,8 @@ class Card(models.Model):
     department = models.ForeignKey(Department, verbose_name=_("department"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # An appeal the supervisor upheld withdraws the card; it stays on record, counted nowhere.
+    withdrawn = models.BooleanField(_("withdrawn on appeal"), default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -107,3 +109,130 @@ class RuleCursor(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.last_event_id}"
+
+
+class Order(models.Model):
+    """A supervision order (督办): the supervisor asks a department to act on a case, or on its
+    work in general, and to reply within some working days; the supervisor rules on the reply."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Awaiting reply")  # 待回复
+        REPLIED = "replied", _("Replied")  # 已回复
+        CLOSED = "closed", _("Closed")  # 已办结
+        RETURNED = "returned", _("Reply returned")  # 退回重办
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="orders")
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT,
+                                   related_name="+")
+    content = models.TextField(_("what is ordered"))  # 督办内容
+    reply_due = models.DateField(_("reply due"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT,
+                                  related_name="+")
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    reply = models.TextField(_("reply"), blank=True)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("replied by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    ruling = models.TextField(_("ruling"), blank=True)
+    ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ruled by"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    ruled_at = models.DateTimeField(_("ruled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        indexes = [models.Index(fields=["department", "status"])]
+        verbose_name = _("supervision order")
+        verbose_name_plural = _("supervision orders")
+
+    def __str__(self):
+        return f"{self.department_id} {self.reply_due}"
+
+
+class Appeal(models.Model):
+    """A department's appeal against a card (申诉), and the supervisor's ruling."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        UPHELD = "upheld", _("Upheld: card withdrawn")
+        REJECTED = "rejected", _("Rejected: card stands")
+
+    card = models.OneToOneField(Card, verbose_name=_("warning card"), on_delete=models.CASCADE, related_name="appeal")
+    reason = models.TextField(_("reason"))
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT,
+                                 related_name="+")
+    filed_at = models.DateTimeField(_("filed"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    ruling = models.TextField(_("ruling"), blank=True)
+    ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ruled by"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    ruled_at = models.DateTimeField(_("ruled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-filed_at"]
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+
+    def __str__(self):
+        return f"{self.card_id} {self.status}"
+
+
+class Accountability(models.Model):
+    """What a person was held to account for (问责记录), with the card, finding or order behind it."""
+
+    class Measure(models.TextChoices):
+        REMINDER = "reminder", _("Reminder")  # 提醒
+        TALK = "talk", _("Admonishing talk")  # 诫勉谈话
+        CRITICISM = "criticism", _("Circulated criticism")  # 通报批评
+        WARNING = "warning", _("Efficiency warning")  # 效能告诫
+        SELF_EXAMINATION = "self_examination", _("Ordered self-examination")  # 责令检查
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT,
+                               related_name="+")
+    department = models.ForeignKey(Department, verbose_name=_("department"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
+    reason = models.TextField(_("reason"))
+    case = models.ForeignKey(Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    card = models.ForeignKey(Card, verbose_name=_("warning card"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    finding = models.ForeignKey(Finding, verbose_name=_("finding"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    order = models.ForeignKey(Order, verbose_name=_("supervision order"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        indexes = [models.Index(fields=["person", "recorded_at"])]
+        verbose_name = _("accountability record")
+        verbose_name_plural = _("accountability records")
+
+    def __str__(self):
+        return f"{self.person_id} {self.measure}"
+
+
+class ExchangeSystem(models.Model):
+    """A department's own approval system that pushes its cases to /api/v1/exchange/ (E4),
+    with its own token (only the SHA-256 of it is kept)."""
+
+    code = models.CharField(_("system code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT,
+                                   related_name="+")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+    last_batch_at = models.DateTimeField(_("last batch"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("exchange system")
+        verbose_name_plural = _("exchange systems")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"

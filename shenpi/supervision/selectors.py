@@ -1,0 +1,193 @@
+"""Supervision's reads: the lights of open cases (E1), the dashboard's figures (E6), and the
+cards, findings, orders and accountability records as each user may see them. Every figure
+comes from range scans over the stored due dates or grouped index scans: its cost follows the
+cases that matter, not the table (bench/sweep.py measures it on 1,000,000 cases)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.db.models.functions import TruncWeek
+from django.utils.translation import gettext_lazy as _
+
+from shenpi.cases.lifecycle import State
+from shenpi.cases.models import Case
+from shenpi.org.models import Department
+from shenpi.workdays.selectors import current_calendar
+
+from .access import scoped
+from .models import Accountability, Card, Finding, Order
+
+LIGHTS = ("green", "yellow", "red", "severe")
+LIGHT_WORDS = {"green": _("Normal"), "yellow": _("Due soon"), "red": _("Overdue"),  # 正常 预警 超期
+               "severe": _("Past the statutory limit")}  # 严重超期
+WATCHED = (State.SUBMITTED, State.AWAITING_SUPPLEMENT, State.ACCEPTED, State.SUSPENDED, State.APPROVED,
+           State.DENIED)
+DECIDED = (State.APPROVED, State.DENIED)
+
+
+def warning_horizon(on: datetime.date) -> datetime.date:
+    return current_calendar().add_workdays(on, settings.SHENPI_WARNING_DAYS)
+
+
+def light_q(light: str, on: datetime.date, soon: datetime.date | None = None) -> Q:
+    """The cases in a light, as conditions over the stored due dates: severe, past the
+    statutory limit; red, past a running due date (acceptance, the promise, delivery) but not
+    the statutory one; yellow, a running due date within the warning days; green, the rest of
+    the cases being handled or awaiting delivery (a suspended case's clock stands still)."""
+    soon = soon or warning_horizon(on)
+    severe = Q(state=State.ACCEPTED, statutory_due__lt=on)
+    red = (Q(state=State.SUBMITTED, acceptance_due__lt=on)
+           | Q(state=State.ACCEPTED, promised_due__lt=on, statutory_due__gte=on)
+           | Q(state__in=DECIDED, delivery_due__lt=on))
+    yellow = (Q(state=State.SUBMITTED, acceptance_due__gte=on, acceptance_due__lte=soon)
+              | Q(state=State.ACCEPTED, promised_due__gte=on, promised_due__lte=soon)
+              | Q(state__in=DECIDED, delivery_due__gte=on, delivery_due__lte=soon))
+    if light == "severe":
+        return severe
+    if light == "red":
+        return red
+    if light == "yellow":
+        return yellow
+    return Q(state__in=WATCHED) & ~severe & ~red & ~yellow
+
+
+def light_of(case: Case, on: datetime.date, soon: datetime.date) -> str:
+    """The same lights for one case in hand (the pages' tags)."""
+    s = case.state
+    if s == State.ACCEPTED and case.statutory_due and case.statutory_due < on:
+        return "severe"
+    due = {State.SUBMITTED: case.acceptance_due, State.ACCEPTED: case.promised_due,
+           State.APPROVED: case.delivery_due, State.DENIED: case.delivery_due}.get(s)
+    if due is None:
+        return "green" if s in WATCHED else ""
+    if due < on:
+        return "red"
+    return "yellow" if due <= soon else "green"
+
+
+def _by_department(qs) -> dict[int, int]:
+    return dict(qs.values_list("department_id").annotate(n=Count("pk")).values_list("department_id", "n"))
+
+
+def dashboard(user, *, on: datetime.date, days: int = 30, weeks: int = 8) -> dict:
+    """The figures of the dashboard and the big screen, over what the user may see."""
+    soon = warning_horizon(on)
+    cases = scoped(Case.objects.all(), user)
+    since = on - datetime.timedelta(days=days)
+    watched = _by_department(cases.filter(state__in=WATCHED))
+    per_light = {light: _by_department(cases.filter(light_q(light, on, soon))) for light in ("yellow", "red", "severe")}
+    cards = _by_department(scoped(Card.objects.filter(created_at__date__gte=since, withdrawn=False), user))
+    findings = _by_department(scoped(Finding.objects.filter(found_at__date__gte=since), user))
+    names = dict(Department.objects.values_list("pk", "short_name"))
+    full = dict(Department.objects.values_list("pk", "name"))
+    departments = []
+    for pk in sorted(set(watched) | set(cards) | set(findings), key=lambda d: -watched.get(d, 0)):
+        row = {"id": pk, "name": names.get(pk) or full.get(pk, ""), "open": watched.get(pk, 0),
+               "cards": cards.get(pk, 0), "findings": findings.get(pk, 0)}
+        for light in ("yellow", "red", "severe"):
+            row[light] = per_light[light].get(pk, 0)
+        row["green"] = row["open"] - row["yellow"] - row["red"] - row["severe"]
+        departments.append(row)
+    lights = {light: sum(d[light] for d in departments) for light in LIGHTS}
+
+    decided = list(cases.filter(decided_on__gte=since, decided_on__lte=on)
+                   .values_list("department_id", "decided_on", "promised_due", "statutory_due",
+                                "accepted_on", "promised_limit"))
+    cal = current_calendar()
+    on_time = sum(1 for _, d, p, _s, _a, _l in decided if p is None or d <= p)
+    within_law = sum(1 for _, d, _p, st, _a, _l in decided if st is None or d <= st)
+    used: dict[int, list[float]] = {}
+    for dept, d, _p, _st, accepted, limit in decided:
+        if accepted and limit:
+            used.setdefault(dept, []).append(cal.workdays_between(accepted, d) / limit)
+    for row in departments:
+        shares = used.get(row["id"], [])
+        row["used"] = round(100 * sum(shares) / len(shares)) if shares else None
+
+    start = on - datetime.timedelta(days=7 * weeks - 1)
+
+    def weekly(qs, field):
+        rows = (qs.filter(**{f"{field}__gte": start, f"{field}__lte": on}).annotate(week=TruncWeek(field))
+                .values("week").annotate(n=Count("pk")).values_list("week", "n"))
+        return {(w.date() if isinstance(w, datetime.datetime) else w): n for w, n in rows}
+    received = weekly(cases, "received_on")
+    decided_weekly = weekly(cases, "decided_on")
+    cards_weekly = weekly(scoped(Card.objects.filter(withdrawn=False), user), "on")
+    monday = start - datetime.timedelta(days=start.weekday())
+    week_list = [monday + datetime.timedelta(weeks=i) for i in range(weeks + 1) if monday + datetime.timedelta(weeks=i) <= on]
+    trend = [{"week": w, "received": received.get(w, 0), "decided": decided_weekly.get(w, 0),
+              "cards": cards_weekly.get(w, 0)} for w in week_list]
+    return {"on": on, "lights": lights, "departments": departments, "days": days,
+            "decided": len(decided), "on_time": on_time, "within_law": within_law,
+            "on_time_rate": round(100 * on_time / len(decided), 1) if decided else None,
+            "within_law_rate": round(100 * within_law / len(decided), 1) if decided else None,
+            "trend": trend}
+
+
+def cards_for(user, *, level: str = "", clock: str = "", department: int | None = None, appealed: bool = False):
+    qs = scoped(Card.objects.select_related("case", "case__version", "responsible__staff", "department", "step"), user)
+    if level:
+        qs = qs.filter(level=level)
+    if clock:
+        qs = qs.filter(clock=clock)
+    if department:
+        qs = qs.filter(department_id=department)
+    if appealed:
+        qs = qs.filter(appeal__isnull=False)
+    return qs.order_by("-created_at")
+
+
+def findings_for(user, *, category: str = "", severity: str = "", rule: str = "", department: int | None = None,
+                 found_from: datetime.date | None = None, found_to: datetime.date | None = None):
+    qs = scoped(Finding.objects.select_related("case", "case__version", "person__staff", "department", "event"), user)
+    if category:
+        qs = qs.filter(category=category)
+    if severity:
+        qs = qs.filter(severity=severity)
+    if rule:
+        qs = qs.filter(rule=rule)
+    if department:
+        qs = qs.filter(department_id=department)
+    if found_from:
+        qs = qs.filter(found_at__date__gte=found_from)
+    if found_to:
+        qs = qs.filter(found_at__date__lte=found_to)
+    return qs.order_by("-found_at")
+
+
+def orders_for(user, *, status: str = ""):
+    qs = scoped(Order.objects.select_related("case", "department", "issued_by__staff", "replied_by__staff"), user)
+    return (qs.filter(status=status) if status else qs).order_by("-issued_at")
+
+
+def accountability_for(user):
+    return scoped(Accountability.objects.select_related("person__staff", "department", "case", "recorded_by__staff"),
+                  user).order_by("-recorded_at")
+
+
+VIDEO_BEFORE, VIDEO_AFTER = datetime.timedelta(minutes=2), datetime.timedelta(minutes=5)
+AT_WINDOW = {"submit", "accept", "supplement", "resubmit", "refuse", "decide", "deliver", "withdraw"}
+
+
+def event_videos(case: Case) -> dict[int, str]:
+    """Each event's recording (E1): the window camera of the clerk who acted, or for an act at
+    the window by no one in particular, the case's window, from two minutes before the event to
+    five after (times as YYYYMMDDhhmmss in the centre's zone)."""
+    from django.utils import timezone
+    out = {}
+    events = case.events.select_related("actor__staff__window").order_by("seq")
+    for e in events:
+        staff = getattr(e.actor, "staff", None) if e.actor_id else None
+        window = staff.window if staff and staff.window_id else None
+        if window is None and e.action in AT_WINDOW and case.window_id and not (staff and e.actor_id):
+            window = case.window
+        template = window.video_url_template if window else ""
+        if not template:
+            continue
+        at = timezone.localtime(e.at)
+        out[e.seq] = template.replace("{start}", f"{at - VIDEO_BEFORE:%Y%m%d%H%M%S}").replace(
+            "{end}", f"{at + VIDEO_AFTER:%Y%m%d%H%M%S}")
+    return out
