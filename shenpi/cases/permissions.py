@@ -61,4 +61,8 @@ def who_may(action: str, case) -> tuple[str, ...]:
 
 
 def may_act(user, action: str, case, step=None) -> bool:
+    """A case handled in a department's own system (external_system, the exchange) is that
+    system's to change: in Shenpi it is read and supervised, never acted on."""
+    if getattr(case, "external_system", ""):
+        return False
     return may(user, who_may(action, case), case, step)

@@ -9,6 +9,7 @@ from shenpi.cases import api as cases_api
 from shenpi.catalog import api as catalog_api
 from shenpi.org import accounts
 from shenpi.org import api as org_api
+from shenpi.supervision import api as supervision_api
 from shenpi.workdays import api as workdays_api
 
 router = DefaultRouter()
@@ -36,6 +37,7 @@ api_v1 = [
     path("cases/<str:number>/notices/<int:notice_id>/pdf/", cases_api.NoticePdfView.as_view(), name="case-notice-pdf"),
     path("cases/<str:number>/steps/<int:step_id>/complete/", cases_api.StepActionView.as_view(), name="case-step-complete"),
     path("cases/<str:number>/steps/<int:step_id>/reassign/", cases_api.StepReassignView.as_view(), name="case-step-reassign"),
+    path("exchange/", supervision_api.ExchangeView.as_view(), name="exchange"),
     path("auth/token/", accounts.TokenView.as_view(), name="auth-token"),
     path("auth/logout/", accounts.LogoutView.as_view(), name="auth-logout"),
     *router.urls,

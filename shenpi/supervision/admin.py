@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from shenpi.core.admin import RecordOnly
 
-from .models import Card, Finding
+from .models import Card, ExchangeSystem, Finding
 
 
 @admin.register(Card)
@@ -19,3 +19,13 @@ class FindingAdmin(RecordOnly, admin.ModelAdmin):
     list_filter = ["category", "severity", "rule"]
     search_fields = ["case__number", "detail"]
     raw_id_fields = ["case", "event", "person"]
+
+
+@admin.register(ExchangeSystem)
+class ExchangeSystemAdmin(RecordOnly, admin.ModelAdmin):
+    """Department systems of the exchange; registered and revoked with `shenpi supervise system`
+    (the token is shown once there)."""
+
+    list_display = ["code", "name", "department", "active", "last_batch_at"]
+    list_filter = ["active", "department"]
+    exclude = ["token_sha256"]
