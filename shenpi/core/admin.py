@@ -91,15 +91,33 @@ class ServiceAdmin(CentreAdminOnly, admin.ModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
 
-from .models import SweepRun  # noqa: E402
+from .models import TASK_LABELS, SweepRun  # noqa: E402
+
+
+class LabelledFilter(admin.SimpleListFilter):
+    """A list filter over a code column that shows each code's label (LABELS: code → label)."""
+
+    LABELS: dict = {}
+
+    def lookups(self, request, model_admin):
+        return [(code, label) for code, label in self.LABELS.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{self.parameter_name: self.value()}) if self.value() else queryset
+
+
+class TaskFilter(LabelledFilter):
+    title = _("task")
+    parameter_name = "task"
+    LABELS = TASK_LABELS
 
 
 @admin.register(SweepRun)
 class SweepRunAdmin(CentreAdminOnly, admin.ModelAdmin):
     """What the periodic sweeps did, and every record one of them could not handle (read-only)."""
 
-    list_display = ["task", "started_at", "done", "failed", "failed_records"]
-    list_filter = ["task"]
+    list_display = ["task_label", "started_at", "done", "failed", "failed_records"]
+    list_filter = [TaskFilter]
     readonly_fields = ["task", "started_at", "finished_at", "done", "failed", "failures"]
     date_hierarchy = "started_at"
 

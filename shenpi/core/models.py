@@ -1,6 +1,16 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# What each sweep is called where people read it (the admin's list of runs).
+TASK_LABELS = {
+    "deliver_outbox": _("Sending messages"),
+    "sweep_deemed_acceptance": _("Deemed acceptance (Art. 32)"),
+    "sweep_provisional_dates": _("Recounting provisional dates"),
+    "sweep_warnings": _("Overtime warnings"),
+    "sweep_anomaly_rules": _("Anomaly rules"),
+    "replay_anomaly_rules": _("Anomaly rules over history"),
+}
+
 
 class SweepRun(models.Model):
     """A run of a periodic sweep that did something or met failures (core.sweeps)."""
@@ -19,4 +29,8 @@ class SweepRun(models.Model):
         verbose_name_plural = _("sweep runs")
 
     def __str__(self):
-        return f"{self.task} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.task_label()} {self.started_at:%Y-%m-%d %H:%M}"
+
+    def task_label(self) -> str:
+        return str(TASK_LABELS.get(self.task, self.task))
+    task_label.short_description = _("task")  # type: ignore[attr-defined]

@@ -25,9 +25,9 @@ def demo_password() -> str:
     return os.environ.get("SHENPI_DEMO_PASSWORD", DEMO_PASSWORD_DEFAULT)
 
 
-def credit_code(n: int) -> str:
-    """A well-formed credit code for an organ (机关, 11) in Hengyang (430400)."""
-    body = f"11430400{n:08d}"
+def credit_code(n: int, kind: str = "11") -> str:
+    """A well-formed credit code in Hengyang (430400): of an organ (机关, 11) or a company (91)."""
+    body = f"{kind}430400{n:08d}"
     body += str(sum(int(c) for c in body) % 10)  # a stable ninth character of the organisation code
     return body + uscc.calc_check_digit(body)
 
@@ -393,7 +393,7 @@ def load_cases(stdout=None) -> int:
 
     people = [("person", "张伟", "11010519491231002X"), ("organisation", "衡阳市城建开发有限公司", "91350100M000100Y43"),
               ("person", "刘洋", "11010519491231002X"), ("organisation", "衡阳华晟置业有限公司", "91350100M000100Y43")]
-    who = iter(people * 10)
+    who = iter(people * 40)
 
     def applicant():
         kind, name, number = next(who)
@@ -401,10 +401,10 @@ def load_cases(stdout=None) -> int:
 
     cases: dict[str, Case] = {}
 
-    def at_window(key, name, clerk="clerk", papers=None):
+    def at_window(key, name, clerk="clerk", papers=None, who=None):
         def run():
             cases[key] = s.submit(actor=users[clerk], item=item(name), channel="window",
-                                  paper_materials=required(name) if papers is None else papers, **applicant())
+                                  paper_materials=required(name) if papers is None else papers, **(who or applicant()))
         return run
 
     def online(key, name, uploads=None):
@@ -457,12 +457,23 @@ def load_cases(stdout=None) -> int:
         (1, online("new", PERMIT)),
         (0, at_window("today", PERMIT)),
     ]
+    plan += _supervised_history(item, required, applicant, at_window, act, step, cases)
     plan.sort(key=lambda p: -p[0])  # stable: same day keeps the listed order
-    for n, (days_ago, run) in enumerate(plan):
+    from shenpi.supervision.warnings import sweep_warnings
+    n, last = 0, None
+    for days_ago, run, *at in plan:
         day = cal.add_workdays(today, -days_ago) if days_ago else today
-        when = datetime.combine(day, time(9, 0), tzinfo=shanghai) + timedelta(minutes=7 * n)
+        if day != last:
+            if last is not None:  # the worker's warning sweep, as it ran that day
+                with time_machine.travel(datetime.combine(last, time(18, 0), tzinfo=shanghai), tick=False):
+                    sweep_warnings(on=last)
+            n, last = 0, day
+        when = datetime.combine(day, at[0] if at else time(9, 0), tzinfo=shanghai) + timedelta(minutes=7 * n)
+        n += 1
         with time_machine.travel(when, tick=False):
             run()
+    sweep_warnings(on=today)
+    _supervision_records(cases, users, today)
     # Someone guessed at a case's query code yesterday and was stopped: the supervisors see it.
     from shenpi.cases.models import LookupFailure
     LookupFailure.objects.create(day=cal.add_workdays(today, -1), number=cases["approve"].number,
@@ -471,3 +482,104 @@ def load_cases(stdout=None) -> int:
     if stdout:
         stdout.write(f"Demo cases: {len(cases)} (applicant account {DEMO_APPLICANT})")
     return len(cases)
+
+
+def _supervised_history(item, required, applicant, at_window, act, step, cases) -> list:
+    """Eight weeks of handled cases in four departments, some on time, some late in review or
+    in delivery, some still open past their limits: what the warnings, the rules and the
+    dashboard's figures and trends are drawn from. (working days ago, action[, time of day])."""
+    from datetime import time
+    flows = [  # item, clerk, approver, note at acceptance
+        ("建筑工程施工许可证核发", "clerk", "approver", ""),
+        ("食品经营许可", "clerk_sj", "chief_sj", ""),
+        ("不动产转移登记", "clerk_fg", "approver_fg", "申请人本人办理,无委托"),
+        ("固定资产投资项目节能审查", "clerk_fgw", "approver_fgw", ""),
+    ]
+    # Working days from receipt to: the review step, the approval step, the decision, delivery.
+    paces = [(1, 1, 0, 1), (2, 1, 0, 2), (1, 2, 1, 1), (4, 4, 1, 2), (1, 1, 0, 12), (3, 2, 0, 1)]
+    starts = [39, 34, 29, 24, 19, 15, 11, 7, 4, 2]
+    companies = ["湘南", "雁城", "蒸湘", "石鼓", "珠晖", "南岳", "耒水", "衡山", "船山", "回雁"]
+    plan: list = []
+    for f, (name, clerk, approver, note) in enumerate(flows):
+        for k, start in enumerate(starts):
+            key = f"hist-{f}-{k}"
+            review, approval, decide, deliver = paces[(f + k) % len(paces)]
+            plan.append((start, at_window(key, name, clerk=clerk, who={
+                "applicant_type": "organisation", "applicant_name": f"衡阳{companies[k]}{'建设置业食品能源'[f * 2:f * 2 + 2]}有限公司",
+                "applicant_id": credit_code(100 + 10 * f + k, "91"), "applicant_phone": "13800138000"})))
+            plan.append((start, act(key, "accept", clerk, **({"note": note} if note else {}))))
+            day = start - review
+            if day < 0:
+                continue
+            plan.append((day, step(key)))
+            day -= approval
+            if day < 0:
+                continue
+            plan.append((day, step(key)))
+            day -= decide
+            if day < 0:
+                continue
+            # One decision taken late in the evening: the rules see it.
+            late_evening = (time(20, 30),) if (f, k) == (1, 2) else ()
+            plan.append((day, act(key, "decide", approver, decision="approve",
+                                  licence_number=f"衡{name[:2]}许〔2026〕{f}{k:02d}号"), *late_evening))
+            day -= deliver
+            if day >= 0:
+                plan.append((day, act(key, "deliver", clerk, method="窗口领取")))
+    return plan
+
+
+def _supervision_records(cases, users, today) -> None:
+    """What supervisors find when they arrive: the rules' findings, two cases a department's own
+    system reported through the exchange, an order awaiting the department's reply and one
+    replied, an appeal awaiting a ruling and an accountability record."""
+    from shenpi.cases.models import Case
+    from shenpi.catalog.models import Item
+    from shenpi.supervision import exchange
+    from shenpi.supervision import services as sv
+    from shenpi.supervision.models import Card
+    from shenpi.supervision.rules import sweep_new_events
+    from shenpi.supervision.warnings import sweep_warnings
+    from shenpi.workdays.selectors import current_calendar
+
+    cal = current_calendar()
+    permit = Item.objects.get(versions__status="published", versions__name="建筑工程施工许可证核发")
+    system, _token = exchange.add_system(code="ZJ-OA", name="市住建局建设工程审批系统", department=permit.department)
+
+    def stamp(days_ago, hour):
+        return f"{cal.add_workdays(today, -days_ago):%Y%m%d}{hour:02d}0000"
+    exchange.receive(system, {"records": [
+        {"case_number": f"ZJOA{today:%Y}0417", "item_code": permit.implementation_code,
+         "applicant": {"type": "2", "name": "衡阳市湘江置业有限公司", "id": "91350100M000100Y43", "phone": "13800138000"},
+         "received_at": stamp(12, 9), "received_by": "彭莉",
+         "acceptance": {"at": stamp(12, 10), "person": "彭莉", "document_number": f"衡住建受〔{today:%Y}〕417号"},
+         "steps": [{"name": "审核", "handler": "曾凡", "start": stamp(12, 10), "status": "待办"}]},
+        {"case_number": f"ZJOA{today:%Y}0398", "item_code": permit.implementation_code,
+         "applicant": {"type": "2", "name": "衡阳华晟置业有限公司", "id": "91350100M000100Y43", "phone": "13800138000"},
+         "received_at": stamp(20, 9), "received_by": "彭莉",
+         "acceptance": {"at": stamp(20, 10), "person": "彭莉"},
+         "steps": [{"name": "审核", "handler": "曾凡", "start": stamp(20, 10), "end": stamp(19, 15), "status": "已办",
+                    "action": "通过", "opinion": "符合条件"},
+                   {"name": "核准", "handler": "唐军", "start": stamp(19, 15), "end": stamp(18, 15), "status": "已办",
+                    "action": "通过", "opinion": "同意"}],
+         "result": {"decision": "1", "at": stamp(18, 16), "person": "唐军", "licence_number": f"430400{today:%Y}0398"},
+         "fees": [{"name": "加急服务费", "amount_fen": 20000}],
+         "delivery": {"at": stamp(17, 10), "method": "窗口领取"}},
+    ]})
+    sweep_warnings(on=today)
+    while sweep_new_events().done:
+        pass
+    supervisor, chief = users["supervisor"], users["approver"]
+    overdue = Case.objects.get(pk=cases["overdue"].pk)
+    sv.issue_order(actor=supervisor, department=None, case=overdue, reply_days=2,
+                   content="该件已超过承诺时限,请说明原因并于两个工作日内办结。")
+    replied = sv.issue_order(actor=supervisor, department=permit.department, reply_days=3,
+                             content="近期本局办件黄牌预警较多,请自查审核环节的时限安排。")
+    sv.reply_order(actor=chief, order=replied, reply="已调整审核岗位分工,审核环节每日清零。")
+    card = Card.objects.filter(department=permit.department, level="red").order_by("created_at").first()
+    if card is not None:
+        sv.file_appeal(actor=chief, card=card, reason="申请人书面要求暂缓审核,已留存书面材料。")
+    severe = Card.objects.filter(level__in=("severe", "red"), responsible__isnull=False).order_by("created_at").last()
+    if severe is not None:
+        sv.hold_to_account(actor=supervisor, person=severe.responsible, measure="reminder", card=severe,
+                           reason="办件超过承诺时限,提醒及时办理。")

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from shenpi.core.admin import RecordOnly
+from shenpi.core.admin import LabelledFilter, RecordOnly
 
 from .models import Card, ExchangeSystem, Finding
 
@@ -13,12 +14,26 @@ class CardAdmin(RecordOnly, admin.ModelAdmin):
     raw_id_fields = ["case", "step", "responsible"]
 
 
+class RuleFilter(LabelledFilter):
+    title = _("rule")
+    parameter_name = "rule"
+
+    def lookups(self, request, model_admin):
+        from .rules import RULES
+        return [(code, r.description) for code, r in RULES.items()]
+
+
 @admin.register(Finding)
 class FindingAdmin(RecordOnly, admin.ModelAdmin):
-    list_display = ["case", "rule", "category", "severity", "detail", "person", "department", "found_at"]
-    list_filter = ["category", "severity", "rule"]
+    list_display = ["case", "rule_text", "category", "severity", "detail", "person", "department", "found_at"]
+    list_filter = ["category", "severity", RuleFilter]
     search_fields = ["case__number", "detail"]
     raw_id_fields = ["case", "event", "person"]
+
+    @admin.display(description=_("rule"))
+    def rule_text(self, obj):
+        from .rules import RULES
+        return RULES[obj.rule].description if obj.rule in RULES else obj.rule
 
 
 @admin.register(ExchangeSystem)

@@ -158,7 +158,11 @@ def decision_skips_steps(event: CaseEvent, case: Case) -> str | None:
     if any(outcome == StepTask.Outcome.REFUSE for _, _, outcome in steps):
         return None  # a step refused: the denial need not wait for the later stages
     done = {order for order, status, _ in steps if status == StepTask.Status.DONE}
-    missing = [st.name for st in work_stages(case.version) if st.order not in done]
+    stages = work_stages(case.version)
+    if case.external_system:  # another system's steps are numbered 1, 2 …: count them against the stages
+        missing = [st.name for st in stages[len(done):]]
+    else:
+        missing = [st.name for st in stages if st.order not in done]
     return f"作出决定时以下环节未办理:{'、'.join(missing)}" if missing else None
 
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 # Proper names and codes a Chinese page may show as they are.
 ALLOWED = {"API", "Shenpi", "Excel", "xlsx", "pdf", "PDF", "jpg", "png", "ofd", "OFD", "JPG", "PNG", "ID", "IP",
            "HTTP", "GET", "POST", "Accept", "QR", "chinesecalendar", "GB", "T"}
-CODES = re.compile(r"<unknown>|https?://\S+|[\w.-]+\.(?:pdf|jpg|jpeg|png|ofd|xlsx)\b|[A-Z]{2}\d{8,}(?:-[A-Z]+\d*)?|\b\d+[A-Z]\d*\b"
+CODES = re.compile(r"<unknown>|https?://\S+|[\w.-]+\.(?:pdf|jpg|jpeg|png|ofd|xlsx)\b|[A-Z]{2,}(?:-[A-Z]+)?\d{8,}(?:-[A-Z]+\d*)?|\b\d+[A-Z]\d*\b"
                    r"|\b[0-9A-Z]{18}\b|(?<![0-9A-Za-z])[2-9A-HJKMNP-Z]{8}(?![0-9A-Za-z])")  # credit codes, query codes
 
 
@@ -74,10 +74,13 @@ def test_every_page_speaks_chinese(client, on):
     call_command("demo-data", "--cases", stdout=io.StringIO())
     User = get_user_model()
     from shenpi.org.models import Centre
-    names = set(User.objects.values_list("username", flat=True)) | set(Centre.objects.values_list("code", flat=True))
+    from shenpi.supervision.models import ExchangeSystem
+    names = (set(User.objects.values_list("username", flat=True)) | set(Centre.objects.values_list("code", flat=True))
+             | set(ExchangeSystem.objects.values_list("code", flat=True)))
     numbers = list(Case.objects.values_list("number", flat=True))
     mine = Case.objects.filter(applicant_user__username="13800138000").values_list("number", flat=True)
     looked_up = Case.objects.filter(state="accepted").first()
+    from shenpi.supervision.models import Card, Order
     pages = {
         None: ["/", "/login/", "/register/", "/lookup/", "/no-such-page/", "/password/forgot/", "/password/reset/",
                f"/lookup/?number={looked_up.number}&code={looked_up.query_code}",
@@ -86,6 +89,11 @@ def test_every_page_speaks_chinese(client, on):
     }
     staff_pages = ["/staff/", "/staff/inbox/", "/staff/window/", "/staff/tasks/", "/staff/queue/", "/staff/search/",
                    "/staff/search/?overdue=on", "/staff/catalog/figures/", "/staff/catalog/transfer/",
+                   "/staff/search/?light=red", "/staff/supervision/", "/staff/supervision/screen/",
+                   "/staff/supervision/cards/", "/staff/supervision/findings/", "/staff/supervision/orders/",
+                   "/staff/supervision/accountability/",
+                   *[f"/staff/supervision/cards/{pk}/" for pk in Card.objects.values_list("pk", flat=True)[:5]],
+                   *[f"/staff/supervision/orders/{pk}/" for pk in Order.objects.values_list("pk", flat=True)],
                    *[f"/staff/cases/{n}/" for n in numbers]]
     for name in ("clerk", "reviewer", "approver", "depthead", "handler", "supervisor", "leader"):
         pages[name] = staff_pages
