@@ -27,16 +27,16 @@ class SweepResult:
 
 
 def sweep(task: str, items, act, *, name=str) -> SweepResult:
-    """Call ``act(item)`` for each item (it returns whether it did something); an exception is
-    that item's failure alone. Runs that did something or failed are recorded."""
+    """Call ``act(item)`` for each item (it returns whether it did something, or how many things
+    it did, for an item that is a batch); an exception is that item's failure alone. Runs that
+    did something or failed are recorded."""
     from .models import SweepRun
 
     started = timezone.now()
     result = SweepResult(task)
     for item in items:
         try:
-            if act(item):
-                result.done += 1
+            result.done += int(act(item) or 0)
         except Exception as exc:  # noqa: BLE001 - the point: any failure of one record is that record's
             label = name(item)
             log.exception("%s: %s failed", task, label)

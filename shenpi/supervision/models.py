@@ -37,6 +37,9 @@ class Card(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # An appeal the supervisor upheld withdraws the card; it stays on record, counted nowhere.
     withdrawn = models.BooleanField(_("withdrawn on appeal"), default=False)
+    # The sweep's chunk that made it (supervision.warnings): which cards a sweep made, to send
+    # their messages, when another sweep may be inserting the same ones.
+    batch = models.CharField(max_length=32, default="", editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -51,7 +54,7 @@ class Card(models.Model):
                                     name="card_once_per_step_level"),
         ]
         indexes = [models.Index(fields=["department", "created_at"]),
-                   models.Index(fields=["responsible", "created_at"])]
+                   models.Index(fields=["responsible", "created_at"]), models.Index(fields=["batch"])]
 
     def __str__(self):
         return f"{self.case_id} {self.clock} {self.level}"

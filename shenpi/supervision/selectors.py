@@ -9,7 +9,6 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.db.models.functions import TruncWeek
 from django.utils.translation import gettext_lazy as _
 
 from shenpi.cases.lifecycle import State
@@ -69,7 +68,8 @@ def light_of(case: Case, on: datetime.date, soon: datetime.date) -> str:
 
 
 def _by_department(qs) -> dict[int, int]:
-    return dict(qs.values_list("department_id").annotate(n=Count("pk")).values_list("department_id", "n"))
+    # COUNT(*), not COUNT(id): the (department, state) index answers it alone.
+    return dict(qs.values_list("department_id").annotate(n=Count("*")).values_list("department_id", "n"))
 
 
 def dashboard(user, *, on: datetime.date, days: int = 30, weeks: int = 8) -> dict:
@@ -110,9 +110,15 @@ def dashboard(user, *, on: datetime.date, days: int = 30, weeks: int = 8) -> dic
     start = on - datetime.timedelta(days=7 * weeks - 1)
 
     def weekly(qs, field):
-        rows = (qs.filter(**{f"{field}__gte": start, f"{field}__lte": on}).annotate(week=TruncWeek(field))
-                .values("week").annotate(n=Count("pk")).values_list("week", "n"))
-        return {(w.date() if isinstance(w, datetime.datetime) else w): n for w, n in rows}
+        """Counts per week, from counts per day (grouped on the indexed date itself, which an
+        index-only scan answers, then added up here)."""
+        rows = (qs.filter(**{f"{field}__gte": start, f"{field}__lte": on}).order_by()
+                .values_list(field).annotate(n=Count("*")).values_list(field, "n"))
+        weeks: dict[datetime.date, int] = {}
+        for day, n in rows:
+            monday = day - datetime.timedelta(days=day.weekday())
+            weeks[monday] = weeks.get(monday, 0) + n
+        return weeks
     received = weekly(cases, "received_on")
     decided_weekly = weekly(cases, "decided_on")
     cards_weekly = weekly(scoped(Card.objects.filter(withdrawn=False), user), "on")
