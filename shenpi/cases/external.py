@@ -175,7 +175,8 @@ def _store_steps(case: Case, r: Record, cal) -> None:
     for n, s in enumerate(r.steps, 1):
         row = existing[n - 1] if n <= len(existing) else StepTask(case=case, stage_order=n, role="reviewer",
                                                                     department_id=case.department_id, budget=0)
-        row.stage_name = row.name = s.name[:50]
+        row.stage_name = s.name[:50]
+        row.name = f"{s.name}({s.handler})"[:50]  # the other system's handler, who has no account here
         row.started_on = _day(s.start)
         row.due_on = due or _day(s.start)
         row.status = StepTask.Status.DONE if s.end else StepTask.Status.OPEN

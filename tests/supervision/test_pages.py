@@ -177,3 +177,9 @@ def test_event_recordings_link_to_the_window_camera(client, overdue):
     client.force_login(user("supervisor"))
     page = client.get(f"/staff/cases/{overdue['zj'].number}/").content.decode()
     assert 'class="video" href="rtsp://video.local/hall/' in page and "start=2026030" in page
+
+
+def test_an_overdue_task_on_the_home_page_says_overdue(client, overdue):
+    client.force_login(user("reviewer"))
+    page = client.get("/staff/").content.decode()
+    assert overdue["zj"].number in page and "个工作日" in page and "剩余 -" not in page

@@ -19,32 +19,36 @@
   }
 
   function text(size) { return { fontSize: screen ? size * 1.8 : size }; }
+  // The big screen: no animation (it redraws every minute) and the panel's own background.
+  var base = screen ? { animation: false, backgroundColor: "transparent" } : {};
+  function opts(o) { return Object.assign({}, base, o); }
 
   function draw(f) {
     var w = f.words, lights = ["green", "yellow", "red", "severe"];
     var pie = chart("chart-lights");
     if (pie) {
-      pie.setOption({
+      pie.setOption(opts({
         tooltip: { trigger: "item" },
         series: [{ type: "pie", radius: ["40%", "70%"], label: text(12),
           data: lights.map(function (k) { return { name: w[k], value: f.lights[k], light: k, itemStyle: { color: COLOURS[k] } }; }) }]
-      });
+      }));
       pie.off("click");
       pie.on("click", function (p) { window.location = searchUrl + "?light=" + p.data.light; });
     }
     var bars = chart("chart-departments");
     if (bars) {
       var depts = f.departments;
-      bars.setOption({
+      bars.setOption(opts({
         tooltip: { trigger: "axis" }, legend: { textStyle: text(12) },
         grid: { left: 8, right: 8, bottom: 8, containLabel: true },
-        xAxis: { type: "category", data: depts.map(function (d) { return d.name; }), axisLabel: text(12) },
+        xAxis: { type: "category", data: depts.map(function (d) { return d.name; }),
+                 axisLabel: Object.assign({ interval: 0, rotate: depts.length > 5 ? 30 : 0 }, text(12)) },
         yAxis: { type: "value", minInterval: 1, axisLabel: text(12) },
         series: ["yellow", "red", "severe"].map(function (k) {
           return { name: w[k], type: "bar", stack: "lights", itemStyle: { color: COLOURS[k] }, light: k,
                    data: depts.map(function (d) { return d[k]; }) };
         })
-      }, true);
+      }), true);
       bars.off("click");
       bars.on("click", function (p) {
         var light = ["yellow", "red", "severe"][p.seriesIndex];
@@ -54,7 +58,7 @@
     var trend = chart("chart-trend");
     if (trend) {
       var labels = f.series;
-      trend.setOption({
+      trend.setOption(opts({
         tooltip: { trigger: "axis" }, legend: { textStyle: text(12) },
         grid: { left: 8, right: 8, bottom: 8, containLabel: true },
         xAxis: { type: "category", data: f.trend.map(function (t) { return t.week.slice(5); }), axisLabel: text(12) },
@@ -62,7 +66,7 @@
         series: ["received", "decided", "cards"].map(function (k) {
           return { name: labels[k], type: "line", smooth: true, data: f.trend.map(function (t) { return t[k]; }) };
         })
-      }, true);
+      }), true);
     }
     if (screen) {
       lights.forEach(function (k) {
