@@ -461,6 +461,7 @@ def load_cases(stdout=None) -> int:
     plan.sort(key=lambda p: -p[0])  # stable: same day keeps the listed order
     from shenpi.supervision.warnings import sweep_warnings
     n, last = 0, None
+    at: list
     for days_ago, run, *at in plan:
         day = cal.add_workdays(today, -days_ago) if days_ago else today
         if day != last:

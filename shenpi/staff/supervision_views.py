@@ -81,8 +81,8 @@ class CardFilter(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [("", "—"), *Card.Level.choices]
         self.fields["clock"].choices = [("", "—"), *Card.Clock.choices]
-        self.fields["department"].queryset = _departments()  # type: ignore[attr-defined]
-        self.fields["department"].empty_label = "—"  # type: ignore[attr-defined]
+        self.fields["department"].queryset = _departments()
+        self.fields["department"].empty_label = "—"
 
 
 @reader_required
@@ -112,9 +112,9 @@ class AccountForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = (get_user_model().objects.filter(staff__isnull=False)  # type: ignore[attr-defined]
+        self.fields["person"].queryset = (get_user_model().objects.filter(staff__isnull=False)
                                           .select_related("staff").order_by("staff__department_id", "username"))
-        self.fields["person"].label_from_instance = lambda u: f"{u.staff.name}({u.get_username()})"  # type: ignore[attr-defined]
+        self.fields["person"].label_from_instance = lambda u: f"{u.staff.name}({u.get_username()})"
 
 
 def _apply(request, form, write) -> bool:
@@ -176,8 +176,8 @@ class FindingFilter(forms.Form):
         self.fields["category"].choices = [("", "—"), *Finding.Category.choices]
         self.fields["severity"].choices = [("", "—"), *Finding.Severity.choices]
         self.fields["rule"].choices = [("", "—"), *((r.code, r.description) for r in RULES.values())]
-        self.fields["department"].queryset = _departments()  # type: ignore[attr-defined]
-        self.fields["department"].empty_label = "—"  # type: ignore[attr-defined]
+        self.fields["department"].queryset = _departments()
+        self.fields["department"].empty_label = "—"
 
 
 @reader_required
@@ -202,8 +202,8 @@ class OrderForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = _departments()  # type: ignore[attr-defined]
-        self.fields["department"].empty_label = "—"  # type: ignore[attr-defined]
+        self.fields["department"].queryset = _departments()
+        self.fields["department"].empty_label = "—"
 
     def clean_case_number(self):
         number = self.cleaned_data["case_number"].strip().upper()

@@ -1,5 +1,7 @@
 """The exchange intake's API (E4): POST /api/v1/exchange/ with `Authorization: Exchange <token>`."""
 
+from typing import Any
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
@@ -62,7 +64,7 @@ Person = inline_serializer("ExchangeApplicant", {
     "type": serializers.ChoiceField(choices=["1", "2", "3", "4", "5", "6"], help_text="服务对象 (GB/T 39046)"),
     "name": serializers.CharField(max_length=100), "id": serializers.CharField(max_length=18, help_text="身份证号或统一社会信用代码"),
     "phone": serializers.CharField(max_length=11)})
-TIME = {"help_text": "YYYYMMDDhhmmss", "max_length": 14}
+TIME: dict[str, Any] = {"help_text": "YYYYMMDDhhmmss", "max_length": 14}
 Record = inline_serializer("ExchangeRecord", {
     "case_number": serializers.CharField(max_length=40, help_text="办件编号"),
     "item_code": serializers.CharField(max_length=24, help_text="事项实施编码"),

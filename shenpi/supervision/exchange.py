@@ -61,7 +61,7 @@ def add_system(*, code: str, name: str, department, actor=None) -> tuple[Exchang
 class Reader:
     """Reads one record's fields, collecting every reason it is refused under its path."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.errors: dict[str, list[str]] = {}
 
     def error(self, path: str, message: str) -> None:
@@ -140,7 +140,7 @@ def _read(raw: Any, system: ExchangeSystem, versions: dict[str, ItemVersion]) ->
     if channel_code not in HandlingForm.values:
         r.error("channel", f"“{channel_code}”不是办理形式代码")
     received_at = r.time(raw, "received_at", "")
-    rec = {"supplements": [], "steps": [], "specials": []}
+    rec: dict[str, Any] = {"supplements": [], "steps": [], "specials": []}
     for i, s in enumerate(r.items(raw, "supplements", "")):
         p = f"supplements[{i}]."
         at = r.time(s, "at", p)
@@ -240,7 +240,9 @@ def receive(system: ExchangeSystem, payload: Any) -> dict:
     codes = {r.get("item_code") for r in records if isinstance(r, dict) and isinstance(r.get("item_code"), str)}
     versions = {v.item.implementation_code: v for v in ItemVersion.objects.filter(
         status=ItemVersion.Status.PUBLISHED, item__implementation_code__in=codes).select_related("item")}
-    parsed, problems, seen = [], [], set()
+    parsed: list[external.Record] = []
+    problems: list[dict] = []
+    seen: set[str] = set()
     for i, raw in enumerate(records):
         try:
             rec, errors = _read(raw, system, versions)
@@ -253,7 +255,7 @@ def receive(system: ExchangeSystem, payload: Any) -> dict:
             owner = Case.objects.filter(number=rec.number).values_list("external_system", flat=True).first()
             if owner is not None and owner != system.code:
                 errors = {"case_number": ["该办件编号已属于其他系统或本中心"]}
-        if errors:
+        if errors or rec is None:
             problems.append({"index": i, "case_number": raw.get("case_number") if isinstance(raw, dict) else None,
                              "errors": errors})
         else:

@@ -106,7 +106,7 @@ def supplement_asks_new(event: CaseEvent, case: Case) -> str | None:
     return f"再次补正要求首次未告知的材料:{'、'.join(new)}" if new else None
 
 
-BARRED = {ReformStatus.CANCELLED: "已取消", ReformStatus.SEALED: "已封存", ReformStatus.DELEGATED: "已下放"}
+BARRED: dict[str, str] = {ReformStatus.CANCELLED: "已取消", ReformStatus.SEALED: "已封存", ReformStatus.DELEGATED: "已下放"}
 
 
 @rule("barred-item", C.PROCESS, SEV.SERIOUS, "受理已取消、封存或下放的事项")

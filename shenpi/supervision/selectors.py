@@ -6,6 +6,7 @@ cases that matter, not the table (bench/sweep.py measures it on 1,000,000 cases)
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -58,8 +59,10 @@ def light_of(case: Case, on: datetime.date, soon: datetime.date) -> str:
     s = case.state
     if s == State.ACCEPTED and case.statutory_due and case.statutory_due < on:
         return "severe"
-    due = {State.SUBMITTED: case.acceptance_due, State.ACCEPTED: case.promised_due,
-           State.APPROVED: case.delivery_due, State.DENIED: case.delivery_due}.get(s)
+    running: dict[str, datetime.date | None] = {
+        State.SUBMITTED: case.acceptance_due, State.ACCEPTED: case.promised_due,
+        State.APPROVED: case.delivery_due, State.DENIED: case.delivery_due}
+    due = running.get(s)
     if due is None:
         return "green" if s in WATCHED else ""
     if due < on:
@@ -67,12 +70,12 @@ def light_of(case: Case, on: datetime.date, soon: datetime.date) -> str:
     return "yellow" if due <= soon else "green"
 
 
-def _by_department(qs) -> dict[int, int]:
+def _by_department(qs: Any) -> dict[int, int]:
     # COUNT(*), not COUNT(id): the (department, state) index answers it alone.
     return dict(qs.values_list("department_id").annotate(n=Count("*")).values_list("department_id", "n"))
 
 
-def dashboard(user, *, on: datetime.date, days: int = 30, weeks: int = 8) -> dict:
+def dashboard(user: Any, *, on: datetime.date, days: int = 30, weeks: int = 8) -> dict:
     """The figures of the dashboard and the big screen, over what the user may see."""
     soon = warning_horizon(on)
     cases = scoped(Case.objects.all(), user)
@@ -83,9 +86,9 @@ def dashboard(user, *, on: datetime.date, days: int = 30, weeks: int = 8) -> dic
     findings = _by_department(scoped(Finding.objects.filter(found_at__date__gte=since), user))
     names = dict(Department.objects.values_list("pk", "short_name"))
     full = dict(Department.objects.values_list("pk", "name"))
-    departments = []
+    departments: list[dict[str, Any]] = []
     for pk in sorted(set(watched) | set(cards) | set(findings), key=lambda d: -watched.get(d, 0)):
-        row = {"id": pk, "name": names.get(pk) or full.get(pk, ""), "open": watched.get(pk, 0),
+        row: dict[str, Any] = {"id": pk, "name": names.get(pk) or full.get(pk, ""), "open": watched.get(pk, 0),
                "cards": cards.get(pk, 0), "findings": findings.get(pk, 0)}
         for light in ("yellow", "red", "severe"):
             row[light] = per_light[light].get(pk, 0)
@@ -109,7 +112,7 @@ def dashboard(user, *, on: datetime.date, days: int = 30, weeks: int = 8) -> dic
 
     start = on - datetime.timedelta(days=7 * weeks - 1)
 
-    def weekly(qs, field):
+    def weekly(qs: Any, field: str) -> dict[datetime.date, int]:
         """Counts per week, from counts per day (grouped on the indexed date itself, which an
         index-only scan answers, then added up here)."""
         rows = (qs.filter(**{f"{field}__gte": start, f"{field}__lte": on}).order_by()
@@ -133,7 +136,8 @@ def dashboard(user, *, on: datetime.date, days: int = 30, weeks: int = 8) -> dic
             "trend": trend}
 
 
-def cards_for(user, *, level: str = "", clock: str = "", department: int | None = None, appealed: bool = False):
+def cards_for(user: Any, *, level: str = "", clock: str = "", department: int | None = None,
+              appealed: bool = False) -> Any:
     qs = scoped(Card.objects.select_related("case", "case__version", "responsible__staff", "department", "step"), user)
     if level:
         qs = qs.filter(level=level)
@@ -146,8 +150,8 @@ def cards_for(user, *, level: str = "", clock: str = "", department: int | None 
     return qs.order_by("-created_at")
 
 
-def findings_for(user, *, category: str = "", severity: str = "", rule: str = "", department: int | None = None,
-                 found_from: datetime.date | None = None, found_to: datetime.date | None = None):
+def findings_for(user: Any, *, category: str = "", severity: str = "", rule: str = "", department: int | None = None,
+                 found_from: datetime.date | None = None, found_to: datetime.date | None = None) -> Any:
     qs = scoped(Finding.objects.select_related("case", "case__version", "person__staff", "department", "event"), user)
     if category:
         qs = qs.filter(category=category)
@@ -164,12 +168,12 @@ def findings_for(user, *, category: str = "", severity: str = "", rule: str = ""
     return qs.order_by("-found_at")
 
 
-def orders_for(user, *, status: str = ""):
+def orders_for(user: Any, *, status: str = "") -> Any:
     qs = scoped(Order.objects.select_related("case", "department", "issued_by__staff", "replied_by__staff"), user)
     return (qs.filter(status=status) if status else qs).order_by("-issued_at")
 
 
-def accountability_for(user):
+def accountability_for(user: Any) -> Any:
     return scoped(Accountability.objects.select_related("person__staff", "department", "case", "recorded_by__staff"),
                   user).order_by("-recorded_at")
 

@@ -5,6 +5,7 @@ input with reasons per field and changes nothing then, and is audited. None chan
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,7 +24,7 @@ from .models import Accountability, Appeal, Card, Finding, Order
 MAX_REPLY_DAYS = 30
 
 
-def _text(value) -> str:
+def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
@@ -32,13 +33,14 @@ def _require(errors: dict) -> None:
         raise ValidationError(errors)
 
 
-def _supervisor(actor) -> None:
+def _supervisor(actor: Any) -> None:
     if not is_supervisor(actor):
         raise Refused(_("Only a supervisor may do this."))
 
 
 @transaction.atomic
-def issue_order(*, actor, department: Department | None, content: str, reply_days, case: Case | None = None) -> Order:
+def issue_order(*, actor: Any, department: Department | None, content: str, reply_days: Any,
+                case: Case | None = None) -> Order:
     _supervisor(actor)
     errors = {}
     if case is not None:
@@ -61,12 +63,12 @@ def issue_order(*, actor, department: Department | None, content: str, reply_day
     return order
 
 
-def _lock(model, pk):
+def _lock(model: Any, pk: int) -> Any:
     return model.objects.select_for_update().get(pk=pk)
 
 
 @transaction.atomic
-def reply_order(*, actor, order: Order, reply: str) -> Order:
+def reply_order(*, actor: Any, order: Order, reply: str) -> Order:
     order = _lock(Order, order.pk)
     if not answers_for(actor, order.department_id):
         raise Refused(_("Only the department's head or chief representative replies for it."))
@@ -82,7 +84,7 @@ def reply_order(*, actor, order: Order, reply: str) -> Order:
 
 
 @transaction.atomic
-def rule_order(*, actor, order: Order, accept: bool, ruling: str) -> Order:
+def rule_order(*, actor: Any, order: Order, accept: bool, ruling: str) -> Order:
     _supervisor(actor)
     order = _lock(Order, order.pk)
     if order.status != Order.Status.REPLIED:
@@ -98,7 +100,7 @@ def rule_order(*, actor, order: Order, accept: bool, ruling: str) -> Order:
 
 
 @transaction.atomic
-def file_appeal(*, actor, card: Card, reason: str) -> Appeal:
+def file_appeal(*, actor: Any, card: Card, reason: str) -> Appeal:
     card = _lock(Card, card.pk)
     if not answers_for(actor, card.department_id):
         raise Refused(_("Only the department's head or chief representative appeals for it."))
@@ -112,7 +114,7 @@ def file_appeal(*, actor, card: Card, reason: str) -> Appeal:
 
 
 @transaction.atomic
-def rule_appeal(*, actor, appeal: Appeal, uphold: bool, ruling: str) -> Appeal:
+def rule_appeal(*, actor: Any, appeal: Appeal, uphold: bool, ruling: str) -> Appeal:
     _supervisor(actor)
     appeal = _lock(Appeal, appeal.pk)
     if appeal.status != Appeal.Status.PENDING:
@@ -130,7 +132,7 @@ def rule_appeal(*, actor, appeal: Appeal, uphold: bool, ruling: str) -> Appeal:
 
 
 @transaction.atomic
-def hold_to_account(*, actor, person, measure: str, reason: str, case: Case | None = None,
+def hold_to_account(*, actor: Any, person: Any, measure: str, reason: str, case: Case | None = None,
                     card: Card | None = None, finding: Finding | None = None,
                     order: Order | None = None) -> Accountability:
     _supervisor(actor)
@@ -143,6 +145,7 @@ def hold_to_account(*, actor, person, measure: str, reason: str, case: Case | No
     if not _text(reason):
         errors["reason"] = [_("Give the reason.")]
     _require(errors)
+    assert staff is not None  # refused above otherwise
     entry = Accountability.objects.create(person=person, department_id=staff.department_id, measure=measure,
                                           reason=_text(reason), case=case or (card.case if card else None),
                                           card=card, finding=finding, order=order, recorded_by=actor)

@@ -21,6 +21,7 @@ import datetime
 import logging
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -74,8 +75,8 @@ def _ranges(level: str, field: str, on: datetime.date, item: str) -> list[dict]:
     cal = current_calendar()
     own: dict[int, list[int]] = {}
     for pk, days in Item.objects.exclude(warning_days=None).values_list("pk", "warning_days"):
-        own.setdefault(days, []).append(pk)
-    default = {f"{field}__gte": on, f"{field}__lte": cal.add_workdays(on, settings.SHENPI_WARNING_DAYS)}
+        own.setdefault(days or 0, []).append(pk)
+    default: dict[str, Any] = {f"{field}__gte": on, f"{field}__lte": cal.add_workdays(on, settings.SHENPI_WARNING_DAYS)}
     scans = [{**default, f"{item}_id__in": [pk for pks in own.values() for pk in pks], "exclude": True}] if own \
         else [default]
     for days, pks in sorted(own.items()):
