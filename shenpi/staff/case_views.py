@@ -236,7 +236,8 @@ def notice_pdf(request, number, notice_id):
 def my_tasks(request):
     steps = (StepTask.objects.filter(assignee=request.user, status=StepTask.Status.OPEN, case__state=State.ACCEPTED)
              .select_related("case", "case__version").order_by("due_on"))
-    return render(request, "staff/tasks.html", {"rows": selectors.step_rows(steps, on=timezone.localdate(), cal=current_calendar()),
+    return render(request, "staff/tasks.html", {"rows": _with_lights(selectors.step_rows(steps, on=timezone.localdate(),
+                                                                                       cal=current_calendar())),
                                                 "title": _("My tasks")})
 
 
@@ -255,7 +256,18 @@ def queue(request):
     for row in rows:  # only those who may do the step (its department and role), the holder first
         row["candidates"] = sorted((u for u in colleagues if row["step"].role in roles[u.pk]),
                                    key=lambda u: u.pk != row["step"].assignee_id)
-    return render(request, "staff/tasks.html", {"rows": rows, "title": _("Department queue"), "queue": True})
+    return render(request, "staff/tasks.html", {"rows": _with_lights(rows), "title": _("Department queue"), "queue": True})
+
+
+def _with_lights(rows: list[dict]) -> list[dict]:
+    """Each row's case light (electronic supervision's, E1), for the people responsible."""
+    from shenpi.supervision import selectors as supervision
+    on = timezone.localdate()
+    soon = supervision.warning_horizon(on)
+    for r in rows:
+        r["light"] = supervision.light_of(r["step"].case, on, soon)
+        r["light_word"] = supervision.LIGHT_WORDS.get(r["light"], "")
+    return rows
 
 
 @staff_required

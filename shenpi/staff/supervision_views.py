@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shenpi.cases.models import Case
+from shenpi.core.params import whole_number
 from shenpi.org.models import Department
 from shenpi.supervision import access, selectors, services
 from shenpi.supervision.models import Accountability, Appeal, Card, Finding, Order
@@ -285,7 +286,9 @@ def accountability(request):
                 actor=request.user, person=d["person"], measure=d["measure"], reason=d["reason"])):
             messages.success(request, _("Saved."))
             return redirect("staff:sv-accountability")
-    page, query = _page(request, selectors.accountability_for(request.user))
+    person = whole_number(request.GET.get("person", ""))
+    page, query = _page(request, selectors.accountability_for(request.user, person=person))
+    shown = get_user_model().objects.filter(pk=person).select_related("staff").first() if person else None
     return render(request, "staff/supervision/accountability.html", {"page": page, "query": query, "form": form,
-                                                                     "may_record": may_record})
+                                                                     "may_record": may_record, "person": shown})
 

@@ -173,9 +173,10 @@ def orders_for(user: Any, *, status: str = "") -> Any:
     return (qs.filter(status=status) if status else qs).order_by("-issued_at")
 
 
-def accountability_for(user: Any) -> Any:
-    return scoped(Accountability.objects.select_related("person__staff", "department", "case", "recorded_by__staff"),
-                  user).order_by("-recorded_at")
+def accountability_for(user: Any, *, person: int | None = None) -> Any:
+    qs = scoped(Accountability.objects.select_related("person__staff", "department", "case", "recorded_by__staff"),
+                user)
+    return (qs.filter(person_id=person) if person else qs).order_by("-recorded_at")
 
 
 VIDEO_BEFORE, VIDEO_AFTER = datetime.timedelta(minutes=2), datetime.timedelta(minutes=5)

@@ -150,6 +150,10 @@ def test_a_card_is_appealed_and_the_supervisor_rules(client, overdue):
     assert Accountability.objects.get().person_id == card.responsible_id
     listing = client.get("/staff/supervision/accountability/").content.decode()
     assert "超期未办" in listing
+    mine = client.get(f"/staff/supervision/accountability/?person={card.responsible_id}").content.decode()
+    other = client.get(f"/staff/supervision/accountability/?person={user('clerk_sj').pk}").content.decode()
+    assert "超期未办" in mine and "超期未办" not in other
+    assert client.get("/staff/supervision/accountability/?person=²").status_code == 200
 
 
 def test_supervisors_change_no_case(client, overdue):
@@ -183,3 +187,14 @@ def test_an_overdue_task_on_the_home_page_says_overdue(client, overdue):
     client.force_login(user("reviewer"))
     page = client.get("/staff/").content.decode()
     assert overdue["zj"].number in page and "个工作日" in page and "剩余 -" not in page
+
+
+def test_the_light_shows_to_the_people_responsible(client, overdue):
+    zj = overdue["zj"]
+    holder = zj.steps.filter(status="open").first().assignee
+    client.force_login(holder)
+    assert 'class="tag light-red"' in client.get("/staff/tasks/").content.decode()
+    client.force_login(user("approver"))  # the department's chief representative: its queue
+    queue = client.get("/staff/queue/").content.decode()
+    assert zj.number in queue and 'class="tag light-red"' in queue
+    assert 'id="light"' in client.get(f"/staff/cases/{zj.number}/").content.decode()
