@@ -18,7 +18,6 @@ BENCH_PG_URL='postgres://postgres@%2Fvar%2Frun%2Fpostgresql/{name}' for its Unix
 import argparse
 import multiprocessing
 import os
-import platform
 import sys
 import tempfile
 import threading
@@ -29,6 +28,8 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import create_database, drop_database, machine  # noqa: E402
+
 TRANSITIONS = 6  # submit, accept, review step, approval step, decide, deliver
 
 
@@ -36,23 +37,12 @@ def setup(postgres: bool) -> str:
     tmp = tempfile.mkdtemp(prefix="shenpi-bench-")
     os.environ["SHENPI_VAR_DIR"] = tmp
     if postgres:
-        import psycopg
-        name = f"shenpi_bench_{os.getpid()}"
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+        name = create_database("shenpi_bench")
         os.environ["DATABASE_URL"] = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/{name}").format(
             name=name)
         return name
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
     return ""
-
-
-def drop(name):
-    import psycopg
-    from django.db import connections
-    connections.close_all()
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def make_runner():
@@ -156,14 +146,12 @@ def main():
         out = ROOT / "bench" / "results" / "lifecycle.txt"
         lines = out.read_text().splitlines() if out.exists() else []
         lines = [ln for ln in lines if not ln.startswith("#") and not ln.startswith(key)]
-        cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                    if ln.startswith("model name")), "unknown CPU")
-        header = (f"# machine: {platform.node()} · {cpu} · {os.cpu_count()} cores · Python {platform.python_version()}"
+        header = (f"# machine: {machine()}"
                   " · the benchmark's processes and PostgreSQL share the cores")
         out.write_text("\n".join([header, *sorted(lines + [line])]) + "\n")
     finally:
         if pg_name:
-            drop(pg_name)
+            drop_database(pg_name)
 
 
 CPU = []  # one process: (client ms, database ms) of CPU per complete case, per round

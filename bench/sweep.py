@@ -17,7 +17,6 @@ import argparse
 import datetime
 import io
 import os
-import platform
 import random
 import sys
 import tempfile
@@ -26,25 +25,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import create_database, drop_database, machine  # noqa: E402
+
 DAY = datetime.date(2026, 6, 15)  # a Monday well inside the known calendar: "today" for the sweep
 
 
 def setup() -> str:
-    import psycopg
     os.environ["SHENPI_VAR_DIR"] = tempfile.mkdtemp(prefix="shenpi-bench-")
-    name = f"shenpi_bench_sweep_{os.getpid()}"
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    name = create_database("shenpi_bench_sweep")
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
     return name
-
-
-def drop(name):
-    import psycopg
-    from django.db import connections
-    connections.close_all()
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def load(n_open: int, crossing: int, n_decided: int) -> None:
@@ -207,16 +197,13 @@ def main():
                  fmt(f"sweep, none of {args.cases:,} crossing", none, 50),
                  fmt(f"dashboard figures over {args.cases + args.decided:,} cases", figures, 500)]
         print("\n".join(lines))
-        cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                    if ln.startswith("model name")), "unknown CPU")
-        header = (f"# machine: {platform.node()} · {cpu} · {os.cpu_count()} cores · Python {platform.python_version()}"
-                  f" · PostgreSQL {pg} on the same cores · {datetime.date.today()}")
+        header = f"# machine: {machine()} · PostgreSQL {pg} on the same cores · {datetime.date.today()}"
         (ROOT / "bench" / "results" / "sweep.txt").write_text("\n".join([header, *lines]) + "\n")
     finally:
         if args.keep:
             print(f"kept database {name}")
         else:
-            drop(name)
+            drop_database(name)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,35 @@
+"""What the benchmarks share: a throwaway PostgreSQL database and the machine's line."""
+
+import os
+import platform
+from pathlib import Path
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def create_database(prefix: str) -> str:
+    """A new empty PostgreSQL database on 127.0.0.1:5432; its name."""
+    import psycopg
+    name = f"{prefix}_{os.getpid()}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name
+
+
+def drop_database(name: str) -> None:
+    """Close Django's connections and drop the database."""
+    import psycopg
+    from django.db import connections
+    connections.close_all()
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def cpu_name() -> str:
+    return next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                 if ln.startswith("model name")), "unknown CPU")
+
+
+def machine() -> str:
+    """The machine, for a results file's first line."""
+    return f"{platform.node()} · {cpu_name()} · {os.cpu_count()} cores · Python {platform.python_version()}"
