@@ -108,7 +108,8 @@ Refusal = inline_serializer("ExchangeRefused", {
     "detail": serializers.CharField(),
     "records": inline_serializer("ExchangeRecordErrors", {
         "index": serializers.IntegerField(allow_null=True), "case_number": serializers.CharField(allow_null=True, required=False),
-        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField()))}, many=True)})
+        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField()))},
+        many=True, required=False, help_text="each bad record's reasons (absent when the body itself was refused)")})
 
 
 class ExchangeView(APIView):
