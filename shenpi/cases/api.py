@@ -43,11 +43,12 @@ PROVISIONAL_HELP = ("Counted before the official holiday schedule of its year wa
 class StepOut(serializers.ModelSerializer):
     assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)
     department = serializers.CharField(source="department.name")
+    department_id = serializers.IntegerField(read_only=True)
     due_provisional = serializers.SerializerMethodField(help_text=PROVISIONAL_HELP)
 
     class Meta:
         model = StepTask
-        fields = ["id", "stage_order", "stage_name", "name", "role", "department", "assignee", "budget",
+        fields = ["id", "stage_order", "stage_name", "name", "role", "department", "department_id", "assignee", "budget",
                   "started_on", "due_on", "due_provisional", "status", "outcome", "opinion", "completed_at"]
 
     def get_due_provisional(self, obj) -> bool:

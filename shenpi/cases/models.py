@@ -359,6 +359,7 @@ class Notice(models.Model):
         SPECIAL = "special", _("Special procedure notice")  # 特别程序告知书 (Art. 45)
         TERMINATION = "termination", _("Termination notice")  # 终止审批通知书
         MATERIALS = "materials", _("Receipt of materials")  # 收件凭证
+        JOINT = "joint", _("Joint acceptance opinion")  # 联合验收意见书 (D2): every department's result
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

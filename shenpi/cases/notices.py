@@ -29,11 +29,12 @@ KIND_TITLES: dict[str, str] = {
     Notice.Kind.SPECIAL: "特别程序告知书",
     Notice.Kind.TERMINATION: "终止审批通知书",
     Notice.Kind.MATERIALS: "收件凭证",
+    Notice.Kind.JOINT: "联合验收意见书",
 }
 SUFFIX: dict[str, str] = {Notice.Kind.ACCEPTANCE: "SL", Notice.Kind.SUPPLEMENT: "BZ", Notice.Kind.REFUSAL: "BSL",
           Notice.Kind.APPROVAL: "ZY", Notice.Kind.DENIAL: "BY", Notice.Kind.RECEIPT: "SD",
           Notice.Kind.EXTENSION: "YC", Notice.Kind.SPECIAL: "TB", Notice.Kind.TERMINATION: "ZZ",
-          Notice.Kind.MATERIALS: "SJ"}
+          Notice.Kind.MATERIALS: "SJ", Notice.Kind.JOINT: "LY"}
 # Art. 38 (and the Administrative Reconsideration and Procedure Laws): a refusal or denial tells
 # the applicant how to challenge it.
 REMEDIES = ("申请人如对本决定不服,可以自收到本通知(决定)之日起六十日内依法申请行政复议,"

@@ -188,6 +188,19 @@ def _recompute_dues(case: Case, cal: WorkCalendar) -> None:
     case.promised_due = cal.add_workdays(clock.accepted, case.promised_limit + case.suspended_days)
 
 
+def joint_parts(case: Case) -> list[dict]:
+    """The departments' parts of a joint case: each step of a stage with more than one
+    department, with its department, outcome and opinion."""
+    steps = list(StepTask.objects.filter(case=case, status=StepTask.Status.DONE).select_related("department")
+                 .order_by("stage_order", "pk"))
+    departments: dict[int, set] = {}
+    for s in steps:
+        departments.setdefault(s.stage_order, set()).add(s.department_id)
+    return [{"department": s.department.name, "step": s.name, "outcome": s.get_outcome_display(),
+             "opinion": s.opinion, "completed": s.completed_at}
+            for s in steps if len(departments[s.stage_order]) > 1]
+
+
 def is_joint(version: ItemVersion) -> bool:
     """Art. 42's joint handling: the flow has steps of more than one department (并联审批)."""
     return len({s.department_id for st in work_stages(version) for s in st.steps} | {version.item.department_id}) > 1
@@ -797,6 +810,9 @@ def decide(*, actor: User, case: Case, decision: str, licence_number: str = "", 
         for fee, amount in charges:
             FeeCharge.objects.create(case=c, fee=fee, amount_fen=amount, charged_by=actor)
         notices.issue(c, Notice.Kind.APPROVAL if decision == Case.Decision.APPROVE else Notice.Kind.DENIAL)
+        if decision == Case.Decision.APPROVE and is_joint(c.version):
+            # D2: one consolidated opinion with every department's part (the joint stages' steps).
+            notices.issue(c, Notice.Kind.JOINT, parts=joint_parts(c))
         _save(c, actor=actor, action=Action.DECIDE, from_state=from_state, payload={
             "decision": decision, "licence_number": c.licence_number, "reasons": c.decision_reasons,
             "delivery_due": c.delivery_due, "fees": [{"fee": f.pk, "amount_fen": a} for f, a in charges]})

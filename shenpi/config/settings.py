@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "shenpi.catalog",
     "shenpi.cases",
     "shenpi.supervision",
+    "shenpi.joint",
     "shenpi.portal",
     "shenpi.staff",
     "shenpi.demo",

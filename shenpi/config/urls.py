@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from shenpi.cases import api as cases_api
 from shenpi.catalog import api as catalog_api
+from shenpi.joint import api as joint_api
 from shenpi.org import accounts
 from shenpi.org import api as org_api
 from shenpi.supervision import api as supervision_api
@@ -38,6 +39,9 @@ api_v1 = [
     path("cases/<str:number>/steps/<int:step_id>/complete/", cases_api.StepActionView.as_view(), name="case-step-complete"),
     path("cases/<str:number>/steps/<int:step_id>/reassign/", cases_api.StepReassignView.as_view(), name="case-step-reassign"),
     path("exchange/", supervision_api.ExchangeView.as_view(), name="exchange"),
+    path("cases/<str:number>/inspections/", joint_api.InspectionsView.as_view(), name="case-inspections"),
+    path("cases/<str:number>/inspections/<int:inspection_id>/results/", joint_api.ResultsView.as_view(),
+         name="case-inspection-results"),
     path("auth/token/", accounts.TokenView.as_view(), name="auth-token"),
     path("auth/logout/", accounts.LogoutView.as_view(), name="auth-logout"),
     *router.urls,

@@ -223,6 +223,9 @@ STAFF: list[tuple[Any, ...]] = [
     ("clerk_fg", "孙丽", "fg", "dept", "permanent", "officer", [Role.WINDOW_CLERK]),
     ("handler_gh", "马骏", "zrgh", None, "permanent", "officer", [Role.HANDLER]),
     ("handler_hb", "黄蓉", "hb", None, "permanent", "officer", [Role.HANDLER]),
+    ("handler_xf", "唐亮", "xf", None, "permanent", "officer", [Role.HANDLER]),
+    ("handler_rf", "曹阳", "rf", None, "permanent", "officer", [Role.HANDLER]),
+    ("handler_fg", "邹敏", "fg", None, "permanent", "officer", [Role.HANDLER]),
     ("reviewer_fg", "钱进", "fg", None, "permanent", "officer", [Role.REVIEWER]),
     ("approver_fg", "冯敏", "fg", None, "permanent", "section_chief", [Role.APPROVER, Role.CHIEF_REP]),
     ("clerk_fgw", "何平", "fgw", "dept", "permanent", "officer", [Role.WINDOW_CLERK]),
@@ -430,7 +433,7 @@ def load_cases(stdout=None) -> int:
 
     PERMIT, JOINT, FILING = "建筑工程施工许可证核发", "建设工程竣工综合验收", "房屋建筑和市政基础设施工程竣工验收备案"
     # (working days ago, what happens); run in the order of time.
-    plan = [
+    plan: list[tuple[Any, ...]] = [
         (16, at_window("done", PERMIT)), (16, act("done", "accept", "clerk")), (14, step("done")), (13, step("done")),
         (12, act("done", "decide", "approver", decision="approve", licence_number="430400202600010101")),
         (11, act("done", "deliver", "clerk", method="窗口领取")),
@@ -453,6 +456,8 @@ def load_cases(stdout=None) -> int:
         (3, act("instant", "decide", "clerk", decision="approve", licence_number="备2026-0318")),
         (3, act("instant", "deliver", "clerk", method="窗口领取")),
         (2, at_window("joint", JOINT)), (2, act("joint", "accept", "clerk")),
+        (2, _inspect(cases, users, cal, today, round=1)), (1, _inspect(cases, users, cal, today, results=True), time(15, 0)),
+        (1, _inspect(cases, users, cal, today, round=2), time(16, 30)),
         (2, at_window("review", PERMIT)), (2, act("review", "accept", "clerk")),
         (1, online("new", PERMIT)),
         (0, at_window("today", PERMIT)),
@@ -584,3 +589,26 @@ def _supervision_records(cases, users, today) -> None:
     if severe is not None:
         sv.hold_to_account(actor=supervisor, person=severe.responsible, measure="reminder", card=severe,
                            reason="办件超过承诺时限,提醒及时办理。")
+
+
+def _inspect(cases, users, cal, today, *, round=0, results=False):
+    """The joint acceptance's site inspection (D2): round 1 with every department; the fire
+    brigade fails, the others pass; round 2, for the fire brigade alone, today."""
+    def run():
+        from shenpi.cases.models import Case
+        from shenpi.joint import services as joint
+        case = Case.objects.get(pk=cases["joint"].pk)
+        steps = [s for s in joint.joint_stage(case) if s.status == "open"]
+        if results:
+            inspection = case.inspections.get(round=1)
+            for s in steps:
+                fire = s.department.short_name == "市消防救援支队"
+                joint.record_result(actor=s.assignee, inspection=inspection, step_id=s.pk, passed=not fire,
+                                    items="疏散指示标志缺失;喷淋末端试水压力不足" if fire else "",
+                                    opinion="" if fire else "符合验收要求")
+            return
+        on = cal.add_workdays(today, -1) if round == 1 else today
+        joint.schedule(actor=users["clerk"], case=case, on=on, place="衡阳市蒸湘区华新大道项目现场",
+                       members={str(s.department_id): f"{s.assignee.staff.name}等2人" if s.assignee else "待定"
+                                for s in steps})
+    return run

@@ -148,6 +148,8 @@ def _case_for(request, number) -> Case:
 def case_page(request, number):
     from shenpi.supervision import selectors as supervision
 
+    from .joint_views import context as joint_context
+
     case = _case_for(request, number)
     my_steps = case.steps.filter(assignee=request.user, status=StepTask.Status.OPEN)
     cal, on = current_calendar(), timezone.localdate()
@@ -167,6 +169,7 @@ def case_page(request, number):
         "cards": case.cards.select_related("step", "responsible__staff").order_by("created_at"),
         "light": (light := supervision.light_of(case, on, supervision.warning_horizon(on))),
         "light_word": supervision.LIGHT_WORDS.get(light, ""), "videos": supervision.event_videos(case),
+        "joint": joint_context(request.user, case),
         "events": case.events.select_related("actor__staff"), "notices": case.notices.all(), "materials": case.materials.all(),
         "actions": {a for a in actions_from(case.state) if may_act(request.user, a, case)
                     and (a != "decide" or decidable(case))},

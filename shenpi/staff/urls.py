@@ -3,7 +3,7 @@ from django.urls import path
 
 from shenpi.org import accounts
 
-from . import case_views, views
+from . import case_views, joint_views, views
 from . import supervision_views as sv
 
 app_name = "staff"
@@ -27,6 +27,9 @@ urlpatterns = [
     path("cases/<str:number>/steps/<int:step_id>/complete/", case_views.complete_step, name="case-step"),
     path("cases/<str:number>/steps/<int:step_id>/reassign/", case_views.reassign, name="case-reassign"),
     path("cases/<str:number>/notices/<int:notice_id>.pdf", case_views.notice_pdf, name="case-notice"),
+    path("cases/<str:number>/inspections/", joint_views.results, name="case-inspections"),
+    path("cases/<str:number>/inspections/schedule/", joint_views.schedule, name="case-inspection-schedule"),
+    path("cases/<str:number>/inspections/<int:inspection_id>/result/", joint_views.record, name="case-inspection-result"),
     path("supervision/", sv.dashboard, name="sv-dashboard"),
     path("supervision/figures.json", sv.figures_json, name="sv-figures"),
     path("supervision/screen/", sv.screen, name="sv-screen"),

@@ -1,0 +1,55 @@
+"""Joint completion acceptance (requirement D2): the site inspections of a joint case and each
+department's result at each. The departments' parts are the case's parallel steps (cases);
+an inspection gathers them on one day and place, and a department that failed is inspected
+again without restarting the others."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shenpi.cases.models import Case, StepTask
+from shenpi.org.models import Department
+
+
+class Inspection(models.Model):
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="inspections")
+    round = models.PositiveSmallIntegerField(_("round"))  # 1, then a re-inspection 2, 3 …
+    on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200)
+    # The departments inspecting in this round, each with the people it sends: {department id: names}.
+    members = models.JSONField(_("members"), default=dict)
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("scheduled by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    scheduled_at = models.DateTimeField(_("scheduled"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id", "round"]
+        constraints = [models.UniqueConstraint(fields=["case", "round"], name="inspection_round_unique")]
+        verbose_name = _("site inspection")
+        verbose_name_plural = _("site inspections")
+
+    def __str__(self):
+        return f"{self.case_id} #{self.round} {self.on}"
+
+
+class InspectionResult(models.Model):
+    inspection = models.ForeignKey(Inspection, verbose_name=_("site inspection"), on_delete=models.CASCADE,
+                                   related_name="results")
+    step = models.ForeignKey(StepTask, verbose_name=_("step"), on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT,
+                                   related_name="+")
+    passed = models.BooleanField(_("passed"))
+    items = models.TextField(_("items to fix"), blank=True)
+    opinion = models.TextField(_("opinion"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["inspection_id", "department_id"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "step"], name="inspection_result_once")]
+        verbose_name = _("inspection result")
+        verbose_name_plural = _("inspection results")
+
+    def __str__(self):
+        return f"{self.inspection_id} {self.department_id} {'pass' if self.passed else 'fail'}"

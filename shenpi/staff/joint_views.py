@@ -1,0 +1,95 @@
+"""The joint acceptance on the staff case page (D2): the coordinator schedules each round of
+the site inspection; the holder of each department's part records its result; everyone who
+may see the case sees the rounds, a department only its own results. Thin: writes through
+joint.services, and every refusal is a message on the case page."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from shenpi.cases.models import Case, StepTask
+from shenpi.core.params import whole_number
+from shenpi.joint import services as joint
+from shenpi.joint.models import Inspection
+from shenpi.org.roles import Role, has_role
+
+from .case_views import _case_for, _errors_to_messages
+from .views import staff_required
+
+
+def context(user: Any, case: Case) -> dict | None:
+    """What the case page shows of a joint case, or None for any other case."""
+    parts = joint.progress(case)
+    if not parts:
+        return None
+    coordinator = joint.is_coordinator(user, case)
+    staff = getattr(user, "staff", None)
+    everyone = coordinator or has_role(user, Role.SUPERVISOR, Role.LEADER)
+    mine = {staff.department_id} if staff and staff.department_id else set()
+    inspections = list(case.inspections.prefetch_related("results__department").order_by("round"))
+    for i in inspections:
+        i.shown_results = [r for r in i.results.all() if everyone or r.department_id in mine]
+        i.member_rows = [(next((p["department"] for p in parts if str(p["department"].pk) == k), None), v)
+                         for k, v in i.members.items()]
+    latest = inspections[-1] if inspections else None
+    open_parts = [p for p in parts if p["step"].status == StepTask.Status.OPEN]
+    recorded = {r.step_id for r in latest.results.all()} if latest else set()
+    return {
+        "parts": [p for p in parts if everyone or p["department"].pk in mine],
+        "inspections": inspections,
+        "may_schedule": coordinator and bool(open_parts) and case.state == "accepted"
+        and (latest is None or len(recorded) >= len(latest.members)),
+        "to_schedule": open_parts,
+        "my_parts": [p for p in open_parts if latest and p["step"].assignee_id == user.pk
+                     and str(p["department"].pk) in latest.members and p["step"].pk not in recorded],
+        "latest": latest,
+    }
+
+
+@staff_required
+def results(request, number):
+    """The rounds and results alone, for the case page to refresh as results arrive."""
+    case = _case_for(request, number)
+    return render(request, "staff/_joint_rounds.html", {"joint": context(request.user, case), "case": case})
+
+
+@staff_required
+@require_POST
+def schedule(request, number):
+    case = _case_for(request, number)
+    if not joint.is_coordinator(request.user, case):
+        raise PermissionDenied
+    try:
+        on = datetime.date.fromisoformat(request.POST.get("on", ""))
+    except ValueError:
+        on = None
+    members = {k.removeprefix("member_"): v for k, v in request.POST.items() if k.startswith("member_")}
+    try:
+        joint.schedule(actor=request.user, case=case, on=on, place=request.POST.get("place", ""), members=members)
+        messages.success(request, _("The site inspection is scheduled; the applicant is told."))
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("staff:case", number=case.number)
+
+
+@staff_required
+@require_POST
+def record(request, number, inspection_id):
+    case = _case_for(request, number)
+    inspection = get_object_or_404(Inspection, pk=inspection_id, case=case)
+    step = whole_number(request.POST.get("step", ""))
+    passed = {"pass": True, "fail": False}.get(request.POST.get("result", ""))
+    try:
+        joint.record_result(actor=request.user, inspection=inspection, step_id=step,
+                            passed=passed, items=request.POST.get("items", ""), opinion=request.POST.get("opinion", ""))
+        messages.success(request, _("The result is recorded."))
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("staff:case", number=case.number)
