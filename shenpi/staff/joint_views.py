@@ -34,16 +34,15 @@ def context(user: Any, case: Case) -> dict | None:
     everyone = coordinator or has_role(user, Role.SUPERVISOR, Role.LEADER)
     mine = {staff.department_id} if staff and staff.department_id else set()
     inspections = list(case.inspections.prefetch_related("results__department").order_by("round"))
-    for i in inspections:
-        i.shown_results = [r for r in i.results.all() if everyone or r.department_id in mine]
-        i.member_rows = [(next((p["department"] for p in parts if str(p["department"].pk) == k), None), v)
-                         for k, v in i.members.items()]
+    rounds = [{"inspection": i, "results": [r for r in i.results.all() if everyone or r.department_id in mine],
+               "members": [(next((p["department"] for p in parts if str(p["department"].pk) == k), None), v)
+                           for k, v in i.members.items()]} for i in inspections]
     latest = inspections[-1] if inspections else None
     open_parts = [p for p in parts if p["step"].status == StepTask.Status.OPEN]
     recorded = {r.step_id for r in latest.results.all()} if latest else set()
     return {
         "parts": [p for p in parts if everyone or p["department"].pk in mine],
-        "inspections": inspections,
+        "rounds": rounds,
         "may_schedule": coordinator and bool(open_parts) and case.state == "accepted"
         and (latest is None or len(recorded) >= len(latest.members)),
         "to_schedule": open_parts,
