@@ -29,7 +29,7 @@ from shenpi.workdays import legal
 from shenpi.workdays.selectors import current_calendar
 from shenpi.workdays.signals import Recount
 
-from . import notices, notify, numbering, store
+from . import notices, notify, numbering, signals, store
 from .identity import applicant_errors
 from .lifecycle import OPEN, Action, State, Who, allowed_from
 from .lifecycle import target as lifecycle_target
@@ -810,9 +810,7 @@ def decide(*, actor: User, case: Case, decision: str, licence_number: str = "", 
         for fee, amount in charges:
             FeeCharge.objects.create(case=c, fee=fee, amount_fen=amount, charged_by=actor)
         notices.issue(c, Notice.Kind.APPROVAL if decision == Case.Decision.APPROVE else Notice.Kind.DENIAL)
-        if decision == Case.Decision.APPROVE and is_joint(c.version):
-            # D2: one consolidated opinion with every department's part (the joint stages' steps).
-            notices.issue(c, Notice.Kind.JOINT, parts=joint_parts(c))
+        signals.decided.send(sender=Case, case=c, decision=decision)
         _save(c, actor=actor, action=Action.DECIDE, from_state=from_state, payload={
             "decision": decision, "licence_number": c.licence_number, "reasons": c.decision_reasons,
             "delivery_due": c.delivery_due, "fees": [{"fee": f.pk, "amount_fen": a} for f, a in charges]})

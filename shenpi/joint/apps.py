@@ -6,3 +6,9 @@ class JointConfig(AppConfig):
     name = "shenpi.joint"
     label = "joint"
     verbose_name = _("Joint acceptance")
+
+    def ready(self):
+        from shenpi.cases.signals import decided
+
+        from .services import issue_opinion
+        decided.connect(issue_opinion, dispatch_uid="joint.issue_opinion")

@@ -152,3 +152,13 @@ def progress(case: Case) -> list[dict]:
 
 def departments_of(case: Case) -> list[Department]:
     return [p["department"] for p in progress(case)]
+
+
+def issue_opinion(sender: Any, *, case: Case, decision: str, **kwargs: Any) -> None:
+    """With the approval of a case that went through site inspections, the consolidated
+    opinion (联合验收意见书): every department's part and its result (cases.signals.decided)."""
+    if decision != Case.Decision.APPROVE or not Inspection.objects.filter(case_id=case.pk).exists():
+        return
+    from shenpi.cases import notices
+    from shenpi.cases.models import Notice
+    notices.issue(case, Notice.Kind.JOINT, parts=cases.joint_parts(case))
