@@ -92,3 +92,10 @@ def record(request, number, inspection_id):
     except ValidationError as exc:
         _errors_to_messages(request, exc)
     return redirect("staff:case", number=case.number)
+
+
+@staff_required
+def figures(request):
+    """Joint acceptances on time, average working days, each department's share of delay (D5)."""
+    from shenpi.joint.selectors import figures as joint_figures
+    return render(request, "staff/joint_figures.html", {"f": joint_figures()})

@@ -30,6 +30,7 @@ urlpatterns = [
     path("cases/<str:number>/inspections/", joint_views.results, name="case-inspections"),
     path("cases/<str:number>/inspections/schedule/", joint_views.schedule, name="case-inspection-schedule"),
     path("cases/<str:number>/inspections/<int:inspection_id>/result/", joint_views.record, name="case-inspection-result"),
+    path("joint/figures/", joint_views.figures, name="joint-figures"),
     path("supervision/", sv.dashboard, name="sv-dashboard"),
     path("supervision/figures.json", sv.figures_json, name="sv-figures"),
     path("supervision/screen/", sv.screen, name="sv-screen"),

@@ -91,7 +91,7 @@ def test_every_page_speaks_chinese(client, on):
                    "/staff/search/?overdue=on", "/staff/catalog/figures/", "/staff/catalog/transfer/",
                    "/staff/search/?light=red", "/staff/supervision/", "/staff/supervision/screen/",
                    "/staff/supervision/cards/", "/staff/supervision/findings/", "/staff/supervision/orders/",
-                   "/staff/supervision/accountability/",
+                   "/staff/supervision/accountability/", "/staff/joint/figures/",
                    *[f"/staff/supervision/cards/{pk}/" for pk in Card.objects.values_list("pk", flat=True)[:5]],
                    *[f"/staff/supervision/orders/{pk}/" for pk in Order.objects.values_list("pk", flat=True)],
                    *[f"/staff/cases/{n}/" for n in numbers]]
