@@ -480,6 +480,7 @@ def load_cases(stdout=None) -> int:
             run()
     sweep_warnings(on=today)
     _supervision_records(cases, users, today)
+    _projects(cases, users)
     # Someone guessed at a case's query code yesterday and was stopped: the supervisors see it.
     from shenpi.cases.models import LookupFailure
     LookupFailure.objects.create(day=cal.add_workdays(today, -1), number=cases["approve"].number,
@@ -612,3 +613,16 @@ def _inspect(cases, users, cal, today, *, round=0, results=False):
                        members={str(s.department_id): f"{s.assignee.staff.name}等2人" if s.assignee else "待定"
                                 for s in steps})
     return run
+
+
+def _projects(cases, users) -> None:
+    """A construction project (D3) with the builder's cases across departments on its timeline."""
+    from shenpi.cases.models import Case
+    from shenpi.joint import projects
+    joint_case = Case.objects.get(pk=cases["joint"].pk)
+    project = projects.register(actor=users["clerk"], code="2026-430408-47-01-000123", name="蒸湘区华新商业综合体",
+                                builder_name=joint_case.applicant_name, builder_id=joint_case.applicant_id,
+                                site="衡阳市蒸湘区华新大道", investment="38500")
+    for case in Case.objects.filter(applicant_id=joint_case.applicant_id, applicant_name=joint_case.applicant_name,
+                                    external_system="").order_by("received_at")[:6]:
+        projects.link(actor=users["clerk"], project=project, case=case)

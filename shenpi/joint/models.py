@@ -53,3 +53,41 @@ class InspectionResult(models.Model):
 
     def __str__(self):
         return f"{self.inspection_id} {self.department_id} {'pass' if self.passed else 'fail'}"
+
+
+class Project(models.Model):
+    """A construction project (D3): every case of it, across departments, from the project's
+    approval to its completion acceptance, on one timeline."""
+
+    code = models.CharField(_("project code"), max_length=40, unique=True)  # 项目代码
+    name = models.CharField(_("project name"), max_length=200)
+    builder_name = models.CharField(_("builder"), max_length=100)  # 建设单位
+    builder_id = models.CharField(_("builder's credit code"), max_length=18, db_index=True)
+    site = models.CharField(_("site"), max_length=200)
+    investment = models.DecimalField(_("investment (10,000 yuan)"), max_digits=14, decimal_places=2)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("construction project")
+        verbose_name_plural = _("construction projects")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class ProjectCase(models.Model):
+    project = models.ForeignKey(Project, verbose_name=_("construction project"), on_delete=models.CASCADE,
+                                related_name="links")
+    case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="project_link")
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case of a project")
+        verbose_name_plural = _("cases of projects")
+
+    def __str__(self):
+        return f"{self.project_id} {self.case_id}"

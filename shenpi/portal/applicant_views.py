@@ -180,8 +180,22 @@ def supplement(request, number):
 
 @login_required(login_url="portal:login")
 def my_cases(request):
+    from shenpi.joint.projects import projects_of_applicant
     return render(request, "portal/my_cases.html",
-                  {"cases": Case.objects.filter(applicant_user=request.user).select_related("version")})
+                  {"cases": Case.objects.filter(applicant_user=request.user).select_related("version"),
+                   "projects": projects_of_applicant(request.user)})
+
+
+@login_required(login_url="portal:login")
+def my_project(request, code):
+    """The builder's project: every case of it, its own and others' departments', on one
+    timeline; only projects in which this account applied."""
+    from shenpi.joint.projects import projects_of_applicant, timeline
+    project = get_object_or_404(projects_of_applicant(request.user), code=code)
+    rows = timeline(project)
+    return render(request, "portal/my_project.html", {"project": project, "rows": rows,
+                                                      "mine": {r["case"].pk for r in rows
+                                                               if r["case"].applicant_user_id == request.user.pk}})
 
 
 def _supplement_context(case) -> dict:

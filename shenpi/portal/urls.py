@@ -15,6 +15,7 @@ urlpatterns = [
     path("password/reset/", applicant_views.reset, name="reset"),
     path("apply/<str:code>/", applicant_views.apply, name="apply"),
     path("my/", applicant_views.my_cases, name="my-cases"),
+    path("my/projects/<str:code>/", applicant_views.my_project, name="my-project"),
     path("my/<str:number>/", applicant_views.my_case, name="my-case"),
     path("my/<str:number>/supplement/", applicant_views.supplement, name="my-supplement"),
     path("lookup/notices/<int:notice_id>.pdf", views.lookup_notice, name="lookup-notice"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from shenpi.cases.models import Case, StepTask
+from shenpi.core.forms import add_service_errors
 from shenpi.core.params import whole_number
 from shenpi.joint import services as joint
 from shenpi.joint.models import Inspection
@@ -99,3 +101,57 @@ def figures(request):
     """Joint acceptances on time, average working days, each department's share of delay (D5)."""
     from shenpi.joint.selectors import figures as joint_figures
     return render(request, "staff/joint_figures.html", {"f": joint_figures()})
+
+
+class ProjectForm(forms.Form):
+    code = forms.CharField(label=_("project code"), max_length=40)
+    name = forms.CharField(label=_("project name"), max_length=200)
+    builder_name = forms.CharField(label=_("builder"), max_length=100)
+    builder_id = forms.CharField(label=_("builder's credit code"), max_length=18)
+    site = forms.CharField(label=_("site"), max_length=200)
+    investment = forms.DecimalField(label=_("investment (10,000 yuan)"), min_value=0, max_digits=14, decimal_places=2)
+
+
+@staff_required
+def projects(request):
+    """Construction projects: the list, and for the centre's windows, the register form."""
+    from shenpi.joint import projects as p
+    may = p.may_register(request.user)
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST":
+        if not may:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                project = p.register(actor=request.user, **form.cleaned_data)
+                messages.success(request, _("The project is registered."))
+                return redirect("staff:project", code=project.code)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+    q = request.GET.get("q", "")[:100]
+    return render(request, "staff/projects.html", {"projects": p.search(q)[:100], "form": form, "may": may, "q": q})
+
+
+@staff_required
+def project(request, code):
+    """A project's timeline: every case of it, where it stands and who holds it."""
+    from shenpi.cases.selectors import cases_visible_to
+    from shenpi.joint import projects as p
+    from shenpi.joint.models import Project
+    project = get_object_or_404(Project, code=code)
+    may = p.may_register(request.user)
+    if request.method == "POST":
+        if not may:
+            raise PermissionDenied
+        number = request.POST.get("number", "").strip().upper()[:40]
+        case = cases_visible_to(request.user).filter(number=number).first()
+        if case is None:
+            messages.error(request, _("No case you may see has this number."))
+        else:
+            try:
+                p.link(actor=request.user, project=project, case=case)
+                messages.success(request, _("The case is on the project's timeline."))
+            except ValidationError as exc:
+                _errors_to_messages(request, exc)
+        return redirect("staff:project", code=project.code)
+    return render(request, "staff/project.html", {"project": project, "rows": p.timeline(project), "may": may})

@@ -80,6 +80,7 @@ def test_every_page_speaks_chinese(client, on):
     numbers = list(Case.objects.values_list("number", flat=True))
     mine = Case.objects.filter(applicant_user__username="13800138000").values_list("number", flat=True)
     looked_up = Case.objects.filter(state="accepted").first()
+    from shenpi.joint.models import Project
     from shenpi.supervision.models import Card, Order
     pages = {
         None: ["/", "/login/", "/register/", "/lookup/", "/no-such-page/", "/password/forgot/", "/password/reset/",
@@ -91,7 +92,8 @@ def test_every_page_speaks_chinese(client, on):
                    "/staff/search/?overdue=on", "/staff/catalog/figures/", "/staff/catalog/transfer/",
                    "/staff/search/?light=red", "/staff/supervision/", "/staff/supervision/screen/",
                    "/staff/supervision/cards/", "/staff/supervision/findings/", "/staff/supervision/orders/",
-                   "/staff/supervision/accountability/", "/staff/joint/figures/",
+                   "/staff/supervision/accountability/", "/staff/joint/figures/", "/staff/projects/",
+                   *[f"/staff/projects/{c}/" for c in Project.objects.values_list("code", flat=True)],
                    *[f"/staff/supervision/cards/{pk}/" for pk in Card.objects.values_list("pk", flat=True)[:5]],
                    *[f"/staff/supervision/orders/{pk}/" for pk in Order.objects.values_list("pk", flat=True)],
                    *[f"/staff/cases/{n}/" for n in numbers]]
