@@ -224,6 +224,7 @@ STAFF: list[tuple[Any, ...]] = [
     ("handler_gh", "马骏", "zrgh", None, "permanent", "officer", [Role.HANDLER]),
     ("handler_hb", "黄蓉", "hb", None, "permanent", "officer", [Role.HANDLER]),
     ("handler_xf", "唐亮", "xf", None, "permanent", "officer", [Role.HANDLER]),
+    ("clerk_xf", "邓杰", "xf", "dept", "permanent", "officer", [Role.WINDOW_CLERK]),
     ("handler_rf", "曹阳", "rf", None, "permanent", "officer", [Role.HANDLER]),
     ("handler_fg", "邹敏", "fg", None, "permanent", "officer", [Role.HANDLER]),
     ("reviewer_fg", "钱进", "fg", None, "permanent", "officer", [Role.REVIEWER]),
@@ -310,6 +311,7 @@ def load(stdout=None) -> bool:
             video_url_template=f"rtsp://video.local/hall/{number}?start={{start}}&end={{end}}")
     windows["general"] = org.save_window(actor=admin, centre=centre, number="00", name="综合受理窗口", department=None,
                                          accept_items=[], decide_items=[])
+    _bundles()
 
     for n, (username, name, dkey, window, employment, position, roles) in enumerate(STAFF):
         staff_dept = depts[dkey] if dkey else None
@@ -626,3 +628,20 @@ def _projects(cases, users) -> None:
     for case in Case.objects.filter(applicant_id=joint_case.applicant_id, applicant_name=joint_case.applicant_name,
                                     external_system="").order_by("received_at")[:6]:
         projects.link(actor=users["clerk"], project=project, case=case)
+
+
+BUNDLES = [
+    ("kaiban-canyin", "开办餐饮店", "营业执照、食品经营许可、公众聚集场所消防安全检查,一张表单、一套材料,一次申请。",
+     ["企业设立登记", "食品经营许可", "公众聚集场所投入使用、营业前消防安全检查"]),
+]
+
+
+def _bundles() -> None:
+    """一件事一次办: the demo centre's bundles of items across departments."""
+    from shenpi.catalog.models import Item
+    from shenpi.joint.models import Bundle, BundleItem
+    for code, name, description, items in BUNDLES:
+        bundle = Bundle.objects.create(code=code, name=name, description=description)
+        for n, item_name in enumerate(items, 1):
+            BundleItem.objects.create(bundle=bundle, order=n,
+                                      item=Item.objects.get(versions__status="published", versions__name=item_name))

@@ -91,3 +91,52 @@ class ProjectCase(models.Model):
 
     def __str__(self):
         return f"{self.project_id} {self.case_id}"
+
+
+class Bundle(models.Model):
+    """一件事一次办: several items across departments applied for with one form and one set of
+    materials; each item becomes its own case on its own clock."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    items = models.ManyToManyField("catalog.Item", through="BundleItem", verbose_name=_("items"), related_name="+")
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("bundle")
+        verbose_name_plural = _("bundles")
+
+    def __str__(self):
+        return self.name
+
+
+class BundleItem(models.Model):
+    bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="entries")
+    item = models.ForeignKey("catalog.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(_("order"))
+
+    class Meta:
+        ordering = ["bundle_id", "order"]
+        constraints = [models.UniqueConstraint(fields=["bundle", "item"], name="bundle_item_once")]
+
+    def __str__(self):
+        return f"{self.bundle_id} {self.item_id}"
+
+
+class BundleApplication(models.Model):
+    bundle = models.ForeignKey(Bundle, verbose_name=_("bundle"), on_delete=models.PROTECT, related_name="applications")
+    applicant_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("applicant account"),
+                                       on_delete=models.PROTECT, related_name="+")
+    applicant_name = models.CharField(_("applicant"), max_length=100)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    cases = models.ManyToManyField(Case, verbose_name=_("cases"), related_name="bundle_applications")
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("bundle application")
+        verbose_name_plural = _("bundle applications")
+
+    def __str__(self):
+        return f"{self.bundle_id} {self.applicant_name}"

@@ -180,10 +180,11 @@ def supplement(request, number):
 
 @login_required(login_url="portal:login")
 def my_cases(request):
+    from shenpi.joint.bundles import applications_of
     from shenpi.joint.projects import projects_of_applicant
     return render(request, "portal/my_cases.html",
                   {"cases": Case.objects.filter(applicant_user=request.user).select_related("version"),
-                   "projects": projects_of_applicant(request.user)})
+                   "projects": projects_of_applicant(request.user), "bundles": applications_of(request.user)})
 
 
 @login_required(login_url="portal:login")
@@ -260,3 +261,44 @@ def reset(request):
             messages.success(request, _("Your password is changed; log in with it."))
             return redirect("portal:login")
     return render(request, "portal/password.html", {"form": form, "step": "reset"})
+
+
+@login_required(login_url="portal:login")
+def apply_bundle(request, code):
+    """一件事一次办: one form and one set of materials for the bundle's items; each item
+    becomes its own case with the materials it asks for."""
+    from shenpi.joint import bundles
+    from shenpi.joint.models import Bundle
+    bundle = get_object_or_404(Bundle, code=code, active=True)
+    shared = bundles.shared_materials(bundle)
+    form = ApplyForm(request.POST or None, initial={"applicant_phone": request.user.username})
+    file_errors: dict[int, list] = {}
+    if request.method == "POST" and form.is_valid():
+        uploads = {}
+        for i, m in enumerate(shared):
+            f = request.FILES.get(f"material-{i}")
+            if f is not None:
+                problems = upload_errors(f)
+                if problems:
+                    file_errors[i] = problems
+                uploads[m.name] = f
+        if not file_errors:
+            try:
+                application = bundles.apply(actor=request.user, bundle=bundle, applicant=form.cleaned_data,
+                                            uploads=uploads)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Submitted: %(n)s cases, one for each item.") % {
+                    "n": application.cases.count()})
+                return redirect("portal:my-bundle", pk=application.pk)
+    return render(request, "portal/apply_bundle.html", {
+        "bundle": bundle, "versions": bundles.versions(bundle), "form": form,
+        "materials": list(enumerate(shared)), "file_errors": file_errors})
+
+
+@login_required(login_url="portal:login")
+def my_bundle(request, pk):
+    from shenpi.joint import bundles
+    application = get_object_or_404(bundles.applications_of(request.user), pk=pk)
+    return render(request, "portal/my_bundle.html", {"application": application, "rows": bundles.progress(application)})

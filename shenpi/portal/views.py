@@ -33,7 +33,9 @@ def catalog(request):
         online=True if online == "1" else None,
     )
     page = Paginator(versions, 20).get_page(request.GET.get("page"))
+    from shenpi.joint.models import Bundle
     context = {
+        "bundles": list(Bundle.objects.filter(active=True)) if not (q or department or category or online) else [],
         "page": page, "q": q, "department": department, "category": category, "online": online,
         "departments": Department.objects.filter(items__versions__status="published").distinct(),
         "categories": Category.choices,
