@@ -169,7 +169,8 @@ def case_page(request, number):
         "cards": case.cards.select_related("step", "responsible__staff").order_by("created_at"),
         "light": (light := supervision.light_of(case, on, supervision.warning_horizon(on))),
         "light_word": supervision.LIGHT_WORDS.get(light, ""), "videos": supervision.event_videos(case),
-        "joint": joint_context(request.user, case),
+        "joint": joint_context(request.user, case), "bundle_applications": case.bundle_applications.select_related("bundle"),
+        "project_link": getattr(case, "project_link", None),
         "events": case.events.select_related("actor__staff"), "notices": case.notices.all(), "materials": case.materials.all(),
         "actions": {a for a in actions_from(case.state) if may_act(request.user, a, case)
                     and (a != "decide" or decidable(case))},

@@ -155,3 +155,16 @@ def project(request, code):
                 _errors_to_messages(request, exc)
         return redirect("staff:project", code=project.code)
     return render(request, "staff/project.html", {"project": project, "rows": p.timeline(project), "may": may})
+
+
+@staff_required
+def bundle(request, pk):
+    """The centre's view of a one-stop application: each item's case on one page. A member of
+    staff sees it through a case of it they may see (a department its own, watchers all)."""
+    from shenpi.cases.selectors import cases_visible_to
+    from shenpi.joint import bundles
+    from shenpi.joint.models import BundleApplication
+    application = get_object_or_404(BundleApplication.objects.select_related("bundle"), pk=pk)
+    if not cases_visible_to(request.user).filter(pk__in=application.cases.values("pk")).exists():
+        raise PermissionDenied
+    return render(request, "staff/bundle.html", {"application": application, "rows": bundles.progress(application)})

@@ -32,6 +32,7 @@ urlpatterns = [
     path("cases/<str:number>/inspections/<int:inspection_id>/result/", joint_views.record, name="case-inspection-result"),
     path("joint/figures/", joint_views.figures, name="joint-figures"),
     path("projects/", joint_views.projects, name="projects"),
+    path("bundles/<int:pk>/", joint_views.bundle, name="bundle"),
     path("projects/<str:code>/", joint_views.project, name="project"),
     path("supervision/", sv.dashboard, name="sv-dashboard"),
     path("supervision/figures.json", sv.figures_json, name="sv-figures"),

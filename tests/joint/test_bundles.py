@@ -68,3 +68,20 @@ def test_a_refused_application_leaves_nothing(client, on, media):
     assert not BundleApplication.objects.exists() and not Case.objects.exists()
     assert not CaseMaterial.objects.exists() and not any(media.rglob("*.pdf"))
     assert client.get("/bundles/no-such-bundle/").status_code == 404
+
+
+def test_the_centre_sees_the_application_through_its_cases(client, on, media):
+    on(2026, 3, 2)
+    bundle = Bundle.objects.get(code="kaiban-canyin")
+    client.force_login(get_user_model().objects.create_user("13800004444", password="x-Secret-9"))
+    client.post("/bundles/kaiban-canyin/", {**form(), **files(bundle)})
+    application = BundleApplication.objects.get()
+    url = f"/staff/bundles/{application.pk}/"
+    fire = application.cases.get(department__short_name="市消防救援支队")
+    for who in ("supervisor", "clerk_sj", "clerk_xf"):
+        client.force_login(user(who))
+        page = client.get(url).content.decode()
+        assert all(c.number in page for c in application.cases.all()), who
+    assert f'href="{url}"' in client.get(f"/staff/cases/{fire.number}/").content.decode()  # clerk_xf's own case
+    client.force_login(user("clerk_fg"))  # a window with none of its items
+    assert client.get(url).status_code == 403

@@ -3,6 +3,8 @@ the finished building together; one fails, is inspected again alone and passes; 
 decided within its 5 working days and the consolidated opinion is issued; each department
 records only its own part and the coordinator records none."""
 
+import datetime
+
 import pytest
 
 from shenpi.cases.models import Case, Notice, Outbox
@@ -122,3 +124,29 @@ def test_each_department_records_only_its_own_part_and_the_coordinator_none(on):
     assert api(user("clerk")).post(f"{url}99999/results/", {"step": fire, "passed": True}, format="json").status_code == 404
     assert api().get(url).status_code == 401
     assert api(user("clerk_sj")).get(url).status_code == 404  # not a case this clerk may see
+
+
+def test_a_department_late_on_its_part_is_carded(on):
+    from shenpi.supervision.models import Card
+    from shenpi.supervision.tasks import sweep_overtime_warnings
+    c = received(on)
+    case = Case.objects.get(number=c["number"])
+    fire = case.steps.get(status="open", name__startswith="市消防救援支队")
+    others = case.steps.filter(status="open").exclude(pk=fire.pk)
+    on(2026, 3, 4, h=15)
+    inspection = joint_schedule(case, {str(s.department_id): "验收组" for s in case.steps.filter(status="open")})
+    for s in others:
+        post(s.assignee.username, f"/api/v1/cases/{case.number}/inspections/{inspection.pk}/results/",
+             {"step": s.pk, "passed": True}, 201)
+    day = current_calendar().add_workdays(fire.due_on, 1)
+    on(day.year, day.month, day.day)
+    sweep_overtime_warnings()
+    card = Card.objects.get(step=fire, level="red")
+    assert card.responsible == fire.assignee and card.department_id == fire.department_id
+    assert not Card.objects.filter(step__in=list(others), level="red").exists()
+
+
+def joint_schedule(case, members):
+    from shenpi.joint import services as joint
+    return joint.schedule(actor=user("clerk"), case=case, on=datetime.date(2026, 3, 4), place="项目现场",
+                          members=members)
