@@ -595,8 +595,9 @@ def _supervision_records(cases, users, today) -> None:
 
 
 def _inspect(cases, users, cal, today, *, round=0, results=False):
-    """The joint acceptance's site inspection (D2): round 1 with every department; the fire
-    brigade fails, the others pass; round 2, for the fire brigade alone, today."""
+    """The joint acceptance's site inspection (D2): round 1 with every department; the housing
+    bureau's part fails, the others pass; round 2, for it alone, today (its handler has it in
+    My tasks)."""
     def run():
         from shenpi.cases.models import Case
         from shenpi.joint import services as joint
@@ -605,10 +606,10 @@ def _inspect(cases, users, cal, today, *, round=0, results=False):
         if results:
             inspection = case.inspections.get(round=1)
             for s in steps:
-                fire = s.department.short_name == "市消防救援支队"
-                joint.record_result(actor=s.assignee, inspection=inspection, step_id=s.pk, passed=not fire,
-                                    items="疏散指示标志缺失;喷淋末端试水压力不足" if fire else "",
-                                    opinion="" if fire else "符合验收要求")
+                failed = s.department.short_name == "市住建局"
+                joint.record_result(actor=s.assignee, inspection=inspection, step_id=s.pk, passed=not failed,
+                                    items="外墙保温层局部空鼓;室外消防车道未贯通" if failed else "",
+                                    opinion="" if failed else "符合验收要求")
             return
         on = cal.add_workdays(today, -1) if round == 1 else today
         joint.schedule(actor=users["clerk"], case=case, on=on, place="衡阳市蒸湘区华新大道项目现场",
