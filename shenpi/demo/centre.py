@@ -312,6 +312,10 @@ def load(stdout=None) -> bool:
     windows["general"] = org.save_window(actor=admin, centre=centre, number="00", name="综合受理窗口", department=None,
                                          accept_items=[], decide_items=[])
     _bundles()
+    from shenpi.joint.models import AcceptanceItem
+    for item, _cat in items_by_dept["zj"]:
+        if item.versions.filter(name="建设工程竣工综合验收").exists():
+            AcceptanceItem.objects.create(item=item)
 
     for n, (username, name, dkey, window, employment, position, roles) in enumerate(STAFF):
         staff_dept = depts[dkey] if dkey else None

@@ -140,3 +140,18 @@ class BundleApplication(models.Model):
 
     def __str__(self):
         return f"{self.bundle_id} {self.applicant_name}"
+
+
+class AcceptanceItem(models.Model):
+    """An item handled as a joint completion acceptance: its parallel stage is a site
+    inspection (D2). Other items with parallel stages (D1) are parallel approvals whose
+    departments each finish their own step."""
+
+    item = models.OneToOneField("catalog.Item", verbose_name=_("item"), on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("joint acceptance item")
+        verbose_name_plural = _("joint acceptance items")
+
+    def __str__(self):
+        return str(self.item_id)

@@ -25,7 +25,7 @@ from shenpi.org.models import Department
 from shenpi.org.roles import is_centre_admin
 from shenpi.workdays.selectors import current_calendar
 
-from .models import Inspection, InspectionResult
+from .models import AcceptanceItem, Inspection, InspectionResult
 
 MAX_DAYS_AHEAD = 30
 
@@ -40,6 +40,8 @@ def is_coordinator(user: Any, case: Case) -> bool:
 def joint_stage(case: Case) -> list[StepTask]:
     """The steps of the case's current stage when it is a joint one (steps of more than one
     department); [] otherwise."""
+    if not AcceptanceItem.objects.filter(item_id=case.item_id).exists():
+        return []  # a parallel approval (D1), not an acceptance: no site inspection
     open_steps = list(case.steps.filter(status=StepTask.Status.OPEN).order_by("stage_order", "pk"))
     if not open_steps:
         return []
@@ -138,7 +140,10 @@ def record_result(*, actor: Any, inspection: Inspection, step_id: Any, passed: A
 
 
 def progress(case: Case) -> list[dict]:
-    """Each department's part: its step, its latest result, and whether it is done."""
+    """Each department's part: its step, its latest result, and whether it is done ([] for a
+    case that is not a joint acceptance)."""
+    if not AcceptanceItem.objects.filter(item_id=case.item_id).exists():
+        return []
     steps = [s for s in case.steps.select_related("department", "assignee__staff").order_by("stage_order", "pk")]
     by_stage: dict[int, set] = {}
     for s in steps:

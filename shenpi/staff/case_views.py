@@ -148,10 +148,12 @@ def _case_for(request, number) -> Case:
 def case_page(request, number):
     from shenpi.supervision import selectors as supervision
 
-    from .joint_views import context as joint_context
-
     case = _case_for(request, number)
-    my_steps = case.steps.filter(assignee=request.user, status=StepTask.Status.OPEN)
+    from .joint_views import context as joint_context
+    joint = joint_context(request.user, case)
+    # A part of a joint site inspection is finished by recording its result there, not here.
+    inspected = {p["step"].pk for p in joint["parts"]} if joint and joint["rounds"] else set()
+    my_steps = case.steps.filter(assignee=request.user, status=StepTask.Status.OPEN).exclude(pk__in=inspected)
     cal, on = current_calendar(), timezone.localdate()
     supplement = case.supplement_notices.first() if case.state == State.AWAITING_SUPPLEMENT else None
     return render(request, "staff/case.html", {
@@ -169,7 +171,7 @@ def case_page(request, number):
         "cards": case.cards.select_related("step", "responsible__staff").order_by("created_at"),
         "light": (light := supervision.light_of(case, on, supervision.warning_horizon(on))),
         "light_word": supervision.LIGHT_WORDS.get(light, ""), "videos": supervision.event_videos(case),
-        "joint": joint_context(request.user, case), "bundle_applications": case.bundle_applications.select_related("bundle"),
+        "joint": joint, "bundle_applications": case.bundle_applications.select_related("bundle"),
         "project_link": getattr(case, "project_link", None),
         "events": case.events.select_related("actor__staff"), "notices": case.notices.all(), "materials": case.materials.all(),
         "actions": {a for a in actions_from(case.state) if may_act(request.user, a, case)

@@ -51,6 +51,8 @@ def test_who_schedules_and_who_records(client, case, on):
     page = client.get(f"/staff/cases/{case.number}/").content.decode()
     assert 'class="record-result"' in page and f'id="record-{fire.pk}"' not in page  # only its own part's form
     client.force_login(fire.assignee)
+    page = client.get(f"/staff/cases/{case.number}/").content.decode()
+    assert f'id="record-{fire.pk}"' in page and f"/steps/{fire.pk}/complete/" not in page  # by the inspection only
     assert client.post(result, {"step": fire.pk, "result": "fail", "items": ""}).status_code == 302  # a message
     assert client.post(result, {"step": "²", "result": "pass"}).status_code == 302
     assert not InspectionResult.objects.exists()
@@ -64,3 +66,20 @@ def test_who_schedules_and_who_records(client, case, on):
         assert "缺少灭火器" in client.get(url).content.decode(), who
     client.force_login(user("clerk_sj"))  # a clerk of another department's window: not a case to see
     assert client.get(url).status_code == 404
+
+
+def test_a_parallel_approval_is_no_site_inspection(client, on):
+    """D1's parallel approvals (several departments' steps, not an acceptance) are finished
+    step by step, with no inspection to schedule."""
+    from shenpi.joint.models import AcceptanceItem
+    on(2026, 3, 2)
+    AcceptanceItem.objects.all().delete()
+    c = s.accept(actor=user("clerk"), case=s.submit(
+        actor=user("clerk"), item=item(JOINT), channel="window", paper_materials=complete(JOINT),
+        **applicant(applicant_type="organisation", applicant_name="衡阳市城建开发有限公司", applicant_id=ORG_ID)))
+    assert joint.joint_stage(c) == [] and joint.progress(c) == []
+    client.force_login(user("clerk"))
+    page = client.get(f"/staff/cases/{c.number}/").content.decode()
+    assert 'id="joint"' not in page and 'id="schedule-inspection"' not in page
+    client.force_login(user("handler"))  # the housing bureau's part: its own step form, as any step
+    assert "我的环节" in client.get(f"/staff/cases/{c.number}/").content.decode()
