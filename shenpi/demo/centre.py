@@ -462,8 +462,20 @@ def load_cases(stdout=None) -> int:
         (3, act("instant", "decide", "clerk", decision="approve", licence_number="备2026-0318")),
         (3, act("instant", "deliver", "clerk", method="窗口领取")),
         (2, at_window("joint", JOINT)), (2, act("joint", "accept", "clerk")),
-        (2, _inspect(cases, users, cal, today, round=1)), (1, _inspect(cases, users, cal, today, results=True), time(15, 0)),
-        (1, _inspect(cases, users, cal, today, round=2), time(16, 30)),
+        # A joint acceptance in its re-inspection (the housing bureau's part failed), one decided
+        # late after the fire brigade's part failed, one decided in 2 working days (D2, D5).
+        (2, _schedule(cases, users, cal, today, "joint", 1)),
+        (1, _results(cases, "joint", 1, failing="市住建局"), time(15, 0)),
+        (1, _schedule(cases, users, cal, today, "joint", 0), time(16, 30)),
+        (12, at_window("joint-late", JOINT)), (12, act("joint-late", "accept", "clerk")),
+        (12, _schedule(cases, users, cal, today, "joint-late", 11)), (11, _results(cases, "joint-late", 1, failing="市消防救援支队"), time(15, 0)),
+        (7, _schedule(cases, users, cal, today, "joint-late", 6)), (6, _results(cases, "joint-late", 2), time(15, 0)),
+        (5, step("joint-late", opinion="各部门验收合格,同意")),
+        (5, act("joint-late", "decide", "approver", decision="approve", licence_number="衡联验〔2026〕11号")),
+        (10, at_window("joint-quick", JOINT)), (10, act("joint-quick", "accept", "clerk")),
+        (10, _schedule(cases, users, cal, today, "joint-quick", 9)), (9, _results(cases, "joint-quick", 1), time(15, 0)),
+        (8, step("joint-quick", opinion="各部门验收合格,同意")),
+        (8, act("joint-quick", "decide", "approver", decision="approve", licence_number="衡联验〔2026〕12号")),
         (2, at_window("review", PERMIT)), (2, act("review", "accept", "clerk")),
         (1, online("new", PERMIT)),
         (0, at_window("today", PERMIT)),
@@ -598,27 +610,33 @@ def _supervision_records(cases, users, today) -> None:
                            reason="办件超过承诺时限,提醒及时办理。")
 
 
-def _inspect(cases, users, cal, today, *, round=0, results=False):
-    """The joint acceptance's site inspection (D2): round 1 with every department; the housing
-    bureau's part fails, the others pass; round 2, for it alone, today (its handler has it in
-    My tasks)."""
+def _schedule(cases, users, cal, today, key, on_days_ago):
+    """The coordinator schedules the next round of a joint acceptance's site inspection for the
+    departments whose parts are open, on the working day ``on_days_ago`` before today (D2)."""
     def run():
         from shenpi.cases.models import Case
         from shenpi.joint import services as joint
-        case = Case.objects.get(pk=cases["joint"].pk)
+        case = Case.objects.get(pk=cases[key].pk)
         steps = [s for s in joint.joint_stage(case) if s.status == "open"]
-        if results:
-            inspection = case.inspections.get(round=1)
-            for s in steps:
-                failed = s.department.short_name == "市住建局"
-                joint.record_result(actor=s.assignee, inspection=inspection, step_id=s.pk, passed=not failed,
-                                    items="外墙保温层局部空鼓;室外消防车道未贯通" if failed else "",
-                                    opinion="" if failed else "符合验收要求")
-            return
-        on = cal.add_workdays(today, -1) if round == 1 else today
-        joint.schedule(actor=users["clerk"], case=case, on=on, place="衡阳市蒸湘区华新大道项目现场",
+        joint.schedule(actor=users["clerk"], case=case, on=cal.add_workdays(today, -on_days_ago) if on_days_ago
+                       else today, place="衡阳市蒸湘区华新大道项目现场",
                        members={str(s.department_id): f"{s.assignee.staff.name}等2人" if s.assignee else "待定"
                                 for s in steps})
+    return run
+
+
+def _results(cases, key, round, failing=""):
+    """Each department's result of a round: the ``failing`` department's part has items to fix."""
+    def run():
+        from shenpi.cases.models import Case
+        from shenpi.joint import services as joint
+        case = Case.objects.get(pk=cases[key].pk)
+        inspection = case.inspections.get(round=round)
+        for s in [s for s in joint.joint_stage(case) if s.status == "open"]:
+            failed = s.department.short_name == failing
+            joint.record_result(actor=s.assignee, inspection=inspection, step_id=s.pk, passed=not failed,
+                                items="外墙保温层局部空鼓;室外消防车道未贯通" if failed else "",
+                                opinion="" if failed else "符合验收要求")
     return run
 
 

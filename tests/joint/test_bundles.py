@@ -68,6 +68,10 @@ def test_a_refused_application_leaves_nothing(client, on, media):
     assert not BundleApplication.objects.exists() and not Case.objects.exists()
     assert not CaseMaterial.objects.exists() and not any(media.rglob("*.pdf"))
     assert client.get("/bundles/no-such-bundle/").status_code == 404
+    client.logout()
+    assert client.get("/bundles/kaiban-canyin/").status_code == 302  # to the login
+    assert client.post("/bundles/kaiban-canyin/", {**form(), **files(bundle)}).status_code == 302
+    assert not BundleApplication.objects.exists()
 
 
 def test_the_centre_sees_the_application_through_its_cases(client, on, media):

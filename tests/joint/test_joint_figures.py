@@ -12,7 +12,6 @@ from shenpi.joint import services as joint
 from shenpi.joint.selectors import figures
 from tests.cases.conftest import ORG_ID, applicant, complete, item, user
 
-pytestmark = pytest.mark.usefixtures("demo")
 JOINT = "建设工程竣工综合验收"
 FIRE = "市消防救援支队"
 
@@ -41,6 +40,7 @@ def decide(case, number):
     s.decide(actor=user("approver"), case=Case.objects.get(pk=case.pk), decision="approve", licence_number=number)
 
 
+@pytest.mark.usefixtures("demo")
 def test_the_figures_equal_a_hand_count(on):
     late, quick = accepted(on), accepted(on)
     on(2026, 3, 3, h=15)
@@ -60,6 +60,7 @@ def test_the_figures_equal_a_hand_count(on):
     assert len(others) == 4 and all(d["parts"] == 2 and d["late_days"] == 0 and d["share"] == 0 for d in others)
 
 
+@pytest.mark.usefixtures("demo")
 def test_the_figures_page_shows_them(client, on):
     case = accepted(on)
     on(2026, 3, 3, h=15)
@@ -71,3 +72,24 @@ def test_the_figures_page_shows_them(client, on):
     assert client.get("/staff/joint/figures/", follow=False).status_code == 200
     client.logout()
     assert client.get("/staff/joint/figures/").status_code == 302
+    from django.contrib.auth import get_user_model
+    client.force_login(get_user_model().objects.create_user("13900005555", password="x-Secret-9"))
+    assert client.get("/staff/joint/figures/").status_code == 403  # an applicant
+
+
+@pytest.mark.django_db
+def test_the_demo_projects_figures_equal_a_hand_count(on):
+    """The demo's three joint acceptances, counted by hand: one decided 7 working days after
+    acceptance (the fire brigade re-inspected 3 working days after its part was due), one in 2,
+    one still in its re-inspection (its housing bureau part open)."""
+    import io
+
+    from django.core.management import call_command
+    on(2026, 11, 27)
+    call_command("demo-data", "--cases", stdout=io.StringIO())
+    f = figures()
+    assert (f["decided"], f["on_time"], f["on_time_rate"], f["average_days"], f["late_days"]) == (2, 1, 50.0, 4.5, 3)
+    by_name = {d["department"].short_name: (d["parts"], d["late_parts"], d["late_days"], d["share"])
+               for d in f["departments"]}
+    assert by_name == {FIRE: (3, 1, 3, 100.0), "市自然资源和规划局": (3, 0, 0, 0.0), "市住建局": (2, 0, 0, 0.0),
+                       "市人防办": (3, 0, 0, 0.0), "市房产局": (3, 0, 0, 0.0)}
