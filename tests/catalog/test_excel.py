@@ -58,10 +58,12 @@ def test_export_then_import_into_empty_catalog_gives_the_same_catalog(demo, djan
     assert len(before) >= 40
     # Wipe the catalog by rebuilding the database from the demo's organisation only.
     from shenpi.catalog.models import Fee, FlowStage, Item, ItemVersion, Material, ReformRecord
+    from shenpi.joint.models import Bundle
     from shenpi.org.models import Window
     for w in Window.objects.all():
         w.accept_items.clear()
         w.decide_items.clear()
+    Bundle.objects.all().delete()  # the demo's bundles name items
     Material.objects.all().delete(); Fee.objects.all().delete(); FlowStage.objects.all().delete()  # noqa: E702
     ItemVersion.objects.all().delete(); ReformRecord.objects.all().delete(); Item.objects.all().delete()  # noqa: E702
     assert catalog_state() == {}
