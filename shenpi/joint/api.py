@@ -26,7 +26,11 @@ class ResultOut(serializers.Serializer):
     passed = serializers.BooleanField()
     items = serializers.CharField()
     opinion = serializers.CharField()
+    has_evidence = serializers.SerializerMethodField()
     recorded_at = serializers.DateTimeField()
+
+    def get_has_evidence(self, obj: Any) -> bool:
+        return bool(obj.evidence)
 
 
 class InspectionOut(serializers.Serializer):
@@ -55,6 +59,8 @@ class ResultIn(serializers.Serializer):
     passed = serializers.BooleanField()
     items = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
     opinion = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    evidence = serializers.FileField(required=False, allow_null=True, default=None,
+                                     help_text="a photo or report (PDF, JPEG, PNG, OFD); send the form as multipart")
 
 
 def _case(request: Any, number: str) -> Case:
@@ -106,5 +112,6 @@ class ResultsView(APIView):
         s.is_valid(raise_exception=True)
         d = s.validated_data
         result = services.record_result(actor=request.user, inspection=inspection, step_id=d["step"],
-                                        passed=d["passed"], items=d["items"], opinion=d["opinion"])
+                                        passed=d["passed"], items=d["items"], opinion=d["opinion"],
+                                        evidence=d["evidence"])
         return Response(ResultOut(result).data, status=status.HTTP_201_CREATED)

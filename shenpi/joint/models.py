@@ -41,6 +41,9 @@ class InspectionResult(models.Model):
     passed = models.BooleanField(_("passed"))
     items = models.TextField(_("items to fix"), blank=True)
     opinion = models.TextField(_("opinion"), blank=True)
+    # A photo or report of what was found (PDF, JPEG, PNG, OFD), checked as case materials are.
+    evidence = models.FileField(_("evidence"), upload_to="joint/evidence/%Y/%m/", blank=True)
+    evidence_name = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
                                     on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)

@@ -20,6 +20,7 @@ from shenpi.cases import services as cases
 from shenpi.cases.lifecycle import State, Who
 from shenpi.cases.models import Case, Outbox, StepTask
 from shenpi.cases.permissions import may
+from shenpi.cases.uploads import upload_errors
 from shenpi.core.exceptions import Refused
 from shenpi.org.models import Department
 from shenpi.org.roles import is_centre_admin
@@ -101,12 +102,24 @@ def schedule(*, actor: Any, case: Case, on: Any, place: str, members: Any) -> In
     return inspection
 
 
-@transaction.atomic
 def record_result(*, actor: Any, inspection: Inspection, step_id: Any, passed: Any, items: str = "",
-                  opinion: str = "") -> InspectionResult:
-    """A department's result at an inspection, recorded by the holder of its part. A pass
-    completes the department's step; a fail lists what to fix, and the part stays open for
-    the next round."""
+                  opinion: str = "", evidence: Any = None) -> InspectionResult:
+    """A department's result at an inspection, recorded by the holder of its part, with a file
+    of evidence if given. A pass completes the department's step; a fail lists what to fix,
+    and the part stays open for the next round. A refusal leaves no file behind."""
+    written: list = []
+    try:
+        return _record(actor=actor, inspection=inspection, step_id=step_id, passed=passed, items=items,
+                       opinion=opinion, evidence=evidence, written=written)
+    except BaseException:
+        for f in written:  # the row rolled back; its file must not stay behind
+            f.delete(save=False)
+        raise
+
+
+@transaction.atomic
+def _record(*, actor: Any, inspection: Inspection, step_id: Any, passed: Any, items: str, opinion: str,
+            evidence: Any, written: list) -> InspectionResult:
     inspection = Inspection.objects.select_for_update().select_related("case").get(pk=inspection.pk)
     case = inspection.case
     step = StepTask.objects.filter(pk=step_id if isinstance(step_id, int) else -1, case=case).first()
@@ -125,11 +138,19 @@ def record_result(*, actor: Any, inspection: Inspection, step_id: Any, passed: A
         errors["items"] = [_("List what is to be fixed.")]
     if step.status != StepTask.Status.OPEN:
         errors["step"] = [_("This part is finished already.")]
+    if evidence is not None:
+        problems = upload_errors(evidence)
+        if problems:
+            errors["evidence"] = problems
     if errors:
         raise ValidationError(errors)
-    result = InspectionResult.objects.create(inspection=inspection, step=step, department_id=step.department_id,
-                                             passed=passed, items=_text(items), opinion=_text(opinion),
-                                             recorded_by=actor)
+    result = InspectionResult(inspection=inspection, step=step, department_id=step.department_id, passed=passed,
+                              items=_text(items), opinion=_text(opinion), recorded_by=actor)
+    if evidence is not None:
+        result.evidence_name = (evidence.name or "")[-200:]
+        result.evidence.save(evidence.name, evidence, save=False)
+        written.append(result.evidence)
+    result.save()
     record(actor=actor, action="joint.inspection.result", obj=result,
            after={"case": case.number, "round": inspection.round, "department": step.department_id,
                   "passed": passed, "items": result.items})

@@ -88,12 +88,33 @@ def record(request, number, inspection_id):
     step = whole_number(request.POST.get("step", ""))
     passed = {"pass": True, "fail": False}.get(request.POST.get("result", ""))
     try:
-        joint.record_result(actor=request.user, inspection=inspection, step_id=step,
-                            passed=passed, items=request.POST.get("items", ""), opinion=request.POST.get("opinion", ""))
+        joint.record_result(actor=request.user, inspection=inspection, step_id=step, passed=passed,
+                            items=request.POST.get("items", ""), opinion=request.POST.get("opinion", ""),
+                            evidence=request.FILES.get("evidence"))
         messages.success(request, _("The result is recorded."))
     except ValidationError as exc:
         _errors_to_messages(request, exc)
     return redirect("staff:case", number=case.number)
+
+
+@staff_required
+def evidence(request, number, result_id):
+    """A result's evidence, for those who may see the result (its department, the coordinator,
+    supervisors and leaders). Served as stored, never as HTML."""
+    from django.http import FileResponse, Http404
+
+    from shenpi.joint.models import InspectionResult
+    case = _case_for(request, number)
+    result = InspectionResult.objects.filter(pk=result_id, inspection__case=case).exclude(evidence="").first()
+    ctx = context(request.user, case)
+    shown = {r.pk for round in (ctx["rounds"] if ctx else []) for r in round["results"]}
+    if result is None or result.pk not in shown:
+        raise Http404
+    inline = result.evidence_name.lower().rsplit(".", 1)[-1] in ("pdf", "jpg", "jpeg", "png")
+    response = FileResponse(result.evidence.open("rb"), as_attachment=not inline, filename=result.evidence_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
 
 
 @staff_required

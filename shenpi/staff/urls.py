@@ -30,6 +30,7 @@ urlpatterns = [
     path("cases/<str:number>/inspections/", joint_views.results, name="case-inspections"),
     path("cases/<str:number>/inspections/schedule/", joint_views.schedule, name="case-inspection-schedule"),
     path("cases/<str:number>/inspections/<int:inspection_id>/result/", joint_views.record, name="case-inspection-result"),
+    path("cases/<str:number>/inspections/evidence/<int:result_id>/", joint_views.evidence, name="case-inspection-evidence"),
     path("joint/figures/", joint_views.figures, name="joint-figures"),
     path("projects/", joint_views.projects, name="projects"),
     path("bundles/<int:pk>/", joint_views.bundle, name="bundle"),

@@ -83,3 +83,29 @@ def test_a_parallel_approval_is_no_site_inspection(client, on):
     assert 'id="joint"' not in page and 'id="schedule-inspection"' not in page
     client.force_login(user("handler"))  # the housing bureau's part: its own step form, as any step
     assert "我的环节" in client.get(f"/staff/cases/{c.number}/").content.decode()
+
+
+def test_a_result_carries_evidence_seen_by_those_who_see_the_result(client, case, on, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    members_ = members(case)
+    client.force_login(user("clerk"))
+    client.post(f"/staff/cases/{case.number}/inspections/schedule/", {"on": "2026-03-03", "place": "现场", **members_})
+    inspection = Inspection.objects.get()
+    on(2026, 3, 3, h=15)
+    fire = next(st for st in joint.joint_stage(case) if st.department.short_name == "市消防救援支队")
+    url = f"/staff/cases/{case.number}/inspections/{inspection.pk}/result/"
+    client.force_login(fire.assignee)
+    fake = SimpleUploadedFile("现场.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
+    client.post(url, {"step": fire.pk, "result": "fail", "items": "缺少灭火器", "evidence": fake})
+    assert not InspectionResult.objects.exists() and not any(media.rglob("*"))  # refused, nothing kept
+    photo = SimpleUploadedFile("现场.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    client.post(url, {"step": fire.pk, "result": "fail", "items": "缺少灭火器", "evidence": photo})
+    result = InspectionResult.objects.get()
+    assert result.evidence and result.evidence_name == "现场.pdf"
+    link = f"/staff/cases/{case.number}/inspections/evidence/{result.pk}/"
+    assert link in client.get(f"/staff/cases/{case.number}/inspections/").content.decode()
+    assert client.get(link).status_code == 200
+    client.force_login(user("clerk"))  # the coordinator
+    assert client.get(link).status_code == 200
+    client.force_login(user("handler_rf"))  # another department: not its result
+    assert client.get(link).status_code == 404
