@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "shenpi.cases",
     "shenpi.supervision",
     "shenpi.joint",
+    "shenpi.feedback",
     "shenpi.portal",
     "shenpi.staff",
     "shenpi.demo",
@@ -264,6 +265,10 @@ SPECTACULAR_SETTINGS = {
 SHENPI_WARNING_DAYS = int(env("SHENPI_WARNING_DAYS", "1"))
 # Anomaly rule same-applicant-decider: decisions by one person for one applicant in a year.
 SHENPI_SAME_APPLICANT_DECISIONS = int(env("SHENPI_SAME_APPLICANT_DECISIONS", "5"))
+# A poor rating (standards.md §2): call the applicant back within these working days, and
+# rectify within these (5 or 15 by province).
+SHENPI_POOR_RATING_CALL_BACK_DAYS = int(env("SHENPI_POOR_RATING_CALL_BACK_DAYS", "1"))
+SHENPI_POOR_RATING_RECTIFY_DAYS = int(env("SHENPI_POOR_RATING_RECTIFY_DAYS", "5"))
 
 # The public case lookup's limits (shenpi.cases.lookup).
 SHENPI_LOOKUP_LIMITS = {
