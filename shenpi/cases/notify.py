@@ -23,6 +23,10 @@ def case_changed(case, action: str) -> Outbox:
     body = TEXTS.select_template([f"cases/messages/{action}.txt", "cases/messages/default.txt"]).render(Context({
         "centre": case.centre.name, "number": case.number, "code": case.query_code, "promised_due": promised,
         "state": State(case.state).label}, autoescape=False)).strip()
+    from .signals import message_extra
+    for _receiver, extra in message_extra.send(sender=type(case), case=case, action=action):
+        if isinstance(extra, str) and extra:
+            body += extra
     # Queued with the change, in its transaction; the worker sends it (deliver_outbox), so no
     # request waits on a gateway and a message is never sent for a change that rolled back.
     return store.insert(Outbox(case=case, phone=case.applicant_phone, body=body), need_pk=False)

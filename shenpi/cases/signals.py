@@ -8,3 +8,7 @@ joint acceptance). Receivers take ``case`` and ``decision``.
 from django.dispatch import Signal
 
 decided = Signal()
+
+# Sent as an applicant's SMS is composed, with ``case`` and ``action``: a receiver may return a
+# line to add (feedback: the link to rate a case that has ended).
+message_extra = Signal()

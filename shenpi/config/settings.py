@@ -269,6 +269,17 @@ SHENPI_SAME_APPLICANT_DECISIONS = int(env("SHENPI_SAME_APPLICANT_DECISIONS", "5"
 # rectify within these (5 or 15 by province).
 SHENPI_POOR_RATING_CALL_BACK_DAYS = int(env("SHENPI_POOR_RATING_CALL_BACK_DAYS", "1"))
 SHENPI_POOR_RATING_RECTIFY_DAYS = int(env("SHENPI_POOR_RATING_RECTIFY_DAYS", "5"))
+# Complaints (F1), in working days: accept or refuse within the first, reply within the second
+# after acceptance, and extend the reply once, with reasons, by at most the third.
+SHENPI_COMPLAINT_ACCEPT_DAYS = int(env("SHENPI_COMPLAINT_ACCEPT_DAYS", "2"))
+SHENPI_COMPLAINT_REPLY_DAYS = int(env("SHENPI_COMPLAINT_REPLY_DAYS", "10"))
+SHENPI_COMPLAINT_EXTENSION_DAYS = int(env("SHENPI_COMPLAINT_EXTENSION_DAYS", "10"))
+# A rating link in an SMS is valid this many days; the window tablet rates the case its clerk
+# handled within these minutes.
+SHENPI_RATING_LINK_DAYS = int(env("SHENPI_RATING_LINK_DAYS", "30"))
+SHENPI_TABLET_MINUTES = int(env("SHENPI_TABLET_MINUTES", "30"))
+# Where applicants reach Shenpi, for links in SMS messages.
+SHENPI_PUBLIC_URL = env("SHENPI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The public case lookup's limits (shenpi.cases.lookup).
 SHENPI_LOOKUP_LIMITS = {

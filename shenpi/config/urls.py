@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from shenpi.cases import api as cases_api
 from shenpi.catalog import api as catalog_api
+from shenpi.feedback import api as feedback_api
 from shenpi.joint import api as joint_api
 from shenpi.org import accounts
 from shenpi.org import api as org_api
@@ -42,6 +43,11 @@ api_v1 = [
     path("cases/<str:number>/inspections/", joint_api.InspectionsView.as_view(), name="case-inspections"),
     path("cases/<str:number>/inspections/<int:inspection_id>/results/", joint_api.ResultsView.as_view(),
          name="case-inspection-results"),
+    path("cases/<str:number>/rating/", feedback_api.RatingView.as_view(), name="case-rating"),
+    path("complaints/", feedback_api.ComplaintsView.as_view(), name="complaints"),
+    path("complaints/<str:number>/", feedback_api.ComplaintDetailView.as_view(), name="complaint-detail"),
+    path("feedback/follow-ups/", feedback_api.FollowUpsView.as_view(), name="feedback-follow-ups"),
+    path("feedback/figures/", feedback_api.FiguresView.as_view(), name="feedback-figures"),
     path("auth/token/", accounts.TokenView.as_view(), name="auth-token"),
     path("auth/logout/", accounts.LogoutView.as_view(), name="auth-logout"),
     *router.urls,

@@ -6,3 +6,9 @@ class FeedbackConfig(AppConfig):
     name = "shenpi.feedback"
     label = "feedback"
     verbose_name = _("Complaints and ratings")
+
+    def ready(self):
+        from shenpi.cases.signals import message_extra
+
+        from .services import rating_link_line
+        message_extra.connect(rating_link_line, dispatch_uid="feedback.rating_link_line")

@@ -211,13 +211,14 @@ def _supplement_context(case) -> dict:
 
 @login_required(login_url="portal:login")
 def my_case(request, number):
+    from .feedback_views import portal_rating
     case = get_object_or_404(Case, number=number, applicant_user=request.user)
     return render(request, "portal/lookup.html", {"case": case, "asked": True, "number": case.number,
                                                   "code": case.query_code,
                                                   **_supplement_context(case),
                                                   "deemed_by_law": deemed_by_law(case, timezone.localdate()),
                                                   "events": case.events.order_by("seq"), "notices": case.notices.all(),
-                                                  "owner": True})
+                                                  "owner": True, "rating": portal_rating(case, request.user)})
 
 
 class ForgotForm(forms.Form):

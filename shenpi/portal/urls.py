@@ -2,7 +2,7 @@ from django.urls import path
 
 from shenpi.org import accounts
 
-from . import applicant_views, views
+from . import applicant_views, feedback_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -18,7 +18,12 @@ urlpatterns = [
     path("my/projects/<str:code>/", applicant_views.my_project, name="my-project"),
     path("my/bundles/<int:pk>/", applicant_views.my_bundle, name="my-bundle"),
     path("bundles/<slug:code>/", applicant_views.apply_bundle, name="apply-bundle"),
+    path("my/complaints/", feedback_views.my_complaints, name="my-complaints"),
     path("my/<str:number>/", applicant_views.my_case, name="my-case"),
+    path("my/<str:number>/rate/", feedback_views.rate_mine, name="my-rate"),
+    path("rate/<str:token>/", feedback_views.rate_link, name="rate-link"),
+    path("complaints/new/", feedback_views.complain, name="complain"),
+    path("complaints/lookup/", feedback_views.complaint_lookup, name="complaint-lookup"),
     path("my/<str:number>/supplement/", applicant_views.supplement, name="my-supplement"),
     path("lookup/notices/<int:notice_id>.pdf", views.lookup_notice, name="lookup-notice"),
     path("guide/<str:code>/", views.guide, name="guide"),

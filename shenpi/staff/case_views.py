@@ -262,7 +262,9 @@ def queue(request):
     for row in rows:  # only those who may do the step (its department and role), the holder first
         row["candidates"] = sorted((u for u in colleagues if row["step"].role in roles[u.pk]),
                                    key=lambda u: u.pk != row["step"].assignee_id)
-    return render(request, "staff/tasks.html", {"rows": _with_lights(rows), "title": _("Department queue"), "queue": True})
+    from shenpi.feedback.selectors import open_follow_ups
+    return render(request, "staff/tasks.html", {"rows": _with_lights(rows), "title": _("Department queue"), "queue": True,
+                                                "follow_ups": open_follow_ups(request.user)})
 
 
 def _with_lights(rows: list[dict]) -> list[dict]:

@@ -4,6 +4,7 @@ from django.urls import path
 from shenpi.org import accounts
 
 from . import case_views, joint_views, views
+from . import feedback_views as fv
 from . import supervision_views as sv
 
 app_name = "staff"
@@ -35,6 +36,15 @@ urlpatterns = [
     path("projects/", joint_views.projects, name="projects"),
     path("bundles/<int:pk>/", joint_views.bundle, name="bundle"),
     path("projects/<str:code>/", joint_views.project, name="project"),
+    path("feedback/", fv.overview, name="feedback"),
+    path("feedback/figures/", fv.figures, name="feedback-figures"),
+    path("complaints/", fv.complaint_list, name="complaints"),
+    path("complaints/new/", fv.register, name="complaint-new"),
+    path("complaints/<str:number>/", fv.complaint, name="complaint"),
+    path("complaints/<str:number>/<str:action>/", fv.complaint_act, name="complaint-act"),
+    path("follow-ups/<int:pk>/", fv.follow_up, name="follow-up"),
+    path("follow-ups/<int:pk>/<str:action>/", fv.follow_up_act, name="follow-up-act"),
+    path("window/tablet/", fv.tablet, name="window-tablet"),
     path("supervision/", sv.dashboard, name="sv-dashboard"),
     path("supervision/figures.json", sv.figures_json, name="sv-figures"),
     path("supervision/screen/", sv.screen, name="sv-screen"),

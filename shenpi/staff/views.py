@@ -68,8 +68,13 @@ def home(request):
     from shenpi.supervision.selectors import orders_for
     may_supervise = supervision.may_read(user)
     open_orders = orders_for(user).filter(status__in=("open", "returned")).count() if may_supervise else 0
+    from shenpi.feedback import access as feedback
+    from shenpi.feedback.selectors import open_follow_ups
+    from shenpi.staff.feedback_views import _may_visit
+    feedback_open = (feedback.complaints_for(user).filter(status__in=("received", "investigating")).count()
+                     + len(open_follow_ups(user)))
     return render(request, "staff/home.html", {
-        **work, "watcher": watcher, "supervision": may_supervise, "open_orders": open_orders, "is_clerk": "inbox" in work,
+        **work, "feedback": _may_visit(user) or feedback.may_see_figures(user), "feedback_open": feedback_open, "watcher": watcher, "supervision": may_supervise, "open_orders": open_orders, "is_clerk": "inbox" in work,
         "staff": staff, "roles": sorted(roles_of(request.user)), "is_admin": is_centre_admin(request.user),
         "is_leader": bool(staff and staff.department_id) and bool(roles_of(request.user) & {"dept_head", "chief_rep"}),
     })
