@@ -479,6 +479,13 @@ def load_cases(stdout=None) -> int:
         (2, at_window("review", PERMIT)), (2, act("review", "accept", "clerk")),
         (1, online("new", PERMIT)),
         (0, at_window("today", PERMIT)),
+        # The demo applicant's own finished cases online: one to rate, one rated poorly and acted on.
+        (9, online("mine-poor", FILING)), (9, act("mine-poor", "claim", "clerk")),
+        (9, act("mine-poor", "decide", "clerk", decision="approve", licence_number="备2026-0291")),
+        (8, act("mine-poor", "deliver", "clerk", method="邮寄送达")),
+        (6, online("mine-done", FILING)), (6, act("mine-done", "claim", "clerk")),
+        (6, act("mine-done", "decide", "clerk", decision="approve", licence_number="备2026-0305")),
+        (5, act("mine-done", "deliver", "clerk", method="邮寄送达")),
     ]
     plan += _supervised_history(item, required, applicant, at_window, act, step, cases)
     plan.sort(key=lambda p: -p[0])  # stable: same day keeps the listed order
@@ -499,6 +506,7 @@ def load_cases(stdout=None) -> int:
     sweep_warnings(on=today)
     _supervision_records(cases, users, today)
     _projects(cases, users)
+    _feedback(users, cal, today)
     # Someone guessed at a case's query code yesterday and was stopped: the supervisors see it.
     from shenpi.cases.models import LookupFailure
     LookupFailure.objects.create(day=cal.add_workdays(today, -1), number=cases["approve"].number,
@@ -507,6 +515,164 @@ def load_cases(stdout=None) -> int:
     if stdout:
         stdout.write(f"Demo cases: {len(cases)} (applicant account {DEMO_APPLICANT})")
     return len(cases)
+
+
+def _feedback(users, cal, today) -> None:
+    """Ratings and complaints in every state (F1, F2), each made through the services on its own
+    day: good ratings on the three channels; poor ones awaiting the call-back, overdue for it,
+    overdue for the rectification, awaiting the second rating and closed; an appeal awaiting a
+    ruling, one upheld and one dismissed; complaints awaiting acceptance (one overdue), being
+    investigated (one extended, one overdue, one anonymous), answered on time and rated with
+    an accountability record, answered late, and not accepted."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from shenpi.cases.models import Case
+    from shenpi.feedback import complaints as c
+    from shenpi.feedback import services as fb
+    from shenpi.feedback.models import FollowUp
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+
+    def day(ago):
+        return cal.add_workdays(today, -ago) if ago else today
+
+    def on(ago, hour=10):
+        return time_machine.travel(datetime.combine(day(ago), time(hour, 0), tzinfo=shanghai), tick=False)
+
+    dept = {key: users[name].staff.department for key, name in
+            (("zj", "depthead"), ("sj", "chief_sj"), ("fg", "approver_fg"), ("fgw", "approver_fgw"))}
+    me = users[DEMO_APPLICANT]
+    used = set(Case.objects.filter(applicant_user=me).values_list("pk", flat=True))  # the applicant rates those
+
+    def ended(key, by_ago):
+        """A delivered case of the department, delivered by that day, not used yet."""
+        case = (Case.objects.filter(department=dept[key], state="delivered", delivered_on__lte=day(by_ago))
+                .exclude(pk__in=used).order_by("-delivered_on", "-pk").first())
+        used.add(case.pk)
+        return case
+
+    def sms(key, ago, level, text="", chosen=()):
+        case = ended(key, ago)
+        with on(ago):
+            return fb.rate(case=case, channel="sms", token=fb.link_token(case), level=level, text=text,
+                           chosen=list(chosen))
+
+    def at_counter(key, ago, level, chosen=()):
+        """A rating on the tablet, a minute after the clerk delivered the case."""
+        case = ended(key, ago)
+        event = case.events.filter(action="deliver").order_by("-seq").first()
+        with time_machine.travel(event.at + timedelta(minutes=1), tick=False):
+            return fb.rate(case=case, channel="window", actor=event.actor, level=level, chosen=list(chosen))
+
+    def follow(rating):
+        return FollowUp.objects.get(rating=rating)
+
+    head = {"zj": users["depthead"], "sj": users["chief_sj"], "fg": users["approver_fg"]}
+    supervisor = users["supervisor"]
+    # Good and middling ratings across departments, windows and staff.
+    for key, ago, level, chosen in (("zj", 20, 1, ("attitude", "efficiency")), ("sj", 20, 2, ("once",)),
+                                    ("fg", 18, 1, ()), ("fgw", 16, 2, ("environment",)), ("sj", 12, 1, ()),
+                                    ("fg", 10, 3, ()), ("fgw", 8, 1, ("efficiency",))):
+        at_counter(key, ago, level, chosen)
+    for key, ago, level in (("zj", 19, 2), ("sj", 15, 1), ("fg", 14, 2), ("fgw", 12, 3), ("zj", 9, 1)):
+        sms(key, ago, level)
+    # Poor ratings and their follow-ups, in every state.
+    closed = sms("zj", 21, 5, "审核环节来回退改,耗时太长", ("fast",))
+    with on(20):
+        fb.call_back(actor=head["zj"], follow_up=follow(closed), note="已电话回访,申请人反映材料退改三次。")
+    with on(18):
+        fb.rectify(actor=head["zj"], follow_up=follow(closed), text="制定一次性告知清单,审核意见一次提出。")
+    with on(17):
+        fb.rate_again(follow_up=follow(closed), level=2, token=fb.link_token(closed.case, again=True))
+    rectify_late = sms("zj", 8, 4, "窗口人员不在岗,等了四十分钟", ("attitude",))
+    with on(7):
+        fb.call_back(actor=head["zj"], follow_up=follow(rectify_late), note="已回访致歉,核实当日窗口人员离岗。")
+    call_back_late = at_counter("zj", 6, 5, ("once",))
+    mine = Case.objects.get(applicant_user=me, state="delivered", licence_number="备2026-0291")
+    with on(7):
+        awaiting_second = fb.rate(case=mine, channel="portal", actor=me, level=4, text="邮寄送达比承诺晚了两天",
+                                  chosen=["progress"])
+    with on(7):
+        fb.call_back(actor=head["zj"], follow_up=follow(awaiting_second), note="已回访,邮政揽收延误。")
+    with on(4):
+        fb.rectify(actor=head["zj"], follow_up=follow(awaiting_second), text="改为办结当日交邮,短信告知运单号。")
+    sms("zj", 1, 5, "审批太慢")  # the call-back is due tomorrow (or today)
+    appealed = sms("sj", 9, 5, "没给我办就差评", ())
+    with on(8):
+        fb.appeal(actor=head["sj"], rating=appealed, reason="申请人材料不全被一次性告知后仍坚持当场办结,言语威胁给差评,有窗口录音。")
+    upheld = sms("sj", 14, 5, "")
+    with on(13):
+        fb.call_back(actor=head["sj"], follow_up=follow(upheld), note="申请人拒绝沟通。")
+        appeal = fb.appeal(actor=head["sj"], rating=upheld, reason="同一申请人当日对三个窗口均给差评,与办理无关。")
+    with on(12):
+        fb.rule_appeal(actor=supervisor, appeal=appeal, upheld=True, ruling="经核查录音和记录,差评与服务无关,申诉成立。")
+    dismissed = sms("fg", 13, 4, "登记要跑两次", ("once",))
+    with on(12):
+        fb.call_back(actor=head["fg"], follow_up=follow(dismissed), note="已回访。")
+        appeal = fb.appeal(actor=head["fg"], rating=dismissed, reason="申请人自身原因。")
+    with on(11):
+        fb.rule_appeal(actor=supervisor, appeal=appeal, upheld=False, ruling="窗口确未一次性告知,申诉不成立,应整改。")
+    with on(2):
+        fb.rectify(actor=head["fg"], follow_up=follow(dismissed), text="不动产登记材料清单上墙,窗口一次性告知。")
+    del call_back_late, rectify_late
+
+    # Complaints in every state.
+    def lodge(ago, key, actor=None, **kw):
+        data = {"source": "portal", "against_department": dept[key], "content": "办事过程中遇到问题。",
+                "name": "张伟", "phone": "13800138001", **kw}
+        with on(ago, 9):
+            return c.submit(actor=actor, **data)
+
+    lodge(0, "zj", me, content="网上申请提交三天了还没有人预审。", name="王芳", phone="")
+    lodge(4, "sj", users["clerk_general"], source="phone", content="食品经营许可现场核查人员迟到一个多小时。",
+          name="李娜", phone="13807340002")
+    investigating = lodge(3, "zj", content="施工许可审查中多次口头要求补充同一份材料。", against_name="审核岗")
+    with on(2):
+        c.accept(actor=supervisor, complaint=investigating)
+        c.assign(actor=head["zj"], complaint=investigating, assignee=users["handler"])
+    with on(1):
+        c.add_note(actor=users["handler"], complaint=investigating, text="调阅该办件退回记录,共两次,均有书面意见。")
+    extended = lodge(12, "zj", content="竣工验收备案窗口人员态度恶劣。", against_name="3号窗口", source="window",
+                     actor=users["clerk"])
+    with on(11):
+        c.accept(actor=supervisor, complaint=extended, against_person=users["clerk"])
+    with on(4):
+        c.add_note(actor=head["zj"], complaint=extended, text="已调取窗口监控,待约谈当事人。")
+        c.extend(actor=head["zj"], complaint=extended, days=5, reason="当事人外出培训,需待其返岗后约谈核实。")
+    overdue = lodge(16, "sj", content="食品经营许可超过承诺时限未办结,无人答复。", name="赵刚", phone="13807340003")
+    with on(15):
+        c.accept(actor=supervisor, complaint=overdue)
+    with on(10):
+        c.add_note(actor=head["sj"], complaint=overdue, text="正在核实审核岗积压原因。")
+    lodge(5, "fgw", anonymous=True, name="", phone="", content="节能审查中有人暗示找指定中介。")
+    with on(4):
+        from shenpi.feedback.models import Complaint
+        c.accept(actor=supervisor, complaint=Complaint.objects.get(anonymous=True))
+    answered = lodge(20, "zj", content="窗口收件时要求提供法律规定以外的证明。", against_name="1号窗口",
+                     source="letter", actor=users["clerk_general"], name="陈明", phone="13807340004")
+    with on(19):
+        c.accept(actor=supervisor, complaint=answered, against_person=users["clerk"])
+    with on(16):
+        c.add_note(actor=head["zj"], complaint=answered, text="经核实,窗口要求提供的无犯罪记录证明不在材料目录内。")
+        c.reply(actor=head["zj"], complaint=answered, finding="substantiated",
+                text="情况属实。已责令窗口按目录收件,并向您致歉;对当事人批评教育。")
+        c.hold_to_account(actor=supervisor, complaint=answered, person=users["clerk"], measure="talk",
+                          reason="超出材料目录要求申请人提供证明")
+    with on(15):
+        c.rate_handling(complaint=answered, level=1, code=answered.query_code, text="处理及时,满意。")
+    late = lodge(25, "fg", content="不动产转移登记窗口说系统故障让改天再来。", name="周敏", phone="13807340005")
+    with on(24):
+        c.accept(actor=supervisor, complaint=late)
+    with on(6):
+        c.reply(actor=head["fg"], complaint=late, finding="partly",
+                text="当日系统确有故障约一小时,窗口未及时登记预约,已要求故障期间登记并回电。")
+    refused = lodge(7, "zj", source="letter", actor=users["clerk_general"], content="要求撤销已生效的邻居建房许可。",
+                    name="孙强", phone="13807340006")
+    with on(6):
+        c.refuse(actor=supervisor, complaint=refused, reason="属于行政复议或诉讼事项,不属于效能投诉范围;可依法申请行政复议。")
 
 
 def _supervised_history(item, required, applicant, at_window, act, step, cases) -> list:

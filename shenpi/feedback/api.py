@@ -25,7 +25,8 @@ from .models import Complaint, Rating
 
 
 class ComplaintIn(serializers.Serializer):
-    source = serializers.ChoiceField(choices=Complaint.Source.choices, default=Complaint.Source.PORTAL)
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # the field is named as the API names it
+        choices=Complaint.Source.choices, default=Complaint.Source.PORTAL)
     against_department = serializers.IntegerField(min_value=1, max_value=2**62)
     against_name = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
     case_number = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
@@ -38,7 +39,7 @@ class ComplaintIn(serializers.Serializer):
 class ComplaintOut(serializers.Serializer):
     number = serializers.CharField()
     query_code = serializers.CharField(help_text="empty for an anonymous complaint")
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # the field is named as the API names it
     status = serializers.CharField()
     anonymous = serializers.BooleanField()
     against_department = serializers.IntegerField(source="against_department_id")

@@ -117,7 +117,7 @@ def figures(user: Any, *, on: datetime.date | None = None) -> dict:
     total = sum(r["total"] for r in by_department)
     poor = sum(r["poor"] for r in by_department)
 
-    f = {"total": 0, "rectified": 0, "on_time": 0, "late": 0, "open": 0, "overdue": 0, "called_on_time": 0,
+    f: dict[str, Any] = {"total": 0, "rectified": 0, "on_time": 0, "late": 0, "open": 0, "overdue": 0, "called_on_time": 0,
          "second_satisfied": 0, "second": 0}
     for due, done, call_due, called, second in follow_ups.values_list("rectify_due", "rectified_at", "call_back_due",
                                                                       "called_back_at", "second_level"):
@@ -135,7 +135,7 @@ def figures(user: Any, *, on: datetime.date | None = None) -> dict:
             f["second_satisfied"] += second not in Rating.POOR
     f["rate"] = _percent(f["on_time"], f["rectified"] + f["overdue"])
 
-    c = {"total": 0, "received": 0, "not_accepted": 0, "investigating": 0, "replied": 0, "on_time": 0, "late": 0,
+    c: dict[str, Any] = {"total": 0, "received": 0, "not_accepted": 0, "investigating": 0, "replied": 0, "on_time": 0, "late": 0,
          "overdue": 0, "accepted_late": 0, "extended": 0, "rated": 0, "rated_satisfied": 0}
     per_department: dict[str, dict] = {}
     for status, reply_due, replied, accept_due, accepted, extended, level, name in complaints.values_list(
@@ -147,12 +147,12 @@ def figures(user: Any, *, on: datetime.date | None = None) -> dict:
                                                       "overdue": 0})
         row["total"] += 1
         replied_on, accepted_on = _day(replied), _day(accepted)
-        if replied_on:
+        if replied_on and reply_due:
             late = replied_on > reply_due
             c["late" if late else "on_time"] += 1
             row["replied"] += 1
             row["on_time"] += not late
-        elif status == Complaint.Status.INVESTIGATING and on > reply_due:
+        elif status == Complaint.Status.INVESTIGATING and reply_due and on > reply_due:
             c["overdue"] += 1
             row["overdue"] += 1
         c["accepted_late"] += bool((accepted_on and accepted_on > accept_due)

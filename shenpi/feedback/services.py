@@ -74,8 +74,9 @@ def tablet_case(clerk: Any) -> Case | None:
     staff = getattr(clerk, "staff", None) if clerk and clerk.is_authenticated else None
     if staff is None or not staff.window_id:
         return None
-    since = timezone.now() - datetime.timedelta(minutes=settings.SHENPI_TABLET_MINUTES)
-    event = (CaseEvent.objects.filter(actor=clerk, at__gte=since, case__window_id=staff.window_id)
+    now = timezone.now()
+    since = now - datetime.timedelta(minutes=settings.SHENPI_TABLET_MINUTES)
+    event = (CaseEvent.objects.filter(actor=clerk, at__gte=since, at__lte=now, case__window_id=staff.window_id)
              .order_by("-at", "-pk").select_related("case", "case__version").first())
     return event.case if event else None
 

@@ -100,7 +100,7 @@ def rate_link(request, token):
 
 
 class ComplaintForm(forms.Form):
-    against_department = forms.ModelChoiceField(label=_("Department complained of"), queryset=None)
+    against_department: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Department complained of"), queryset=None)
     against_name = forms.CharField(label=_("Person or window complained of (if known)"), required=False,
                                    max_length=100)
     case_number = forms.CharField(label=_("Case number (if any)"), required=False, max_length=40)
@@ -111,7 +111,7 @@ class ComplaintForm(forms.Form):
     phone = forms.CharField(label=_("Your phone, for the reply"), required=False, max_length=20,
                             widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["against_department"].queryset = Department.objects.order_by("pk")
         self.fields["against_department"].empty_label = "—"
@@ -154,7 +154,7 @@ def _found(request: Any, number: str, code: str) -> Complaint | None:
     address = client_address(request)
     rate_key, fail_key = f"complaint-rate:{address}", f"complaint-fail:{address}"
     if reached(rate_key, 30) or reached(fail_key, 20):
-        raise TooMany(_("Too many lookups: try again later, or ask at the centre's window or hotline."),
+        raise TooMany(str(_("Too many lookups: try again later, or ask at the centre's window or hotline.")),
                       retry_after=LOOKUP_HOUR)
     count(rate_key, LOOKUP_MINUTE)
     found = Complaint.objects.filter(number=number, anonymous=False).select_related(

@@ -74,7 +74,7 @@ def complaint_list(request):
 class RegisterForm(forms.Form):
     source = forms.ChoiceField(label=_("source"), choices=[(v, lbl) for v, lbl in Complaint.Source.choices
                                                            if v != Complaint.Source.PORTAL])
-    against_department = forms.ModelChoiceField(label=_("Department complained of"), queryset=None)
+    against_department: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Department complained of"), queryset=None)
     against_name = forms.CharField(label=_("Person or window complained of (if known)"), required=False,
                                    max_length=100)
     case_number = forms.CharField(label=_("Case number (if any)"), required=False, max_length=40)
@@ -83,7 +83,7 @@ class RegisterForm(forms.Form):
     name = forms.CharField(label=_("complainant"), required=False, max_length=100)
     phone = forms.CharField(label=_("complainant's phone"), required=False, max_length=20)
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["against_department"].queryset = Department.objects.order_by("pk")
         self.fields["against_department"].empty_label = "—"

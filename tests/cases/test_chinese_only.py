@@ -80,13 +80,21 @@ def test_every_page_speaks_chinese(client, on):
     numbers = list(Case.objects.values_list("number", flat=True))
     mine = Case.objects.filter(applicant_user__username="13800138000").values_list("number", flat=True)
     looked_up = Case.objects.filter(state="accepted").first()
+    from shenpi.feedback.models import Complaint, FollowUp, Rating
+    from shenpi.feedback.services import link_token
     from shenpi.joint.models import Project
     from shenpi.supervision.models import Card, Order
+    complaints = list(Complaint.objects.all())
+    follow_ups = list(FollowUp.objects.values_list("pk", flat=True))
+    rated = Rating.objects.filter(follow_up__rectified_at__isnull=False).first().case
     pages = {
         None: ["/", "/login/", "/register/", "/lookup/", "/no-such-page/", "/password/forgot/", "/password/reset/",
                f"/lookup/?number={looked_up.number}&code={looked_up.query_code}",
-               *[f"/guide/{i.implementation_code}/" for i in Item.objects.all()[:5]]],
-        "13800138000": ["/my/", *[f"/my/{n}/" for n in mine], "/staff/"],
+               *[f"/guide/{i.implementation_code}/" for i in Item.objects.all()[:5]],
+               "/complaints/new/", "/complaints/lookup/", f"/rate/{link_token(rated)}/",
+               f"/rate/{link_token(rated, again=True)}/", "/rate/expired/",
+               *[f"/complaints/lookup/?number={c.number}&code={c.query_code}" for c in complaints if c.query_code]],
+        "13800138000": ["/my/", *[f"/my/{n}/" for n in mine], "/staff/", "/my/complaints/", "/complaints/new/"],
     }
     staff_pages = ["/staff/", "/staff/inbox/", "/staff/window/", "/staff/tasks/", "/staff/queue/", "/staff/search/",
                    "/staff/search/?overdue=on", "/staff/catalog/figures/", "/staff/catalog/transfer/",
@@ -96,8 +104,12 @@ def test_every_page_speaks_chinese(client, on):
                    *[f"/staff/projects/{c}/" for c in Project.objects.values_list("code", flat=True)],
                    *[f"/staff/supervision/cards/{pk}/" for pk in Card.objects.values_list("pk", flat=True)[:5]],
                    *[f"/staff/supervision/orders/{pk}/" for pk in Order.objects.values_list("pk", flat=True)],
-                   *[f"/staff/cases/{n}/" for n in numbers]]
-    for name in ("clerk", "reviewer", "approver", "depthead", "handler", "supervisor", "leader"):
+                   *[f"/staff/cases/{n}/" for n in numbers],
+                   "/staff/feedback/", "/staff/feedback/figures/", "/staff/complaints/", "/staff/complaints/new/",
+                   "/staff/window/tablet/", *[f"/staff/complaints/{c.number}/" for c in complaints],
+                   *[f"/staff/follow-ups/{pk}/" for pk in follow_ups]]
+    for name in ("clerk", "reviewer", "approver", "depthead", "handler", "supervisor", "leader", "chief_sj",
+                 "clerk_general", "approver_fg"):
         pages[name] = staff_pages
     pages["admin"] = staff_pages + admin_lists()
     problems = {}

@@ -83,8 +83,9 @@ def test_an_overdue_reply_cannot_be_extended_and_acceptance_has_its_own_limit(on
     on(2026, 3, 2)
     late = lodge(None)
     on(2026, 3, 5)
-    from shenpi.feedback.selectors import complaint_late
     import django.utils.timezone as tz
+
+    from shenpi.feedback.selectors import complaint_late
     assert complaint_late(late, tz.localdate()) == "accept_late"
     c.accept(actor=user("supervisor"), complaint=late)
     on(2026, 4, 1)
