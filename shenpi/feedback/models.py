@@ -180,7 +180,7 @@ class Complaint(models.Model):
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
     extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("extended by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
-    finding = models.CharField(_("finding"), max_length=20, choices=Finding.choices, blank=True)
+    finding = models.CharField(_("finding of the investigation"), max_length=20, choices=Finding.choices, blank=True)
     reply = models.TextField(_("reply and result"), blank=True)
     replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
     replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("replied by"), null=True, blank=True,

@@ -177,3 +177,29 @@ def test_the_pages_show_the_work(client):
     assert "请再次评价" in page
     figures_page = as_(client, "leader").get("/staff/feedback/figures/").content.decode()
     assert re.search(r"投诉按期答复", figures_page) and "李敏" in figures_page
+
+
+@pytest.mark.usefixtures("centre")
+def test_the_public_writes_are_guarded(client):
+    from shenpi.cases.models import Case
+    done = Case.objects.get(applicant_user__username="13800138000", licence_number="备2026-0305")
+    assert as_(client, "other").post(f"/my/{done.number}/rate/", {"level": "5"}).status_code == 404
+    assert as_(client, None).post(f"/my/{done.number}/rate/", {"level": "5"}).status_code == 302  # to the login
+    r = as_(client, "13800138000").post(f"/my/{done.number}/rate/", {"level": "九"}, follow=True)
+    assert "1 到 5" in r.content.decode() or "五个等级" in r.content.decode() or r.status_code == 200
+    assert not Rating.objects.filter(case=done).exists()
+    replied = Complaint.objects.filter(status="replied", handling_level__isnull=True).first()
+    as_(client, None).post("/complaints/lookup/", {"number": replied.number, "code": "WRONG123", "level": "1"})
+    replied.refresh_from_db()
+    assert replied.handling_level is None
+    as_(client, None).post("/complaints/lookup/", {"number": replied.number, "code": replied.query_code,
+                                                   "level": "2"})
+    replied.refresh_from_db()
+    assert replied.handling_level == 2
+    token = fb.link_token(done)
+    assert as_(client, None).post(f"/rate/{token}x/", {"level": "1"}).status_code == 404
+    assert as_(client, None).post(f"/rate/{token}/", {"level": "1"}).status_code == 302
+    assert Rating.objects.get(case=done).channel == "sms"
+    count = Complaint.objects.count()
+    r = as_(client, None).post("/complaints/new/", {"against_department": "", "content": ""})
+    assert r.status_code == 200 and Complaint.objects.count() == count

@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('reply_due', models.DateField(blank=True, null=True, verbose_name='reply by')),
                 ('extended_days', models.PositiveSmallIntegerField(default=0, verbose_name='extended by (working days)')),
                 ('extension_reason', models.TextField(blank=True, verbose_name='reason for the extension')),
-                ('finding', models.CharField(blank=True, choices=[('substantiated', 'Substantiated'), ('partly', 'Partly substantiated'), ('unsubstantiated', 'Not substantiated')], max_length=20, verbose_name='finding')),
+                ('finding', models.CharField(blank=True, choices=[('substantiated', 'Substantiated'), ('partly', 'Partly substantiated'), ('unsubstantiated', 'Not substantiated')], max_length=20, verbose_name='finding of the investigation')),
                 ('reply', models.TextField(blank=True, verbose_name='reply and result')),
                 ('replied_at', models.DateTimeField(blank=True, null=True, verbose_name='replied')),
                 ('handling_level', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Very satisfied'), (2, 'Satisfied'), (3, 'Fairly satisfied'), (4, 'Dissatisfied'), (5, 'Very dissatisfied')], null=True, verbose_name="complainant's rating of the handling")),
