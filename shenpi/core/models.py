@@ -9,6 +9,7 @@ TASK_LABELS = {
     "sweep_warnings": _("Overtime warnings"),
     "sweep_anomaly_rules": _("Anomaly rules"),
     "replay_anomaly_rules": _("Anomaly rules over history"),
+    "sweep_feedback_warnings": _("Overtime warnings on complaints and poor ratings"),
 }
 
 

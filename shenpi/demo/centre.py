@@ -673,6 +673,8 @@ def _feedback(users, cal, today) -> None:
                     name="孙强", phone="13807340006")
     with on(6):
         c.refuse(actor=supervisor, complaint=refused, reason="属于行政复议或诉讼事项,不属于效能投诉范围;可依法申请行政复议。")
+    from shenpi.feedback.warnings import sweep_reminders
+    sweep_reminders(on=today)  # the worker's warnings on these clocks, as of today
 
 
 def _supervised_history(item, required, applicant, at_window, act, step, cases) -> list:

@@ -6,6 +6,7 @@ watchers and, for their own department, department staff."""
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -78,7 +79,8 @@ class ComplaintsView(APIView):
     def post(self, request):
         key = f"complaint-submit:{client_address(request)}"
         if not getattr(request.user, "staff", None) and reached(key, 20):
-            raise TooMany("Too many complaints from this address for now; call the hotline.", retry_after=3600)
+            raise TooMany(_("Too many complaints from this address for now; call the centre's hotline."),
+                          retry_after=3600)
         s = ComplaintIn(data=request.data)
         s.is_valid(raise_exception=True)
         d = dict(s.validated_data)

@@ -10,5 +10,6 @@ class FeedbackConfig(AppConfig):
     def ready(self):
         from shenpi.cases.signals import message_extra
 
+        from . import tasks  # noqa: F401  (registers the periodic warnings)
         from .services import rating_link_line
         message_extra.connect(rating_link_line, dispatch_uid="feedback.rating_link_line")

@@ -219,3 +219,42 @@ class ComplaintNote(models.Model):
 
     def __str__(self):
         return f"{self.complaint_id} {self.written_at:%Y-%m-%d}"
+
+
+class Reminder(models.Model):
+    """An overtime warning on a complaint's or a poor rating's clock (E2 for F1, F2): yellow on
+    the last working day (SHENPI_WARNING_DAYS), red once past; made once each, by the sweep,
+    with an SMS to whoever must act."""
+
+    class Clock(models.TextChoices):
+        ACCEPT = "accept", _("Complaint: acceptance")
+        REPLY = "reply", _("Complaint: reply")
+        CALL_BACK = "call_back", _("Poor rating: call-back")
+        RECTIFY = "rectify", _("Poor rating: rectification")
+
+    class Level(models.TextChoices):
+        YELLOW = "yellow", _("Yellow: due soon")
+        RED = "red", _("Red: overdue")
+
+    clock = models.CharField(_("clock"), max_length=10, choices=Clock.choices)
+    level = models.CharField(_("warning level"), max_length=8, choices=Level.choices)
+    complaint = models.ForeignKey(Complaint, verbose_name=_("complaint"), null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="reminders")
+    follow_up = models.ForeignKey(FollowUp, verbose_name=_("poor-rating follow-up"), null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="reminders")
+    # "c<complaint id>" or "f<follow-up id>": one key for the unique rule whichever it is.
+    subject = models.CharField(max_length=24, editable=False)
+    department = models.ForeignKey(Department, verbose_name=_("department"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField(_("due"))
+    on = models.DateField(_("found on"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["subject", "clock", "level"], name="reminder_once")]
+        verbose_name = _("overtime warning")
+        verbose_name_plural = _("overtime warnings")
+
+    def __str__(self):
+        return f"{self.subject} {self.clock} {self.level}"

@@ -180,10 +180,17 @@ def supplement(request, number):
 
 @login_required(login_url="portal:login")
 def my_cases(request):
+    from shenpi.feedback.models import Rating
+    from shenpi.feedback.services import ENDED
     from shenpi.joint.bundles import applications_of
     from shenpi.joint.projects import projects_of_applicant
+    rated = set(Rating.objects.filter(case__applicant_user=request.user, channel=Rating.Channel.PORTAL)
+                .values_list("case_id", flat=True))
+    cases = list(Case.objects.filter(applicant_user=request.user).select_related("version"))
+    for c in cases:
+        c.to_rate = c.state in ENDED and c.pk not in rated
     return render(request, "portal/my_cases.html",
-                  {"cases": Case.objects.filter(applicant_user=request.user).select_related("version"),
+                  {"cases": cases,
                    "projects": projects_of_applicant(request.user), "bundles": applications_of(request.user)})
 
 

@@ -99,6 +99,10 @@ def rate_link(request, token):
                                                 **rating_context(case, Rating.Channel.SMS)})
 
 
+LOOKUP_MINUTE, LOOKUP_HOUR = 60, 3600
+SUBMITS_PER_HOUR = 20  # complaints from one address, on the page and the API together
+
+
 class ComplaintForm(forms.Form):
     against_department: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Department complained of"), queryset=None)
     against_name = forms.CharField(label=_("Person or window complained of (if known)"), required=False,
@@ -122,8 +126,12 @@ def complain(request):
     initial = {"phone": request.user.username if request.user.is_authenticated and not hasattr(
         request.user, "staff") else "", "case_number": request.GET.get("case", "")[:40]}
     form = ComplaintForm(request.POST or None, initial=initial)
+    key = f"complaint-submit:{client_address(request)}"
+    if request.method == "POST" and reached(key, SUBMITS_PER_HOUR):
+        form.add_error(None, _("Too many complaints from this address for now; call the centre's hotline."))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        count(key, LOOKUP_HOUR)
         try:
             complaint = complaints.submit(actor=request.user if not hasattr(request.user, "staff") else None,
                                           source=Complaint.Source.PORTAL, **d)
@@ -142,7 +150,6 @@ def complain(request):
                                                     "reply_days": settings.SHENPI_COMPLAINT_REPLY_DAYS})
 
 
-LOOKUP_MINUTE, LOOKUP_HOUR = 60, 3600
 
 
 def _found(request: Any, number: str, code: str) -> Complaint | None:

@@ -172,6 +172,7 @@ def case_page(request, number):
         "light": (light := supervision.light_of(case, on, supervision.warning_horizon(on))),
         "light_word": supervision.LIGHT_WORDS.get(light, ""), "videos": supervision.event_videos(case),
         "joint": joint, "bundle_applications": case.bundle_applications.select_related("bundle"),
+        **_feedback_context(request.user, case),
         "project_link": getattr(case, "project_link", None),
         "events": case.events.select_related("actor__staff"), "notices": case.notices.all(), "materials": case.materials.all(),
         "actions": {a for a in actions_from(case.state) if may_act(request.user, a, case)
@@ -265,6 +266,18 @@ def queue(request):
     from shenpi.feedback.selectors import open_follow_ups
     return render(request, "staff/tasks.html", {"rows": _with_lights(rows), "title": _("Department queue"), "queue": True,
                                                 "follow_ups": open_follow_ups(request.user)})
+
+
+def _feedback_context(user, case) -> dict:
+    """The case's ratings (with the follow-up of a poor one, for those who work or watch it) and
+    the complaints about it that the user handles."""
+    from shenpi.feedback import access
+    from shenpi.feedback.selectors import follow_ups_for
+    ratings = list(case.ratings.select_related("follow_up").order_by("given_at"))
+    follow_ups = set(follow_ups_for(user).filter(rating__case=case).values_list("pk", flat=True))
+    for r in ratings:
+        r.follow_up_pk = r.follow_up.pk if r.poor and hasattr(r, "follow_up") and r.follow_up.pk in follow_ups else None
+    return {"ratings": ratings, "case_complaints": list(access.complaints_for(user).filter(case=case))}
 
 
 def _with_lights(rows: list[dict]) -> list[dict]:

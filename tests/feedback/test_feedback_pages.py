@@ -203,3 +203,19 @@ def test_the_public_writes_are_guarded(client):
     count = Complaint.objects.count()
     r = as_(client, None).post("/complaints/new/", {"against_department": "", "content": ""})
     assert r.status_code == 200 and Complaint.objects.count() == count
+
+
+@pytest.mark.usefixtures("centre")
+def test_the_complaint_form_is_limited_per_address(client, settings):
+    import shenpi.portal.feedback_views as views
+    settings.SHENPI_COMPLAINT_ACCEPT_DAYS = 2
+    count = Complaint.objects.count()
+    body = {"against_department": str(user("depthead").staff.department.pk), "content": "测试", "anonymous": "on"}
+    for _ in range(views.SUBMITS_PER_HOUR):
+        assert client.post("/complaints/new/", body).status_code == 200
+    r = client.post("/complaints/new/", body)
+    assert "投诉过多" in r.content.decode()
+    assert Complaint.objects.count() == count + views.SUBMITS_PER_HOUR
+    r = client.post("/api/v1/complaints/", {"against_department": body["against_department"], "content": "测试",
+                                            "anonymous": True}, content_type="application/json")
+    assert r.status_code == 429 and Complaint.objects.count() == count + views.SUBMITS_PER_HOUR
