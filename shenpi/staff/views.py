@@ -71,8 +71,11 @@ def home(request):
     from shenpi.feedback import access as feedback
     from shenpi.feedback.selectors import open_follow_ups
     from shenpi.staff.feedback_views import _may_visit
-    feedback_open = (feedback.complaints_for(user).filter(status__in=("received", "investigating")).count()
-                     + len(open_follow_ups(user)))
+    follow_ups = open_follow_ups(user)
+    work["feedback_work"] = {
+        "complaints": feedback.complaints_for(user).filter(status__in=("received", "investigating")).count(),
+        "follow_ups": len(follow_ups), "late": sum(f.late for f in follow_ups)}
+    feedback_open = work["feedback_work"]["complaints"] + work["feedback_work"]["follow_ups"]
     return render(request, "staff/home.html", {
         **work, "feedback": _may_visit(user) or feedback.may_see_figures(user), "feedback_open": feedback_open, "watcher": watcher, "supervision": may_supervise, "open_orders": open_orders, "is_clerk": "inbox" in work,
         "staff": staff, "roles": sorted(roles_of(request.user)), "is_admin": is_centre_admin(request.user),
