@@ -77,7 +77,10 @@ def test_every_page_speaks_chinese(client, on):
     from shenpi.supervision.models import ExchangeSystem
     names = (set(User.objects.values_list("username", flat=True)) | set(Centre.objects.values_list("code", flat=True))
              | set(ExchangeSystem.objects.values_list("code", flat=True)))
-    numbers = list(Case.objects.values_list("number", flat=True))
+    # One case page for each state of each item (the demo has several alike; each renders the same
+    # words), so the walk stays within CI's time.
+    numbers = list({(state, version): number for number, state, version in Case.objects.order_by("-pk").values_list(
+        "number", "state", "version_id")}.values())
     mine = Case.objects.filter(applicant_user__username="13800138000").values_list("number", flat=True)
     looked_up = Case.objects.filter(state="accepted").first()
     from shenpi.feedback.models import Complaint, FollowUp, Rating
