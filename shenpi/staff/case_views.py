@@ -242,10 +242,21 @@ def notice_pdf(request, number, notice_id):
 @staff_required
 def my_tasks(request):
     steps = (StepTask.objects.filter(assignee=request.user, status=StepTask.Status.OPEN, case__state=State.ACCEPTED)
-             .select_related("case", "case__version").order_by("due_on"))
-    return render(request, "staff/tasks.html", {"rows": _with_lights(selectors.step_rows(steps, on=timezone.localdate(),
+             .select_related("case", "case__version", "assignee__staff").order_by("due_on", "pk"))
+    page = _page(request, steps)
+    return render(request, "staff/tasks.html", {"rows": _with_lights(selectors.step_rows(page, on=timezone.localdate(),
                                                                                        cal=current_calendar())),
-                                                "title": _("My tasks")})
+                                                "title": _("My tasks"), "page": page})
+
+
+TASKS_PER_PAGE = 50
+
+
+def _page(request, steps):
+    """A page of a task list, the most urgent first: a person with thousands of open steps gets
+    the first 50 at once, not every one (a bad page number is the first or last page)."""
+    from django.core.paginator import Paginator
+    return Paginator(steps, TASKS_PER_PAGE).get_page(request.GET.get("page"))
 
 
 @staff_required
@@ -253,9 +264,9 @@ def queue(request):
     staff = staff_of(request.user)
     if staff is None or staff.department_id is None or not has_role(request.user, Role.DEPT_HEAD, Role.CHIEF_REP):
         raise PermissionDenied
-    steps = (StepTask.objects.filter(department_id=staff.department_id, status=StepTask.Status.OPEN,
-                                     case__state__in=[State.ACCEPTED, State.SUSPENDED])
-             .select_related("case", "case__version", "assignee").order_by("due_on"))
+    steps = _page(request, StepTask.objects.filter(department_id=staff.department_id, status=StepTask.Status.OPEN,
+                                                   case__state__in=[State.ACCEPTED, State.SUSPENDED])
+                  .select_related("case", "case__version", "assignee__staff").order_by("due_on", "pk"))
     colleagues = list(get_user_model().objects.filter(staff__department_id=staff.department_id, is_active=True)
                       .select_related("staff").prefetch_related("groups").order_by("pk"))
     roles = {u.pk: {g.name for g in u.groups.all()} for u in colleagues}
@@ -265,6 +276,7 @@ def queue(request):
                                    key=lambda u: u.pk != row["step"].assignee_id)
     from shenpi.feedback.selectors import open_follow_ups
     return render(request, "staff/tasks.html", {"rows": _with_lights(rows), "title": _("Department queue"), "queue": True,
+                                                "page": steps,
                                                 "follow_ups": open_follow_ups(request.user)})
 
 

@@ -110,3 +110,30 @@ def test_the_case_page_says_what_was_done_and_offers_a_decision_only_when_one_ca
         step = case.steps.filter(status="open").first()
         s.complete_step(actor=step.assignee, case=case, step_id=step.pk, outcome="pass", opinion="同意")
     assert "/act/decide/" in c.get(f"/staff/cases/{case.number}/").content.decode()
+
+
+def test_task_lists_come_a_page_at_a_time(client, on, django_assert_max_num_queries):
+    """A reviewer with thousands of open steps (a province's load) gets the 50 most urgent at
+    once and the count, in a bounded number of queries; the department queue the same."""
+    from shenpi.cases.models import StepTask
+    from shenpi.staff.case_views import TASKS_PER_PAGE
+    on(2026, 3, 2)
+    case = s.accept(actor=user("clerk"), case=window_case())
+    step = case.steps.get(status="open")
+    copies = []
+    for i in range(TASKS_PER_PAGE + 10):
+        step.pk = None
+        step.name = f"审核 {i}"
+        copies.append(StepTask(**{f.attname: getattr(step, f.attname) for f in StepTask._meta.concrete_fields}))
+    StepTask.objects.bulk_create(copies)
+    client.force_login(user(step.assignee.username))
+    with django_assert_max_num_queries(25):
+        first = client.get("/staff/tasks/").content.decode()
+    assert first.count(f"/staff/cases/{case.number}/") >= TASKS_PER_PAGE and "共 61 个待办环节" in first
+    second = client.get("/staff/tasks/?page=2").content.decode()
+    assert "审核 59" in second and "审核 0<" not in second
+    assert client.get("/staff/tasks/?page=nonsense").status_code == 200
+    client.force_login(user("depthead"))
+    with django_assert_max_num_queries(30):
+        queue = client.get("/staff/queue/").content.decode()
+    assert "共 61 个待办环节" in queue
