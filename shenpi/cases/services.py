@@ -24,6 +24,8 @@ from shenpi.catalog.selectors import (
     published_materials,
 )
 from shenpi.core.exceptions import Conflict, Refused
+from shenpi.core.validation import require as _require
+from shenpi.core.validation import text as _text
 from shenpi.org.roles import Role
 from shenpi.workdays import legal
 from shenpi.workdays.selectors import current_calendar
@@ -162,15 +164,6 @@ def _save(case: Case, *, actor: User | None, action: str, from_state: str, paylo
     if notify_applicant:
         notify.case_changed(case, action)
     _event(case, actor=actor, action=action, from_state=from_state, payload=payload)
-
-
-def _require(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _text(value: Any) -> str:
-    return (value or "").strip()
 
 
 # --- clocks ----------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from shenpi.audit.services import record
 from shenpi.cases.models import Case, Outbox
 from shenpi.cases.numbering import query_code
 from shenpi.core.exceptions import Refused
+from shenpi.core.validation import require as _require
+from shenpi.core.validation import text as _text
 from shenpi.org.models import Department
 from shenpi.org.roles import Role, has_role, is_staff_member
 from shenpi.supervision import services as supervision
@@ -31,7 +33,7 @@ from shenpi.workdays.selectors import current_calendar
 
 from . import access
 from .models import Complaint, ComplaintNote, Rating
-from .services import _level_errors, _require, _text
+from .services import level_errors
 
 PHONE = re.compile(r"1\d{10}|0\d{2,3}-?\d{7,8}")
 STAFF_SOURCES = (Complaint.Source.PHONE, Complaint.Source.WINDOW, Complaint.Source.LETTER)
@@ -320,8 +322,8 @@ def rate_handling(*, complaint: Complaint, level: Any, text: Any = "", actor: An
         errors["status"] = [_("The handling is rated once the complaint is answered.")]
     elif complaint.handling_level:
         errors["status"] = [_("You have rated the handling already.")]
-    if _level_errors(level):
-        errors["level"] = _level_errors(level)
+    if level_errors(level):
+        errors["level"] = level_errors(level)
     if not isinstance(text, str) or len(text) > 2000:
         errors["text"] = [_("At most 2000 characters.")]
     _require(errors)

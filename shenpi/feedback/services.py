@@ -25,6 +25,8 @@ from shenpi.audit.services import record
 from shenpi.cases.lifecycle import State
 from shenpi.cases.models import Case, CaseEvent, Outbox, StepTask
 from shenpi.core.exceptions import Refused
+from shenpi.core.validation import require as _require
+from shenpi.core.validation import text as _text
 from shenpi.workdays.selectors import current_calendar
 
 from . import access, indicators
@@ -32,15 +34,6 @@ from .models import FollowUp, Rating, RatingAppeal
 
 ENDED = (State.DELIVERED, State.NOT_ACCEPTED, State.WITHDRAWN, State.TERMINATED)
 SALT = "shenpi.feedback.rate"
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _require(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 # The SMS link: a signed, expiring token naming the case (and, for a second rating, the follow-up).
@@ -100,7 +93,7 @@ def _rated_person(case: Case) -> Any:
     return case.received_by or (step.assignee if step else None)
 
 
-def _level_errors(level: Any) -> list[str]:
+def level_errors(level: Any) -> list[str]:
     if not isinstance(level, int) or isinstance(level, bool) or level not in Rating.Level.values:
         return [_("A rating is one of the five levels, 1 to 5.")]
     return []
@@ -114,8 +107,8 @@ def rate(*, case: Case, channel: str, level: Any, text: Any = "", chosen: Any = 
         _require({"channel": [_("Unknown channel.")]})
     if not _applicant_proved(case, channel, actor, token):
         raise Refused(_("Only the applicant of the case rates it."))
-    if _level_errors(level):
-        errors["level"] = _level_errors(level)
+    if level_errors(level):
+        errors["level"] = level_errors(level)
     if case.state not in ENDED and not (channel == Rating.Channel.WINDOW and case.window_id):
         errors["case"] = [_("A case is rated when it has ended.")]
     if not isinstance(text, str) or len(text) > 2000:
@@ -209,8 +202,8 @@ def rate_again(*, follow_up: FollowUp, level: Any, text: Any = "", actor: Any = 
         errors["follow_up"] = [_("The department has not yet recorded its rectification.")]
     elif follow_up.second_level:
         errors["follow_up"] = [_("You have rated again already.")]
-    if _level_errors(level):
-        errors["level"] = _level_errors(level)
+    if level_errors(level):
+        errors["level"] = level_errors(level)
     if not isinstance(text, str) or len(text) > 2000:
         errors["text"] = [_("At most 2000 characters.")]
     _require(errors)

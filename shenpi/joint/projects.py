@@ -17,6 +17,7 @@ from stdnum.cn import uscc
 from shenpi.audit.services import record
 from shenpi.cases.models import Case, StepTask
 from shenpi.core.exceptions import Refused
+from shenpi.core.validation import text as _text
 from shenpi.org.roles import Role, has_role, is_centre_admin
 from shenpi.supervision import selectors as supervision
 
@@ -26,10 +27,6 @@ from .models import Project, ProjectCase
 def may_register(user: Any) -> bool:
     """The centre's windows and administrators register projects and link their cases."""
     return is_centre_admin(user) or has_role(user, Role.WINDOW_CLERK)
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
 
 
 @transaction.atomic

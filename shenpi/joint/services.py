@@ -22,6 +22,7 @@ from shenpi.cases.models import Case, Outbox, StepTask
 from shenpi.cases.permissions import may
 from shenpi.cases.uploads import upload_errors
 from shenpi.core.exceptions import Refused
+from shenpi.core.validation import text as _text
 from shenpi.org.models import Department
 from shenpi.org.roles import is_centre_admin
 from shenpi.workdays.selectors import current_calendar
@@ -50,10 +51,6 @@ def joint_stage(case: Case) -> list[StepTask]:
     steps = list(case.steps.filter(stage_order=stage).exclude(status=StepTask.Status.CANCELLED)
                  .select_related("department", "assignee__staff").order_by("pk"))
     return steps if len({s.department_id for s in steps}) > 1 else []
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
 
 
 @transaction.atomic

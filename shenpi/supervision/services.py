@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from shenpi.audit.services import record
 from shenpi.cases.models import Case
 from shenpi.core.exceptions import Refused
+from shenpi.core.validation import require as _require
+from shenpi.core.validation import text as _text
 from shenpi.org.models import Department
 from shenpi.workdays.selectors import current_calendar
 
@@ -22,15 +24,6 @@ from .access import answers_for, is_supervisor
 from .models import Accountability, Appeal, Card, Finding, Order
 
 MAX_REPLY_DAYS = 30
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _require(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def _supervisor(actor: Any) -> None:
