@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shenpi.cases.models import Case
 from shenpi.org.models import Department, Window
+from shenpi.supervision.models import AppealBase
 
 
 class Rating(models.Model):
@@ -98,7 +99,7 @@ class FollowUp(models.Model):
         return f"{self.rating_id} {self.call_back_due}"
 
 
-class RatingAppeal(models.Model):
+class RatingAppeal(AppealBase):
     """A department's appeal against a poor rating it believes malicious (恶意差评申诉); a
     supervisor rules, and an upheld appeal takes the rating out of the figures."""
 
@@ -108,18 +109,9 @@ class RatingAppeal(models.Model):
         DISMISSED = "dismissed", _("Dismissed")
 
     rating = models.OneToOneField(Rating, verbose_name=_("rating"), on_delete=models.CASCADE, related_name="appeal")
-    reason = models.TextField(_("reason"))
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT,
-                                 related_name="+")
-    filed_at = models.DateTimeField(_("filed"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    ruling = models.TextField(_("ruling"), blank=True)
-    ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ruled by"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
-    ruled_at = models.DateTimeField(_("ruled"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-filed_at"]
+    class Meta(AppealBase.Meta):
         verbose_name = _("rating appeal")
         verbose_name_plural = _("rating appeals")
 

@@ -153,7 +153,26 @@ class Order(models.Model):
         return f"{self.department_id} {self.reply_due}"
 
 
-class Appeal(models.Model):
+class AppealBase(models.Model):
+    """What every appeal holds (a card's here, a poor rating's in feedback): the department's
+    reason, who filed it and when, and the supervisor's ruling. Each kind names its own subject
+    and the words of its statuses."""
+
+    reason = models.TextField(_("reason"))
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT,
+                                 related_name="+")
+    filed_at = models.DateTimeField(_("filed"), auto_now_add=True)
+    ruling = models.TextField(_("ruling"), blank=True)
+    ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ruled by"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    ruled_at = models.DateTimeField(_("ruled"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-filed_at"]
+
+
+class Appeal(AppealBase):
     """A department's appeal against a card (申诉), and the supervisor's ruling."""
 
     class Status(models.TextChoices):
@@ -162,18 +181,9 @@ class Appeal(models.Model):
         REJECTED = "rejected", _("Rejected: card stands")
 
     card = models.OneToOneField(Card, verbose_name=_("warning card"), on_delete=models.CASCADE, related_name="appeal")
-    reason = models.TextField(_("reason"))
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT,
-                                 related_name="+")
-    filed_at = models.DateTimeField(_("filed"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    ruling = models.TextField(_("ruling"), blank=True)
-    ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ruled by"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
-    ruled_at = models.DateTimeField(_("ruled"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-filed_at"]
+    class Meta(AppealBase.Meta):
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
 
