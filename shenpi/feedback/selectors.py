@@ -56,9 +56,20 @@ def follow_ups_for(user: Any) -> QuerySet[FollowUp]:
     return qs.none()
 
 
-def open_follow_ups(user: Any) -> list[FollowUp]:
+def open_follow_ups(user: Any, limit: int = 50) -> list[FollowUp]:
+    """The most urgent open follow-ups the user works, at most ``limit`` of them."""
     on = timezone.localdate()
-    return with_states(follow_ups_for(user).filter(second_level__isnull=True).order_by("call_back_due", "pk"), on)
+    rows = follow_ups_for(user).filter(second_level__isnull=True).order_by("call_back_due", "pk")[:limit]
+    return with_states(rows, on)
+
+
+def follow_up_counts(user: Any, on: datetime.date) -> dict:
+    """How many follow-ups the user works are open, and how many of those are past a limit
+    (the same lines as follow_up_state), counted in the database."""
+    late = (Q(called_back_at__isnull=True, call_back_due__lt=on)
+            | Q(called_back_at__isnull=False, rectified_at__isnull=True, rectify_due__lt=on))
+    return follow_ups_for(user).filter(second_level__isnull=True).aggregate(
+        open=Count("pk"), late=Count("pk", filter=late))
 
 
 def pending_appeals() -> QuerySet[RatingAppeal]:

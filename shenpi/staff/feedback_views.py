@@ -49,7 +49,7 @@ def overview(request):
         "against_department", "handling_department").order_by("accept_due", "reply_due")
     return render(request, "staff/feedback/overview.html", {
         "complaints": selectors.complaints_with_lateness(open_complaints[:50], on),
-        "follow_ups": selectors.open_follow_ups(user)[:50],
+        "follow_ups": selectors.open_follow_ups(user),
         "appeals": list(selectors.pending_appeals()[:50]) if access.is_supervisor(user) else [],
         "may_register": complaints.may_register(user), "supervisor": access.is_supervisor(user),
         "figures": access.may_see_figures(user)})
@@ -63,9 +63,7 @@ def complaint_list(request):
     if status in Complaint.Status.values:
         rows = rows.filter(status=status)
     page = Paginator(rows.order_by("-received_at", "-pk"), 50).get_page(request.GET.get("page"))
-    for c in page:
-        c.late = selectors.complaint_late(c, timezone.localdate())
-        c.late_word = selectors.COMPLAINT_WORDS.get(c.late, "")
+    page.object_list = selectors.complaints_with_lateness(page.object_list, timezone.localdate())
     return render(request, "staff/feedback/complaints.html", {
         "page": page, "status": status, "statuses": Complaint.Status.choices,
         "may_register": complaints.may_register(user)})
@@ -120,9 +118,7 @@ def _complaint(request: Any, number: str) -> Complaint:
 def complaint(request, number):
     c = _complaint(request, number)
     user = request.user
-    on = timezone.localdate()
-    c.late = selectors.complaint_late(c, on)
-    c.late_word = selectors.COMPLAINT_WORDS.get(c.late, "")
+    selectors.complaints_with_lateness([c], timezone.localdate())
     handling = c.handling_department
     colleagues = list(get_user_model().objects.filter(staff__department=handling, is_active=True).exclude(
         pk=c.against_person_id).select_related("staff").order_by("pk")) if handling else []
@@ -189,8 +185,7 @@ def complaint_act(request, number, action):
 @staff_required
 def follow_up(request, pk):
     f = get_object_or_404(selectors.follow_ups_for(request.user), pk=pk)
-    f.state = selectors.follow_up_state(f, timezone.localdate())
-    f.state_word = selectors.FOLLOW_UP_WORDS[f.state]
+    selectors.with_states([f], timezone.localdate())
     appeal = RatingAppeal.objects.filter(rating=f.rating).select_related("filed_by__staff", "ruled_by__staff").first()
     return render(request, "staff/feedback/follow_up.html", {
         "f": f, "r": f.rating, "indicators": indicators.labels(f.rating.indicators), "appeal": appeal,

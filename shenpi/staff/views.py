@@ -69,12 +69,12 @@ def home(request):
     may_supervise = supervision.may_read(user)
     open_orders = orders_for(user).filter(status__in=("open", "returned")).count() if may_supervise else 0
     from shenpi.feedback import access as feedback
-    from shenpi.feedback.selectors import open_follow_ups
+    from shenpi.feedback.selectors import follow_up_counts
     from shenpi.staff.feedback_views import _may_visit
-    follow_ups = open_follow_ups(user)
+    follow_ups = follow_up_counts(user, on)
     work["feedback_work"] = {
         "complaints": feedback.complaints_for(user).filter(status__in=("received", "investigating")).count(),
-        "follow_ups": len(follow_ups), "late": sum(f.late for f in follow_ups)}
+        "follow_ups": follow_ups["open"], "late": follow_ups["late"]}
     feedback_open = work["feedback_work"]["complaints"] + work["feedback_work"]["follow_ups"]
     return render(request, "staff/home.html", {
         **work, "feedback": _may_visit(user) or feedback.may_see_figures(user), "feedback_open": feedback_open, "watcher": watcher, "supervision": may_supervise, "open_orders": open_orders, "is_clerk": "inbox" in work,
