@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -145,7 +146,6 @@ def complain(request):
                                                                   "code": complaint.query_code})
             return redirect(f"{reverse('portal:complaint-lookup')}?"
                             f"{urlencode({'number': complaint.number, 'code': complaint.query_code})}")
-    from django.conf import settings
     return render(request, "portal/complain.html", {"form": form, "accept_days": settings.SHENPI_COMPLAINT_ACCEPT_DAYS,
                                                     "reply_days": settings.SHENPI_COMPLAINT_REPLY_DAYS})
 
@@ -160,7 +160,9 @@ def _found(request: Any, number: str, code: str) -> Complaint | None:
         return None
     address = client_address(request)
     rate_key, fail_key = f"complaint-rate:{address}", f"complaint-fail:{address}"
-    if reached(rate_key, 30) or reached(fail_key, 20):
+    limits = settings.SHENPI_LOOKUP_LIMITS  # the case lookup's limits hold for this lookup too
+    if reached(rate_key, limits["per_address_per_minute"]) or reached(fail_key,
+                                                                        limits["failures_per_address_per_hour"]):
         raise TooMany(str(_("Too many lookups: try again later, or ask at the centre's window or hotline.")),
                       retry_after=LOOKUP_HOUR)
     count(rate_key, LOOKUP_MINUTE)
