@@ -780,14 +780,16 @@ def _supervision_records(cases, users, today) -> None:
 
 def _schedule(cases, users, cal, today, key, on_days_ago):
     """The coordinator schedules the next round of a joint acceptance's site inspection for the
-    departments whose parts are open, on the working day ``on_days_ago`` before today (D2)."""
+    departments whose parts are open, on the working day ``on_days_ago`` before today, or for
+    ``on_days_ago`` 0 today or the next working day (D2)."""
     def run():
         from shenpi.cases.models import Case
         from shenpi.joint import services as joint
         case = Case.objects.get(pk=cases[key].pk)
         steps = [s for s in joint.joint_stage(case) if s.status == "open"]
+        # Today's round is on the next working day when the demo is loaded on a weekend or holiday.
         joint.schedule(actor=users["clerk"], case=case, on=cal.add_workdays(today, -on_days_ago) if on_days_ago
-                       else today, place="衡阳市蒸湘区华新大道项目现场",
+                       else cal.workday_on_or_after(today), place="衡阳市蒸湘区华新大道项目现场",
                        members={str(s.department_id): f"{s.assignee.staff.name}等2人" if s.assignee else "待定"
                                 for s in steps})
     return run

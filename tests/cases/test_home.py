@@ -95,3 +95,12 @@ def test_a_suspended_cases_step_is_not_shown_overdue_in_the_queue(client, living
     row = page[page.index(paused.number):]
     row = row[:row.index("</tr>")]
     assert "特别程序中" in row and "超期" not in row
+
+
+def test_the_demo_loads_on_a_weekend(on):
+    """`make run` on a Saturday: today's site inspection of the demo's joint acceptance goes to
+    Monday (a site inspection is on a working day) instead of refusing the whole demo."""
+    from shenpi.joint.models import Inspection
+    on(2026, 11, 28)  # a Saturday
+    call_command("demo-data", "--cases", stdout=io.StringIO())
+    assert str(Inspection.objects.order_by("-pk").values_list("on", flat=True).first()) == "2026-11-30"
