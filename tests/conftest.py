@@ -190,3 +190,21 @@ def seeded(transactional_db):
     if connection.vendor == "sqlite":
         with connection.cursor() as cur:
             cur.execute("UPDATE audit_guard SET enabled = 1")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _demo_once_per_process():
+    """`shenpi demo-data` loads the demo catalog once per process, then copies it in (see
+    tests/demo_snapshot.py); SHENPI_TEST_REAL_DEMO=1 turns that off."""
+    import os
+
+    from shenpi.demo import centre
+    from tests.demo_snapshot import cached
+
+    if os.environ.get("SHENPI_TEST_REAL_DEMO") == "1":
+        yield
+        return
+    real = centre.load
+    centre.load = cached(real)
+    yield
+    centre.load = real
