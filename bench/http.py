@@ -127,10 +127,17 @@ def main() -> None:
     ap.add_argument("--decided", type=int, default=200_000, help="bulk delivered cases besides the demo's")
     ap.add_argument("--without", action="append", default=[], help="leave a kind out (repeatable), to see "
                     "what it costs the others")
+    ap.add_argument("--keep", metavar="NAME", help="use this database and keep it: loaded the first time, "
+                    "reused as it is after (to measure change after change on the same data)")
     args = ap.parse_args()
     KINDS[:] = [k for k in KINDS if k[0] not in args.without]
     import psycopg
-    name = create_database("shenpi_bench_http")
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+        kept = bool(args.keep) and admin.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                                 (args.keep,)).fetchone() is not None
+        if args.keep and not kept:
+            admin.execute(f'CREATE DATABASE "{args.keep}"')
+    name = args.keep or create_database("shenpi_bench_http")
     var = tempfile.mkdtemp(prefix="shenpi-bench-")
     env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{name}", "SHENPI_VAR_DIR": var,
            # the guards against guessing would answer a load client 429 after a few tries
@@ -139,8 +146,9 @@ def main() -> None:
     rounds: list[dict[str, dict]] = []
     try:
         shenpi(env, "migrate", "-v0")
-        shenpi(env, "demo-data", "--cases", stdout=subprocess.DEVNULL)
-        if args.open or args.decided:
+        if not kept:
+            shenpi(env, "demo-data", "--cases", stdout=subprocess.DEVNULL)
+        if (args.open or args.decided) and not kept:
             shenpi(env, "shell", "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); from bench.sweep import load; "
                    f"load({args.open}, 0, {args.decided})")
         setup = json.loads(shenpi(env, "shell", "-c", SETUP, capture_output=True, text=True).stdout.strip()
@@ -155,8 +163,9 @@ def main() -> None:
             os.killpg(p.pid, signal.SIGINT)
             p.wait(timeout=30)
     finally:
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not args.keep:
+            with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     now = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
     lines = [f"# {machine()}; {now}",
              f"# shenpi serve (gunicorn, {os.cpu_count() and min(8, 2 * os.cpu_count())} workers, persistent "

@@ -62,6 +62,11 @@ def load(n_open: int, crossing: int, n_decided: int) -> None:
                  "created_at"]
     now = timezone.now()
     d = datetime.timedelta
+
+    def at(day, i):
+        # received during the working day, each at its own instant, as at a real window
+        return datetime.datetime.combine(day, datetime.time(8, 30), timezone.get_current_timezone()) + d(
+            seconds=(i * 7) % 30000, microseconds=i % 1_000_000)
     with connection.cursor() as cur, cur.connection.cursor().copy(
             f"COPY {Case._meta.db_table} ({', '.join(case_cols)}) FROM STDIN") as copy:
         for i in range(n_open + n_decided):
@@ -77,7 +82,7 @@ def load(n_open: int, crossing: int, n_decided: int) -> None:
                 row = ["delivered", decided, decided + d(days=14), decided + d(days=1), promised + d(days=20), promised]
             state, decided_on, delivery_due, delivered_on, statutory_due, promised_due = row
             copy.write_row([f"BENCH{i:09d}", "ABCDEFGH", centre, item, v, dept, "window", "person", "张三",
-                            "11010519491231002X", "13800138000", state, 3, now, received, received,
+                            "11010519491231002X", "13800138000", state, 3, at(received, i), received, received,
                             received + d(days=7), received, False, stat, prom, 0, 0, statutory_due, promised_due,
                             False, "approve" if decided_on else "", decided_on, "", "", "", delivery_due,
                             delivered_on, "", "", "", now])

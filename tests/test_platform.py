@@ -16,12 +16,15 @@ def test_openapi_schema_validates_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
     text = (tmp_path / "schema.yaml").read_text()
     assert "/api/v1/catalog/items/" in text and "/api/v1/org/staff/" in text
-    # The case list is documented as the page object it returns, not as a bare array.
+    # The case list is documented as the page object it returns, not as a bare array: a page
+    # read by position (issue 16), with no count.
     import yaml
     schema = yaml.safe_load(text)
     listed = schema["paths"]["/api/v1/cases/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     page = schema["components"]["schemas"][listed["$ref"].rsplit("/", 1)[-1]]
-    assert page["type"] == "object" and {"count", "next", "previous", "results"} <= set(page["properties"])
+    assert page["type"] == "object" and set(page["properties"]) == {"next", "results"}
+    cursor = [p for p in schema["paths"]["/api/v1/cases/"]["get"]["parameters"] if p["name"] == "cursor"]
+    assert cursor and cursor[0]["in"] == "query"
 
 
 @pytest.mark.django_db

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shenpi.catalog.models import Item
-from shenpi.core.api import Detail, Pagination
+from shenpi.core.api import Detail, KeysetPagination
 from shenpi.core.params import whole_number
 from shenpi.core.throttle import client_address
 
@@ -172,7 +172,7 @@ class CaseListView(GenericAPIView):
     """A page of the cases the caller may see (the schema documents the page object)."""
 
     permission_classes = [IsAuthenticated]
-    pagination_class = Pagination
+    pagination_class = KeysetPagination
     serializer_class = CaseSummary
     queryset = Case.objects.none()  # for the schema; requests use cases_visible_to
 
@@ -184,7 +184,7 @@ class CaseListView(GenericAPIView):
             qs = qs.filter(state=request.query_params["state"])
         if request.query_params.get("q"):
             qs = qs.filter(number__icontains=request.query_params["q"].strip())
-        page = self.paginate_queryset(qs.order_by("-received_at"))
+        page = self.paginate_queryset(qs)
         return self.get_paginated_response(CaseSummary(page, many=True, context=clock_context()).data)
 
     @extend_schema(request=SubmitIn, responses={201: CaseDetail, 200: CaseDetail}, parameters=[

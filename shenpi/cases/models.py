@@ -110,6 +110,7 @@ class Case(models.Model):
             models.Index(fields=["state", "delivery_due"]),  # Art. 44's clock, swept by supervision
             models.Index(fields=["decided_on"]),  # supervision's on-time figures
             models.Index(fields=["received_on"]),  # supervision's weekly trends
+            models.Index(fields=["received_at", "id"]),  # lists newest first, page by page (core.api.KeysetPagination)
             models.Index(fields=["department", "state"]),
             models.Index(fields=["applicant_user"]),  # with db_index=False on the key: one index, not two
             # The few cases with provisional dates, for the recount (a partial index: the rest never enter it).

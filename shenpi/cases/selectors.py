@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from shenpi.org.models import Window
 from shenpi.org.roles import Role, has_role, is_centre_admin
 from shenpi.workdays import legal
 from shenpi.workdays.selectors import current_calendar
 
 from .lifecycle import State
-from .models import Case
+from .models import Case, StepTask
 from .permissions import staff_of
 
 if TYPE_CHECKING:
@@ -38,12 +39,19 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     staff = staff_of(user)
     if staff is None:
         return qs.filter(applicant_user=user)
-    cond = Q(steps__assignee=user)
+    # No join that multiplies rows and no IN over the whole list: each case is tested by
+    # itself (its own columns, then an index probe into its steps), so a list read newest first
+    # along the index stops as soon as its page is full (issue 16).
+    held = Q(assignee=user)
     if staff.department_id:
-        cond |= Q(department_id=staff.department_id) | Q(steps__department_id=staff.department_id)
+        held |= Q(department_id=staff.department_id)
+    cond: Any = Exists(StepTask.objects.filter(held, case=OuterRef("pk")))
+    if staff.department_id:
+        cond = Q(department_id=staff.department_id) | cond
     if staff.window_id:
-        cond |= Q(item__accepting_windows=staff.window_id, centre_id=staff.window.centre_id)
-    return qs.filter(pk__in=Case.objects.filter(cond).values("pk"))
+        accepted = Window.accept_items.through.objects.filter(window_id=staff.window_id).values("item_id")
+        cond = cond | Q(item_id__in=accepted, centre_id=staff.window.centre_id)
+    return qs.filter(cond)
 
 
 def public_lookup(*, number: str, query_code: str) -> Case | None:

@@ -1,12 +1,17 @@
 """Shared API pieces: pagination and one error shape for every endpoint."""
 
+import base64
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import CalendarUnavailable, Conflict, TooMany
@@ -22,6 +27,61 @@ class Detail(serializers.Serializer):
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class KeysetPagination(BasePagination):
+    """Pages by position rather than by number, newest first, for lists that grow without end
+    (the cases): each page is read from where the last one ended along an index on
+    (`field`, id), so the millionth row costs what the first does, and no COUNT runs over the
+    whole list. `next` carries the position as an opaque cursor; rows made meanwhile never
+    shift a page. A cursor that is not one of ours is a 400 naming `cursor`."""
+
+    field = "received_at"
+    page_size = 50
+    max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        size = whole_number(request.query_params.get("page_size", "")) or self.page_size
+        size = min(max(size, 1), self.max_page_size)
+        queryset = queryset.order_by(f"-{self.field}", "-id")
+        raw = request.query_params.get("cursor")
+        if raw:
+            try:
+                stamp, _bar, pk = base64.urlsafe_b64decode(raw.encode("ascii") + b"==").decode("ascii").partition("|")
+                at, last = dt.datetime.fromisoformat(stamp), whole_number(pk)
+                if at.tzinfo is None or last is None:
+                    raise ValueError(raw)
+            except (ValueError, UnicodeError):
+                raise ValidationError({"cursor": [_("Not a position in this list: follow the next link.")]}) from None
+            # The first condition is the index's range; the second drops the rows of the same
+            # instant already given.
+            queryset = queryset.filter(**{f"{self.field}__lte": at}).filter(
+                Q(**{f"{self.field}__lt": at}) | Q(id__lt=last))
+        rows = list(queryset[:size + 1])
+        self.request, self.next_cursor = request, None
+        if len(rows) > size:
+            rows = rows[:size]
+            end = rows[-1]
+            self.next_cursor = base64.urlsafe_b64encode(
+                f"{getattr(end, self.field).isoformat()}|{end.pk}".encode("ascii")).decode("ascii").rstrip("=")
+        return rows
+
+    def get_paginated_response(self, data):
+        url = self.request.build_absolute_uri()
+        nxt = replace_query_param(url, "cursor", self.next_cursor) if self.next_cursor else None
+        return Response({"next": nxt, "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {"type": "object", "required": ["results"], "properties": {
+            "next": {"type": "string", "nullable": True, "format": "uri"}, "results": schema}}
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": "cursor", "required": False, "in": "query", "schema": {"type": "string"},
+             "description": "The position to read on from: the `next` link of the page before"},
+            {"name": "page_size", "required": False, "in": "query",
+             "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size}},
+        ]
 
 
 def validation_error_detail(exc: DjangoValidationError) -> dict:
