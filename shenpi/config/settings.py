@@ -244,6 +244,13 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                           "LOCATION": str(VAR_DIR / "cache")}}
 
+# Rendered public pages (core.public): each process's memory, unless Redis is there to share them.
+# They never go stale (a stamp names what they show), so a cache per process is safe.
+CACHES["pages"] = (
+    {**CACHES["default"], "KEY_PREFIX": "pages"} if env("SHENPI_CACHE_URL")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shenpi-pages",
+          "OPTIONS": {"MAX_ENTRIES": 2000}})
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Shenpi 审批 · 接口文档 (API)",
     "DESCRIPTION": ("政务服务中心网上审批与电子监察接口:事项目录、工作日计算、办件受理到送达、文书。"
@@ -280,6 +287,12 @@ SHENPI_RATING_LINK_DAYS = int(env("SHENPI_RATING_LINK_DAYS", "30"))
 SHENPI_TABLET_MINUTES = int(env("SHENPI_TABLET_MINUTES", "30"))
 # Where applicants reach Shenpi, for links in SMS messages.
 SHENPI_PUBLIC_URL = env("SHENPI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The public catalog and guides are kept rendered this long at most (core.public); they are
+# dropped sooner, the moment what they show changes. SHENPI_RELEASE names the code that rendered
+# them (empty: a digest of Shenpi's own files, the same on every server of one release).
+SHENPI_PUBLIC_CACHE_SECONDS = int(env("SHENPI_PUBLIC_CACHE_SECONDS", "3600"))
+SHENPI_RELEASE = env("SHENPI_RELEASE", "")
 
 # The public case lookup's limits (shenpi.cases.lookup).
 SHENPI_LOOKUP_LIMITS = {

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -60,7 +62,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Choosing the language takes no CSRF token: the worst a forged request can do is switch
+    # a visitor's language, and without a token in it the public pages can be cached whole.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("staff/", include("shenpi.staff.urls")),
     path("", include("shenpi.portal.urls")),
 ]

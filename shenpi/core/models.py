@@ -35,3 +35,20 @@ class SweepRun(models.Model):
     def task_label(self) -> str:
         return str(TASK_LABELS.get(self.task, self.task))
     task_label.short_description = _("task")  # type: ignore[attr-defined]
+
+
+class Stamp(models.Model):
+    """A counter raised, in the writing transaction, whenever what a family of cached pages
+    shows changes (core.stamps): the public catalog and guides read it to know whether what they
+    rendered before still holds, and answer with it as their ETag."""
+
+    name = models.CharField(_("name"), max_length=40, primary_key=True)
+    value = models.BigIntegerField(_("value"), default=0)
+    changed_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        verbose_name = _("cache stamp")
+        verbose_name_plural = _("cache stamps")
+
+    def __str__(self):
+        return f"{self.name} {self.value}"

@@ -9,6 +9,9 @@ class JointConfig(AppConfig):
 
     def ready(self):
         from shenpi.cases.signals import decided
+        from shenpi.core import stamps
 
+        from . import models
         from .services import issue_opinion
         decided.connect(issue_opinion, dispatch_uid="joint.issue_opinion")
+        stamps.watch(models.Bundle, models.BundleItem)  # the catalog lists the "one thing" bundles

@@ -8,4 +8,8 @@ class OrgConfig(AppConfig):
     verbose_name = _("Centre organisation")
 
     def ready(self):
-        from . import accounts, tasks  # noqa: F401  (signal receivers; the periodic purge of expired tokens)
+        from shenpi.core import stamps
+
+        from . import accounts, models, tasks  # noqa: F401  (signal receivers; the periodic purge of expired tokens)
+        # The public pages name centres, departments and windows.
+        stamps.watch(models.Centre, models.Department, models.Window)

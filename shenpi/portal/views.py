@@ -17,10 +17,12 @@ from shenpi.catalog import selectors
 from shenpi.catalog.codes import Category
 from shenpi.core.exceptions import TooMany
 from shenpi.core.params import whole_number
+from shenpi.core.public import public_page
 from shenpi.core.throttle import client_address
 from shenpi.org.models import Department
 
 
+@public_page
 def catalog(request):
     q = request.GET.get("q", "").strip()[:100]
     department = request.GET.get("department", "")
@@ -52,6 +54,7 @@ def _version_or_404(code):
     return version
 
 
+@public_page
 def guide(request, code):
     version = _version_or_404(code)
     availability = selectors.item_availability(version.item)

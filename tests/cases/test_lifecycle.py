@@ -33,7 +33,9 @@ def test_submit_numbers_and_clocks(on):
 
 
 def test_review_approve_flow_end_to_end(on):
+    from shenpi.core import stamps
     on(2026, 3, 2)
+    public = stamps.read()  # the public pages' stamp: handling cases must not empty their cache
     case = receive()
     case = s.accept(actor=user("clerk"), case=case)
     assert case.accepted_on == date(2026, 3, 2)
@@ -52,6 +54,7 @@ def test_review_approve_flow_end_to_end(on):
     assert [e.action for e in case.events.all()] == [
         "submit", "accept", "complete_step", "complete_step", "decide", "deliver"]
     assert first_broken_entry() is None
+    assert stamps.read() == public
 
 
 def test_instant_item_accepted_and_decided_in_one_visit(on):
