@@ -1,0 +1,79 @@
+"""No list page or API list reads row by row (issue 16, item 2): every page and API list that
+takes no id in its address, for every demo role, and the pages of one case, complaint and
+project, are read on the living demo centre; a query that runs again and again with only its
+values changed is the mark of a read per row (N+1), and fails the walk. The lists that grow
+without end are also measured at two sizes (tests/cases/test_api_flows.py, the case list;
+tests/cases/test_staff_pages.py, the task lists), with the same count at both."""
+
+import io
+import re
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.cases.conftest import user
+
+# The demo accounts, one per kind of work.
+ROLES = [None, "13800138000", "clerk", "clerk_general", "handler", "reviewer", "approver", "depthead", "supervisor",
+         "leader", "admin"]
+# Pages that are not lists: leaving, downloads of one file, forms that only post, the browsable
+# schema, the admin (Django's own).
+SKIP = re.compile(r"^/(admin/|api/(schema|docs|redoc)/|staff/logout/|i18n/|favicon|staff/window/tablet/poll/)")
+SAME_TIMES = 4  # one query shape this often or more on one page reads row by row
+# Not a read per row: each part of a page that counts working days asks the calendar's version
+# once (workdays.selectors.current_calendar), a one-row read that keeps every date exact.
+NOT_PER_ROW = ('SELECT "workdays_calendarversion"."version"',)
+
+
+def shape(sql: str) -> str:
+    sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
+    sql = re.sub(r"\b\d+(\.\d+)?\b", "?", sql)
+    return re.sub(r"\((\?, )+\?\)", "(…)", sql)
+
+
+def addresses(resolver=None, prefix=""):
+    for p in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            yield from addresses(p, route)
+        elif isinstance(p, URLPattern) and "<" not in route and "(?P" not in route and "^" not in route:
+            yield "/" + route.lstrip("^").rstrip("$")
+
+
+@pytest.fixture
+def living(db):
+    call_command("demo-data", "--cases", stdout=io.StringIO())
+
+
+def test_no_page_or_api_list_reads_row_by_row(living):
+    from shenpi.cases.models import Case
+    from shenpi.feedback.models import Complaint
+    from shenpi.joint.models import Project
+    listed = sorted({a for a in addresses() if not SKIP.match(a)})
+    case = Case.objects.filter(steps__isnull=False, events__isnull=False).order_by("-pk").first()
+    complaint = Complaint.objects.order_by("pk").first()
+    project = Project.objects.order_by("pk").first()
+    details = {"clerk": [f"/staff/cases/{case.number}/", f"/api/v1/cases/{case.number}/"],
+               "supervisor": [f"/staff/complaints/{complaint.number}/", f"/api/v1/complaints/{complaint.number}/"],
+               "depthead": [f"/staff/projects/{project.code}/"]}
+    read, offenders = 0, []
+    for who in ROLES:
+        c = Client(raise_request_exception=True)
+        if who:
+            c.force_login(user(who))
+        for path in listed + details.get(who, []):
+            with CaptureQueriesContext(connection) as q:
+                r = c.get(path)
+            if r.status_code != 200:
+                continue
+            read += 1
+            for sql, n in Counter(shape(x["sql"]) for x in q.captured_queries).items():
+                if n >= SAME_TIMES and not sql.startswith(NOT_PER_ROW):
+                    offenders.append((who, path, n, sql[:300]))
+    assert read > 150, read  # the walk read pages, not only refusals
+    assert not offenders, "\n".join(map(str, offenders))
