@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 
     from shenpi.cases.models import StepTask
     from shenpi.workdays.calendar import WorkCalendar
+
+# Looks like a whole case number: the centre's code (HY, HY-BDC), the day and a serial.
+WHOLE_NUMBER = re.compile(r"[A-Z][A-Z0-9_-]*\d{12}")
 
 RUNNING = (State.SUBMITTED, State.AWAITING_SUPPLEMENT, State.ACCEPTED, State.SUSPENDED)
 
@@ -172,7 +176,10 @@ def search_cases(user: User, *, q: str = "", item: str = "", department: int | N
     """The read-only search of supervisors, leaders and administrators (and of anyone over what
     they may see): number or applicant, item, department, state, received dates, overdue."""
     qs = cases_visible_to(user)
-    if q:
+    exact = q.strip().upper()
+    if q and WHOLE_NUMBER.fullmatch(exact) and Case.objects.filter(number=exact).exists():
+        qs = qs.filter(number=exact)  # a whole case number: its unique index, not a scan of every case
+    elif q:
         qs = qs.filter(Q(number__icontains=q) | Q(applicant_name__icontains=q))
     if item:
         qs = qs.filter(version__name__icontains=item)

@@ -184,13 +184,16 @@ def my_cases(request):
     from shenpi.feedback.services import ENDED
     from shenpi.joint.bundles import applications_of
     from shenpi.joint.projects import projects_of_applicant
-    rated = set(Rating.objects.filter(case__applicant_user=request.user, channel=Rating.Channel.PORTAL)
-                .values_list("case_id", flat=True))
-    cases = list(Case.objects.filter(applicant_user=request.user).select_related("version"))
+    from django.core.paginator import Paginator
+    # A company may apply thousands of times: 50 to a page, the newest first.
+    page = Paginator(Case.objects.filter(applicant_user=request.user).select_related("version")
+                     .order_by("-received_at", "-pk"), 50).get_page(request.GET.get("page"))
+    cases = list(page)
+    rated = set(Rating.objects.filter(case__in=cases, channel=Rating.Channel.PORTAL).values_list("case_id", flat=True))
     for c in cases:
         c.to_rate = c.state in ENDED and c.pk not in rated
     return render(request, "portal/my_cases.html",
-                  {"cases": cases,
+                  {"cases": cases, "page": page,
                    "projects": projects_of_applicant(request.user), "bundles": applications_of(request.user)})
 
 

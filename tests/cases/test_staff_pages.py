@@ -137,3 +137,23 @@ def test_task_lists_come_a_page_at_a_time(client, on, django_assert_max_num_quer
     with django_assert_max_num_queries(30):
         queue = client.get("/staff/queue/").content.decode()
     assert "共 61 个待办环节" in queue
+
+
+def test_many_cases_of_one_applicant_and_a_search_by_whole_number(client, on):
+    """A company with many applications gets its cases 50 to a page, newest first; a whole case
+    number is found through its index, in any case, and a part of one still finds it."""
+    from django.contrib.auth import get_user_model
+
+    from shenpi.cases import services as s
+    on(2026, 3, 2)
+    company = get_user_model().objects.create_user("13700137000", password="x-Secret-9")
+    made = [s.submit(actor=company, item=item("建筑工程施工许可证核发"), channel="online", **applicant()).number
+            for _ in range(53)]
+    client.force_login(company)
+    first, second = client.get("/my/").content.decode(), client.get("/my/?page=2").content.decode()
+    assert made[-1] in first and made[2] not in first and "1 / 2" in first
+    assert [n for n in made if n in second] == made[:3]
+    client.force_login(user("supervisor"))
+    for q in (made[7], made[7].lower(), made[7][2:]):
+        page = client.get("/staff/search/", {"q": q}).content.decode()
+        assert made[7] in page and made[8] not in page, q
