@@ -180,11 +180,12 @@ def supplement(request, number):
 
 @login_required(login_url="portal:login")
 def my_cases(request):
+    from django.core.paginator import Paginator
+
     from shenpi.feedback.models import Rating
     from shenpi.feedback.services import ENDED
     from shenpi.joint.bundles import applications_of
     from shenpi.joint.projects import projects_of_applicant
-    from django.core.paginator import Paginator
     # A company may apply thousands of times: 50 to a page, the newest first.
     page = Paginator(Case.objects.filter(applicant_user=request.user).select_related("version")
                      .order_by("-received_at", "-pk"), 50).get_page(request.GET.get("page"))
