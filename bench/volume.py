@@ -160,6 +160,7 @@ def measure(repeat: int) -> list[tuple[str, list[float], int]]:
         ("task list (reviewer)", "reviewer", "/staff/tasks/"),
         ("department queue", "depthead", "/staff/queue/"),
         ("case search (number)", "clerk", f"/staff/search/?q={case.number}"),
+        ("real-time view, all", "supervisor", "/staff/search/"),
         ("public lookup", None, f"/lookup/?number={case.number}&code={case.query_code}"),
         ("staff case page", "clerk", f"/staff/cases/{case.number}/"),
         ("cases API, first page", "clerk", "/api/v1/cases/"),
