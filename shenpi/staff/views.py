@@ -4,8 +4,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from shenpi.catalog import excel, selectors
@@ -145,12 +147,27 @@ class SearchForm(forms.Form):
                                         *LIGHT_WORDS.items()]
 
 
+class CappedPaginator(Paginator):
+    """Counts no further than `cap` rows: a province's supervisor searching every case would
+    otherwise wait for a count of millions on each page; past the cap the page says so and
+    asks for a narrower search (the dashboard has the exact figures)."""
+
+    cap = 10_000
+
+    @cached_property
+    def count(self):
+        n = self.object_list[:self.cap + 1].count()
+        self.capped = n > self.cap
+        return min(n, self.cap)
+
+    capped = False
+
+
 @staff_required
 def search(request):
     """Electronic supervision's real-time view (E1): every case the user may see, by state,
     department, window and light, read only, each a click from its whole history. Bad filter
     values are form messages, never errors."""
-    from django.core.paginator import Paginator
     from django.utils import timezone
 
     from shenpi.cases import selectors as cases
@@ -167,7 +184,7 @@ def search(request):
         results = results.filter(window_id=window.pk)
     if light:
         results = results.filter(supervision.light_q(light, on, soon))
-    page = Paginator(results.select_related("version", "department", "window"), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(results.select_related("version", "department", "window"), 50).get_page(request.GET.get("page"))
     for c in page:
         c.light = supervision.light_of(c, on, soon)
         c.light_word = supervision.LIGHT_WORDS.get(c.light, "")

@@ -157,3 +157,18 @@ def test_many_cases_of_one_applicant_and_a_search_by_whole_number(client, on):
     for q in (made[7], made[7].lower(), made[7][2:]):
         page = client.get("/staff/search/", {"q": q}).content.decode()
         assert made[7] in page and made[8] not in page, q
+
+
+def test_the_search_counts_no_further_than_its_cap(client, on, monkeypatch):
+    """Past the cap the search says there are more and asks for a narrower one, instead of
+    counting millions of cases on every page."""
+    from shenpi.cases import services as s
+    from shenpi.staff.views import CappedPaginator
+    on(2026, 3, 2)
+    for _ in range(4):
+        s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
+    client.force_login(user("supervisor"))
+    assert "4 件" in client.get("/staff/search/").content.decode()
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    page = client.get("/staff/search/").content.decode()
+    assert "超过 3 件" in page and "4 件" not in page
