@@ -71,7 +71,7 @@ def grow(cur, *, prefix, first, last, templates, spread, log):
     exprs = []
     for col, kind in cols:
         if col == "number":
-            exprs.append(f"'{prefix}' || lpad(g::text, 9, '0')")
+            exprs.append(f"'{prefix}' || lpad(g::text, 12, '0')")  # shaped as a real number
         elif col == "idempotency_key":
             exprs.append("NULL")
         else:
@@ -83,8 +83,8 @@ def grow(cur, *, prefix, first, last, templates, spread, log):
             SELECT {", ".join(exprs)} FROM generate_series(%s::bigint, %s::bigint) g
             JOIN cases_case t ON t.id = (%s::bigint[])[1 + mod(g, {k})]
             RETURNING id, number)
-        INSERT INTO copy_map SELECT id, (%s::bigint[])[1 + mod(substr(number, 2)::bigint, {k})],
-               CASE WHEN {spread} > 0 THEN mod(substr(number, 2)::bigint * 7919, {spread}) ELSE 0 END FROM ins""",
+        INSERT INTO copy_map SELECT id, (%s::bigint[])[1 + mod(substr(number, 3)::bigint, {k})],
+               CASE WHEN {spread} > 0 THEN mod(substr(number, 3)::bigint * 7919, {spread}) ELSE 0 END FROM ins""",
                 [first, last, templates, templates])
     cur.execute("CREATE INDEX ON copy_map (tmpl_id)")
     for table in CHILDREN:
@@ -123,11 +123,11 @@ def load(done: int, open_: int, chunk: int) -> float:
     print(f"templates: {len(finished)} completed, {len(running)} open demo cases", flush=True)
     for first in range(1, done + 1, chunk):
         with transaction.atomic(), connection.cursor() as cur:
-            grow(cur, prefix="V", first=first, last=min(first + chunk - 1, done), templates=finished, spread=1825,
+            grow(cur, prefix="VB", first=first, last=min(first + chunk - 1, done), templates=finished, spread=1825,
                  log=lambda m: print(m, flush=True))
     for first in range(1, open_ + 1, chunk):
         with transaction.atomic(), connection.cursor() as cur:
-            grow(cur, prefix="W", first=first, last=min(first + chunk - 1, open_), templates=running, spread=0,
+            grow(cur, prefix="WB", first=first, last=min(first + chunk - 1, open_), templates=running, spread=0,
                  log=lambda m: print(m, flush=True))
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")
@@ -151,7 +151,8 @@ def measure(repeat: int) -> list[tuple[str, list[float], int]]:
             c.force_login(User.objects.get(username=name))
         return c
     clerk = User.objects.get(username="clerk")
-    case = Case.objects.filter(number__startswith="V", department=clerk.staff.department).order_by("-id").first()
+    # A case of the clerk's department received through the services (the copies share its rows).
+    case = Case.objects.filter(number__startswith="HY2", department=clerk.staff.department).order_by("id").first()
     mine = Case.objects.filter(department=clerk.staff.department)
     depth = min(1_000_000, mine.count() * 3 // 4)  # the clerk sees their department's cases
     deep = mine.order_by("-received_at", "-id").values_list("received_at", "id")[depth]

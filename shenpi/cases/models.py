@@ -182,7 +182,8 @@ class StepTask(models.Model):
     stage_name = models.CharField(_("stage"), max_length=50)
     name = models.CharField(_("step"), max_length=50)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+",
+                                   db_index=False)  # Meta.indexes leads with it
     assignee = models.ForeignKey(USER, verbose_name=_("responsible person"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="step_tasks",
                                  db_index=False)  # Meta.indexes leads with it
@@ -196,7 +197,9 @@ class StepTask(models.Model):
 
     class Meta:
         ordering = ["case_id", "stage_order", "id"]
-        indexes = [models.Index(fields=["assignee", "status", "due_on"]), models.Index(fields=["status", "due_on"])]
+        # My tasks, the department queue (the most urgent first) and the sweeps.
+        indexes = [models.Index(fields=["assignee", "status", "due_on"]), models.Index(fields=["department", "status", "due_on"]),
+                   models.Index(fields=["status", "due_on"])]
         verbose_name = _("step")
         verbose_name_plural = _("steps")
 

@@ -250,13 +250,14 @@ def my_tasks(request):
 
 
 TASKS_PER_PAGE = 50
+TASKS_COUNTED = 1000  # a list longer than this says "more than 1,000"
 
 
 def _page(request, steps):
     """A page of a task list, the most urgent first: a person with thousands of open steps gets
     the first 50 at once, not every one (a bad page number is the first or last page)."""
-    from django.core.paginator import Paginator
-    return Paginator(steps, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    from .paging import CappedPaginator
+    return CappedPaginator(steps, TASKS_PER_PAGE, cap=TASKS_COUNTED).get_page(request.GET.get("page"))
 
 
 @staff_required

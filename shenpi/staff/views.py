@@ -4,10 +4,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from shenpi.catalog import excel, selectors
@@ -147,22 +145,6 @@ class SearchForm(forms.Form):
                                         *LIGHT_WORDS.items()]
 
 
-class CappedPaginator(Paginator):
-    """Counts no further than `cap` rows: a province's supervisor searching every case would
-    otherwise wait for a count of millions on each page; past the cap the page says so and
-    asks for a narrower search (the dashboard has the exact figures)."""
-
-    cap = 10_000
-
-    @cached_property
-    def count(self):
-        n = self.object_list[:self.cap + 1].count()
-        self.capped = n > self.cap
-        return min(n, self.cap)
-
-    capped = False
-
-
 @staff_required
 def search(request):
     """Electronic supervision's real-time view (E1): every case the user may see, by state,
@@ -172,6 +154,8 @@ def search(request):
 
     from shenpi.cases import selectors as cases
     from shenpi.supervision import selectors as supervision
+
+    from .paging import CappedPaginator
 
     form = SearchForm(request.GET or None)
     on = timezone.localdate()

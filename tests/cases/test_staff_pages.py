@@ -137,6 +137,14 @@ def test_task_lists_come_a_page_at_a_time(client, on, django_assert_max_num_quer
     with django_assert_max_num_queries(30):
         queue = client.get("/staff/queue/").content.decode()
     assert "共 61 个待办环节" in queue
+    # A queue longer than the count's cap says "more than" and counts no further.
+    import shenpi.staff.case_views as views
+    views.TASKS_COUNTED, before = 60, views.TASKS_COUNTED
+    try:
+        capped = client.get("/staff/queue/").content.decode()
+    finally:
+        views.TASKS_COUNTED = before
+    assert "待办环节超过 60 个" in capped and "共 61 个" not in capped
 
 
 def test_many_cases_of_one_applicant_and_a_search_by_whole_number(client, on):
@@ -163,12 +171,13 @@ def test_the_search_counts_no_further_than_its_cap(client, on, monkeypatch):
     """Past the cap the search says there are more and asks for a narrower one, instead of
     counting millions of cases on every page."""
     from shenpi.cases import services as s
-    from shenpi.staff.views import CappedPaginator
+    from shenpi.staff.paging import CappedPaginator
     on(2026, 3, 2)
     for _ in range(4):
         s.submit(actor=user("clerk"), item=item("建筑工程施工许可证核发"), channel="window", **applicant())
     client.force_login(user("supervisor"))
     assert "4 件" in client.get("/staff/search/").content.decode()
-    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    real = CappedPaginator.__init__
+    monkeypatch.setattr(CappedPaginator, "__init__", lambda self, *a, **k: real(self, *a, **{**k, "cap": 3}))
     page = client.get("/staff/search/").content.decode()
     assert "超过 3 件" in page and "4 件" not in page
