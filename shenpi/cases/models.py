@@ -198,8 +198,9 @@ class StepTask(models.Model):
     class Meta:
         ordering = ["case_id", "stage_order", "id"]
         # My tasks, the department queue (the most urgent first) and the sweeps.
-        indexes = [models.Index(fields=["assignee", "status", "due_on"]), models.Index(fields=["department", "status", "due_on"]),
-                   models.Index(fields=["status", "due_on"])]
+        # (id last: the lists' order is due_on, id, so a page is read off the index, ties included)
+        indexes = [models.Index(fields=["assignee", "status", "due_on", "id"]),
+                   models.Index(fields=["department", "status", "due_on", "id"]), models.Index(fields=["status", "due_on"])]
         verbose_name = _("step")
         verbose_name_plural = _("steps")
 

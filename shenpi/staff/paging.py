@@ -18,6 +18,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        n = self.object_list[:self.cap + 1].count()
+        # Without its order, the count stops after cap + 1 rows instead of sorting them all.
+        n = self.object_list.order_by()[:self.cap + 1].count()
         self.capped = n > self.cap
         return min(n, self.cap)
