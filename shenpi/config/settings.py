@@ -142,6 +142,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "server_side_binding": env_bool("SHENPI_DB_SERVER_BINDING", True),
         "prepare_threshold": _threshold or None,
     }
+    if _threshold:
+        # A prepared statement keeps its parse, but is planned for its own values each time:
+        # after a few runs PostgreSQL would otherwise settle on one generic plan, and for a
+        # list whose rows are skewed (one reviewer with 30,000 open steps, another with three)
+        # that plan read the whole list: My tasks went from 31 ms to 1.2 s on its eleventh
+        # request (bench/volume.py). Planning these statements costs tens of microseconds.
+        DATABASES["default"]["OPTIONS"]["options"] = "-c plan_cache_mode=force_custom_plan"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer commits; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue instead of failing half-way with "database is locked".

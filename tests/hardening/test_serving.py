@@ -93,3 +93,18 @@ def test_settings_keep_connections_with_health_checks():
     from django.conf import settings
     db = settings.DATABASES["default"]
     assert db["CONN_MAX_AGE"] >= 60 and db["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.django_db
+def test_prepared_statements_are_planned_for_their_own_values():
+    """With statements prepared (PostgreSQL, not behind pgbouncer), each run is still planned
+    for its values: a generic plan read a reviewer's 30,000 open steps whole (bench/volume.py)."""
+    from django.conf import settings
+    from django.db import connection
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cur:
+        cur.execute("SHOW plan_cache_mode")
+        mode = cur.fetchone()[0]
+    prepared = settings.DATABASES["default"]["OPTIONS"].get("prepare_threshold")
+    assert mode == ("force_custom_plan" if prepared else "auto")
