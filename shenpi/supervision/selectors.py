@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shenpi.cases.lifecycle import State
@@ -82,8 +83,11 @@ def dashboard(user: Any, *, on: datetime.date, days: int = 30, weeks: int = 8) -
     since = on - datetime.timedelta(days=days)
     watched = _by_department(cases.filter(state__in=WATCHED))
     per_light = {light: _by_department(cases.filter(light_q(light, on, soon))) for light in ("yellow", "red", "severe")}
-    cards = _by_department(scoped(Card.objects.filter(created_at__date__gte=since, withdrawn=False), user))
-    findings = _by_department(scoped(Finding.objects.filter(found_at__date__gte=since), user))
+    # From the start of that day in the centre's time zone: a range over the stored instants
+    # (their indexes), not a date computed from each row.
+    start_of_since = datetime.datetime.combine(since, datetime.time(), timezone.get_current_timezone())
+    cards = _by_department(scoped(Card.objects.filter(created_at__gte=start_of_since, withdrawn=False), user))
+    findings = _by_department(scoped(Finding.objects.filter(found_at__gte=start_of_since), user))
     names = dict(Department.objects.values_list("pk", "short_name"))
     full = dict(Department.objects.values_list("pk", "name"))
     departments: list[dict[str, Any]] = []
