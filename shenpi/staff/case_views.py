@@ -162,7 +162,7 @@ def case_page(request, number):
         "max_extension": legal.max_extension(joint=services.is_joint(case.version)),
         "supplement": supplement,
         "uploaded_since": services.uploaded_since_notice(case) if supplement else set(),
-        "steps": case.steps.select_related("assignee", "department"),
+        "steps": case.steps.select_related("assignee__staff", "department"),
         "material_rows": (rows := selectors.materials_view(case)),
         "missing_conditional": any(r["requirement"] == "conditional" and not r["received"] for r in rows),
         "can_claim": (case.channel == Case.Channel.ONLINE and case.state == State.SUBMITTED
