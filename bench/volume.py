@@ -41,7 +41,7 @@ from bench.common import PG_ADMIN, machine  # noqa: E402
 # The tables a case's handling writes rows to, keyed by the column naming the case.
 CHILDREN = ["cases_steptask", "cases_caseevent", "cases_notice", "cases_outbox", "cases_casematerial",
             "cases_feecharge", "cases_extension", "cases_supplementnotice", "cases_suspension"]
-CASE_TABLES = ["cases_case", *CHILDREN, "audit_auditentry"]
+CASE_TABLES = ["cases_case", *CHILDREN, "audit_auditentry", "cases_casearchive"]
 
 
 def names(cols) -> str:
@@ -224,6 +224,8 @@ def main() -> None:
     ap.add_argument("--chunk", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--keep", metavar="NAME", help="keep the database under this name (reused if it exists)")
+    ap.add_argument("--archive", action="store_true", help="archive every case due (cases/archive.py) before "
+                    "measuring, to see what archiving saves")
     args = ap.parse_args()
     import psycopg
     name = args.keep or f"shenpi_bench_volume_{os.getpid()}"
@@ -250,6 +252,17 @@ def main() -> None:
             subprocess.run([str(BIN / "shenpi"), "migrate", "-v0"], check=True)
             with connection.cursor() as cur:
                 cur.execute("ANALYZE")  # as autovacuum would have, after the migrations' new indexes
+        archived = None
+        if args.archive:
+            from shenpi.cases.tasks import archive_delivered_cases
+            t0, archived = time.perf_counter(), 0
+            while n := archive_delivered_cases(limit=5000).done:
+                archived += n
+            print(f"archived {archived:,} cases in {time.perf_counter() - t0:.0f} s", flush=True)
+            with connection.cursor() as cur:
+                cur.execute("VACUUM FULL cases_notice")
+                cur.execute("VACUUM FULL cases_outbox")
+                cur.execute("ANALYZE")
         with connection.cursor() as cur:
             cur.execute("SELECT count(*) FILTER (WHERE number LIKE 'V%%'), count(*) FILTER (WHERE number LIKE 'W%%'), "
                         "count(*) FROM cases_case")
@@ -268,7 +281,9 @@ def main() -> None:
     out = [f"# {machine()}; {now}",
            f"# PostgreSQL on the same cores; {done_n:,} completed and {open_n:,} open cases copied from the demo's "
            f"(with steps, events, notices, messages, materials and audit entries), {all_n:,} cases in all"
-           + (f"; loaded in {loaded / 60:.1f} min" if loaded else ""),
+           + (f"; loaded in {loaded / 60:.1f} min" if loaded else "")
+           + (f"; {archived:,} delivered more than {os.environ.get('SHENPI_ARCHIVE_AFTER_YEARS', '3')} years ago "
+              "archived before measuring" if archived is not None else ""),
            f"# each read {args.repeat} times in one process through Django's test client (no HTTP); target p95 < 100 ms",
            f"{'read':<26} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'queries':>7}"]
     for label, times, queries in reads:

@@ -2,6 +2,7 @@
 
 from typing import cast
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -118,7 +119,7 @@ class NoticeOut(serializers.Serializer):
 
 class CaseDetail(CaseSummary):
     clocks = serializers.SerializerMethodField()
-    notices = NoticeOut(many=True, read_only=True)
+    notices = NoticeOut(many=True, read_only=True, source="notice_list")
     steps = StepOut(many=True, read_only=True)
     events = EventOut(many=True, read_only=True)
     actions = serializers.SerializerMethodField()
@@ -374,4 +375,8 @@ class NoticePdfView(APIView):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY}, operation_id="cases_notices_pdf")
     def get(self, request, number, notice_id):
         case = _visible(request, number)
-        return notice_pdf_response(request, get_object_or_404(case.notices, pk=notice_id))
+        from .archive import notice_of
+        notice = notice_of(case, notice_id)
+        if notice is None:
+            raise Http404
+        return notice_pdf_response(request, notice)

@@ -83,6 +83,8 @@ class Case(models.Model):
     # standards.md §1: some stored date (the case's or a step's) reaches into a year whose
     # official schedule was not known when it was counted; recounted when the year is entered.
     provisional = models.BooleanField(_("provisional dates"), default=False)
+    # Its notices and sent messages moved to its CaseArchive (cases/archive.py).
+    archived = models.BooleanField(_("archived"), default=False)
 
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
@@ -121,6 +123,9 @@ class Case(models.Model):
             models.Index(fields=["applicant_user"]),  # with db_index=False on the key: one index, not two
             # The few cases with provisional dates, for the recount (a partial index: the rest never enter it).
             models.Index(fields=["id"], condition=Q(provisional=True), name="case_provisional"),
+            # The delivered cases not yet archived, oldest first (cases/archive.py): only those.
+            models.Index(fields=["delivered_on"], condition=Q(state="delivered", archived=False),
+                         name="case_to_archive"),
         ]
         # Unique by constraint rather than unique=True: on PostgreSQL that makes no second,
         # pattern-ops index that no query uses (every update of a case writes every index).
@@ -136,6 +141,11 @@ class Case(models.Model):
 
     def __str__(self):
         return self.number
+
+    def notice_list(self) -> list:
+        """Its notices as issued, from the working table or its archive (cases/archive.py)."""
+        from .archive import notices_of
+        return notices_of(self)
 
 
 class CaseCounter(models.Model):
@@ -406,3 +416,22 @@ class LookupFailure(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.number} {self.address}"
+
+
+class CaseArchive(models.Model):
+    """The notices and sent messages of a case delivered years ago, moved out of the working
+    tables into one document (cases/archive.py): still read on the case page, by the lookup
+    and through the API, as they were issued."""
+
+    case = models.OneToOneField(Case, verbose_name=_("case"), primary_key=True, on_delete=models.CASCADE,
+                                related_name="archive")
+    archived_at = models.DateTimeField(_("archived"))
+    notices = models.JSONField(_("notices"), default=list, encoder=DjangoJSONEncoder)
+    messages = models.JSONField(_("messages to applicants"), default=list, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("case archive")
+        verbose_name_plural = _("case archives")
+
+    def __str__(self):
+        return str(self.case_id)

@@ -50,6 +50,17 @@ def sweep_provisional_dates() -> SweepResult:
     return result
 
 
+@periodic(key="archive", every=600.0)
+def archive_delivered_cases(on=None, limit: int = 2000) -> SweepResult:
+    """Issue 16: the notices and sent messages of cases delivered years ago leave the working
+    tables (cases/archive.py), oldest first, a case per transaction, along a partial index of
+    the delivered cases not yet archived."""
+    from .archive import archive_case, due
+    on = on or timezone.localdate()
+    return sweep("archive_delivered_cases", due(on, limit), lambda row: archive_case(case_pk=row[0], on=on),
+                 name=lambda row: row[1])
+
+
 @periodic(key="outbox", every=30.0)
 def deliver_outbox() -> SweepResult:
     """Messages to applicants, through the configured sender with retries (notify.deliver_outbox)."""

@@ -295,6 +295,10 @@ SHENPI_TABLET_MINUTES = int(env("SHENPI_TABLET_MINUTES", "30"))
 # Where applicants reach Shenpi, for links in SMS messages.
 SHENPI_PUBLIC_URL = env("SHENPI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Cases delivered more than this many years ago have their notices and sent messages moved to
+# an archive document (cases/archive.py); 0 never archives.
+SHENPI_ARCHIVE_AFTER_YEARS = int(env("SHENPI_ARCHIVE_AFTER_YEARS", "3"))
+
 # The public catalog and guides are kept rendered this long at most (core.public); they are
 # dropped sooner, the moment what they show changes. SHENPI_RELEASE names the code that rendered
 # them (empty: a digest of Shenpi's own files, the same on every server of one release).

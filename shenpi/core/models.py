@@ -10,6 +10,7 @@ TASK_LABELS = {
     "sweep_anomaly_rules": _("Anomaly rules"),
     "replay_anomaly_rules": _("Anomaly rules over history"),
     "sweep_feedback_warnings": _("Overtime warnings on complaints and poor ratings"),
+    "archive_delivered_cases": _("Archiving cases delivered years ago"),
 }
 
 

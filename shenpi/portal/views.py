@@ -105,7 +105,7 @@ def lookup(request):
         "case": case, "asked": asked, "refused": refused,
         "number": request.GET.get("number", ""), "code": request.GET.get("code", ""),
         "deemed_by_law": bool(case) and deemed_by_law(case, timezone.localdate()),
-        "events": case.events.order_by("seq") if case else [], "notices": case.notices.all() if case else []},
+        "events": case.events.order_by("seq") if case else [], "notices": case.notice_list() if case else []},
         status=status)
 
 
@@ -116,7 +116,8 @@ def lookup_notice(request, notice_id):
     except TooMany as exc:
         return HttpResponse(exc.user_message(), status=429, content_type="text/plain; charset=utf-8",
                             headers={"Retry-After": str(exc.retry_after)})
-    notice = case.notices.filter(pk=notice_id).first() if case else None
+    from shenpi.cases.archive import notice_of
+    notice = notice_of(case, notice_id) if case else None
     if notice is None:
         raise Http404
     return notice_pdf_response(request, notice)

@@ -174,7 +174,7 @@ def case_page(request, number):
         "joint": joint, "bundle_applications": case.bundle_applications.select_related("bundle"),
         **_feedback_context(request.user, case),
         "project_link": getattr(case, "project_link", None),
-        "events": case.events.select_related("actor__staff"), "notices": case.notices.all(), "materials": case.materials.all(),
+        "events": case.events.select_related("actor__staff"), "notices": case.notice_list(), "materials": case.materials.all(),
         "actions": {a for a in actions_from(case.state) if may_act(request.user, a, case)
                     and (a != "decide" or decidable(case))},
         "my_steps": my_steps, "item_materials": case.version.materials.all(),
@@ -236,7 +236,11 @@ def _perform(request, table, action, case, **target):
 def notice_pdf(request, number, notice_id):
     from shenpi.cases.api import notice_pdf_response
     case = _case_for(request, number)
-    return notice_pdf_response(request, get_object_or_404(case.notices, pk=notice_id))
+    from shenpi.cases.archive import notice_of
+    notice = notice_of(case, notice_id)
+    if notice is None:
+        raise Http404
+    return notice_pdf_response(request, notice)
 
 
 @staff_required
