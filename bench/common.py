@@ -2,6 +2,10 @@
 
 import os
 import platform
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -33,3 +37,17 @@ def cpu_name() -> str:
 def machine() -> str:
     """The machine, for a results file's first line."""
     return f"{platform.node()} · {cpu_name()} · {os.cpu_count()} cores · Python {platform.python_version()}"
+
+
+def serve(env: dict, port: int, *args: str) -> subprocess.Popen:
+    """`shenpi serve --no-worker` on 127.0.0.1:port (more options in args), once it answers."""
+    shenpi = Path(sys.executable).parent / "shenpi"
+    p = subprocess.Popen([str(shenpi), "serve", "--no-worker", *args, "--bind", f"127.0.0.1:{port}"],
+                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/workdays/day?date=2026-11-27", timeout=2)
+            return p
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("the server did not start")

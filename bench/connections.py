@@ -9,23 +9,30 @@ servers and the database, as on the 2-core machine the issue measured. Writes
 bench/results/connections.txt.
 """
 
-import argparse
-import os
-import platform
-import re
-import signal
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+
+# Run as a script, this file's folder comes first on the path, and bench/http.py would hide the
+# standard library's `http` package from urllib: take the folder off.
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    del sys.path[0]
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import re  # noqa: E402
+import signal  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+from datetime import datetime  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+from bench.common import serve as start_server  # noqa: E402
+
 PATHS = {"catalog API": "/api/v1/catalog/items/", "clock API": "/api/v1/workdays/add?date=2026-11-27&n=45",
          "guide page": None}
 
@@ -38,15 +45,7 @@ def cpu() -> str:
 
 
 def serve(env: dict, port: int) -> subprocess.Popen:
-    p = subprocess.Popen([str(BIN / "shenpi"), "serve", "--no-worker", "--workers", "4", "--bind", f"127.0.0.1:{port}"],
-                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/workdays/day?date=2026-11-27", timeout=2)
-            return p
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError("the server did not start")
+    return start_server(env, port, "--workers", "4")
 
 
 def wrk(url: str, seconds: int) -> float:

@@ -29,8 +29,6 @@ import signal  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
-import time  # noqa: E402
-import urllib.request  # noqa: E402
 from datetime import datetime  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
 
@@ -38,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 from bench.common import create_database, machine  # noqa: E402
+from bench.common import serve as start_server  # noqa: E402
 
 LUA = ROOT / "bench" / "wrk" / "kind.lua"
 # kind, method, path (filled from the demo), who, connections
@@ -87,15 +86,7 @@ def shenpi(env: dict, *args: str, **kw) -> subprocess.CompletedProcess:
 
 
 def serve(env: dict, port: int) -> subprocess.Popen:
-    p = subprocess.Popen([str(BIN / "shenpi"), "serve", "--no-worker", "--bind", f"127.0.0.1:{port}"],
-                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/workdays/day?date=2026-11-27", timeout=2)
-            return p
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError("the server did not start")
+    return start_server(env, port)
 
 
 def run_mix(port: int, setup: dict, seconds: int) -> dict[str, dict]:

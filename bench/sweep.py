@@ -59,7 +59,7 @@ def load(n_open: int, crossing: int, n_decided: int) -> None:
                  "statutory_limit", "promised_limit", "extension_days", "suspended_days", "statutory_due",
                  "promised_due", "provisional", "decision", "decided_on", "licence_number", "decision_reasons",
                  "remedies", "delivery_due", "delivered_on", "delivery_method", "closed_reason", "external_system",
-                 "created_at"]
+                 "created_at", "archived"]
     now = timezone.now()
     d = datetime.timedelta
 
@@ -85,7 +85,7 @@ def load(n_open: int, crossing: int, n_decided: int) -> None:
                             "11010519491231002X", "13800138000", state, 3, at(received, i), received, received,
                             received + d(days=7), received, False, stat, prom, 0, 0, statutory_due, promised_due,
                             False, "approve" if decided_on else "", decided_on, "", "", "", delivery_due,
-                            delivered_on, "", "", "", now])
+                            delivered_on, "", "", "", now, False])
     with connection.cursor() as cur:
         cur.execute(f"SELECT min(id) FROM {Case._meta.db_table} WHERE number LIKE 'BENCH%%'")
         first = cur.fetchone()[0]
