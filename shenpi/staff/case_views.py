@@ -170,11 +170,13 @@ def case_page(request, number):
                       and case.claimed_by_id in (None, request.user.pk)),
         "cards": case.cards.select_related("step", "responsible__staff").order_by("created_at"),
         "light": (light := supervision.light_of(case, on, supervision.warning_horizon(on))),
-        "light_word": supervision.LIGHT_WORDS.get(light, ""), "videos": supervision.event_videos(case),
+        "light_word": supervision.LIGHT_WORDS.get(light, ""),
+        "videos": supervision.event_videos(case, events := list(case.events.select_related("actor__staff__window")
+                                                                   .order_by("seq"))),
         "joint": joint, "bundle_applications": case.bundle_applications.select_related("bundle"),
         **_feedback_context(request.user, case),
         "project_link": getattr(case, "project_link", None),
-        "events": case.events.select_related("actor__staff"), "notices": case.notice_list(), "materials": case.materials.all(),
+        "events": events, "notices": case.notice_list(), "materials": case.materials.all(),
         "actions": {a for a in actions_from(case.state) if may_act(request.user, a, case)
                     and (a != "decide" or decidable(case))},
         "my_steps": my_steps, "item_materials": case.version.materials.all(),
@@ -246,11 +248,22 @@ def notice_pdf(request, number, notice_id):
 @staff_required
 def my_tasks(request):
     steps = (StepTask.objects.filter(assignee=request.user, status=StepTask.Status.OPEN, case__state=State.ACCEPTED)
-             .select_related("case", "case__version", "assignee__staff").order_by("due_on", "pk"))
+             .select_related("case", "case__version").only(*TASK_ROW_COLUMNS).order_by("due_on", "pk"))
     page = _page(request, steps)
+    getattr(request.user, "staff", None)  # read once, kept on the user for every row
+    for step in page:  # every step here is the viewer's own: their name, not a read per row
+        step.assignee = request.user
     return render(request, "staff/tasks.html", {"rows": _with_lights(selectors.step_rows(page, on=timezone.localdate(),
                                                                                        cal=current_calendar())),
                                                 "title": _("My tasks"), "page": page})
+
+
+# What a task list row shows and its light needs: the step, its case's number, state and due
+# dates, the item's name (not the version's whole text).
+TASK_ROW_COLUMNS = ("id", "case_id", "stage_name", "name", "role", "department_id", "assignee_id", "due_on", "status",
+                    "case__id", "case__number", "case__state", "case__version_id", *(f"case__{f}" for f in (
+                        "acceptance_due", "promised_due", "statutory_due", "delivery_due")), "case__version__id",
+                    "case__version__name")
 
 
 TASKS_PER_PAGE = 50
@@ -271,7 +284,9 @@ def queue(request):
         raise PermissionDenied
     steps = _page(request, StepTask.objects.filter(department_id=staff.department_id, status=StepTask.Status.OPEN,
                                                    case__state__in=[State.ACCEPTED, State.SUSPENDED])
-                  .select_related("case", "case__version", "assignee__staff").order_by("due_on", "pk"))
+                  .select_related("case", "case__version", "assignee__staff")
+                  .only(*TASK_ROW_COLUMNS, "assignee__id", "assignee__username", "assignee__staff__id",
+                        "assignee__staff__name", "assignee__staff__user_id").order_by("due_on", "pk"))
     colleagues = list(get_user_model().objects.filter(staff__department_id=staff.department_id, is_active=True)
                       .select_related("staff").prefetch_related("groups").order_by("pk"))
     roles = {u.pk: {g.name for g in u.groups.all()} for u in colleagues}

@@ -6,6 +6,7 @@ cases that matter, not the table (bench/sweep.py measures it on 1,000,000 cases)
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shenpi.cases.lifecycle import State
-from shenpi.cases.models import Case
+from shenpi.cases.models import Case, CaseEvent
 from shenpi.org.models import Department
 from shenpi.workdays.selectors import current_calendar
 
@@ -193,13 +194,15 @@ VIDEO_BEFORE, VIDEO_AFTER = datetime.timedelta(minutes=2), datetime.timedelta(mi
 AT_WINDOW = {"submit", "accept", "supplement", "resubmit", "refuse", "decide", "deliver", "withdraw"}
 
 
-def event_videos(case: Case) -> dict[int, str]:
+def event_videos(case: Case, events: Iterable[CaseEvent] | None = None) -> dict[int, str]:
     """Each event's recording (E1): the window camera of the clerk who acted, or for an act at
     the window by no one in particular, the case's window, from two minutes before the event to
-    five after (times as YYYYMMDDhhmmss in the centre's zone)."""
+    five after (times as YYYYMMDDhhmmss in the centre's zone). The events read with their
+    actors' staff and windows may be given, so a page that lists them reads them once."""
     from django.utils import timezone
     out = {}
-    events = case.events.select_related("actor__staff__window").order_by("seq")
+    if events is None:
+        events = case.events.select_related("actor__staff__window").order_by("seq")
     for e in events:
         staff = getattr(e.actor, "staff", None) if e.actor_id else None
         window = staff.window if staff and staff.window_id else None

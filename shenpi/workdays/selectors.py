@@ -3,16 +3,45 @@
 import threading
 from datetime import date
 
+from asgiref.local import Local
+from django.core.signals import request_finished, request_started
+
 from .calendar import WorkCalendar
 from .models import CalendarDay, CalendarVersion
 
 _lock = threading.Lock()
 _cached: WorkCalendar | None = None
+# Within one request the calendar's version is read once: a page shows many dates, its parts
+# each take the calendar, and a change made by another process shows from the next request.
+_request = Local()
 
 
 def calendar_version() -> int:
     """The calendar's version number: it moves with every change of a day or a year."""
-    return CalendarVersion.objects.order_by("id").values_list("version", flat=True).first() or 0
+    version = getattr(_request, "version", None)
+    if version is not None:
+        return version
+    version = CalendarVersion.objects.order_by("id").values_list("version", flat=True).first() or 0
+    if getattr(_request, "active", False):
+        _request.version = version
+    return version
+
+
+def forget_version() -> None:
+    """After this process changed the calendar: read its version again, even in this request."""
+    _request.version = None
+
+
+def _request_begins(**_kw: object) -> None:
+    _request.active, _request.version = True, None
+
+
+def _request_ends(**_kw: object) -> None:
+    _request.active, _request.version = False, None
+
+
+request_started.connect(_request_begins, dispatch_uid="workdays-calendar-version")
+request_finished.connect(_request_ends, dispatch_uid="workdays-calendar-version")
 
 
 def current_calendar(version: int | None = None) -> WorkCalendar:

@@ -14,6 +14,7 @@ from shenpi.audit.services import record
 from shenpi.core import stamps
 from shenpi.org.roles import is_centre_admin
 
+from . import selectors
 from .models import CalendarDay, CalendarVersion
 from .signals import Recount, years_added
 
@@ -72,6 +73,7 @@ def change_day(*, actor: User, day: datetime.date, is_workday: bool, name: str, 
     row.changed_by = actor
     row.save()
     CalendarVersion.objects.filter(pk=1).update(version=F("version") + 1)
+    selectors.forget_version()
     stamps.bump(stamps.PUBLIC)  # guides count in working days
     record(actor=actor, action="workdays.day.change", obj=row, before=before,
            after={"is_workday": is_workday, "name": row.name, "reason": row.reason,
@@ -114,6 +116,7 @@ def add_year(*, actor: User, year: int, document_number: str, schedule: str) -> 
         day += timedelta(days=1)
     CalendarDay.objects.bulk_create(rows)
     CalendarVersion.objects.filter(pk=1).update(version=F("version") + 1)
+    selectors.forget_version()
     stamps.bump(stamps.PUBLIC)  # guides count in working days
     record(actor=actor, action="workdays.year.add", object_type="workdays.calendaryear", object_id=year,
            after={"year": year, "document_number": document_number.strip(), "schedule": schedule.strip()})
@@ -140,6 +143,7 @@ def sync_from_package() -> YearsAdded:
     rows = [CalendarDay(date=d, is_workday=w, name=n) for d, w, n in days(start, package_last)]
     CalendarDay.objects.bulk_create(rows, batch_size=2000)
     CalendarVersion.objects.filter(pk=1).update(version=F("version") + 1)
+    selectors.forget_version()
     stamps.bump(stamps.PUBLIC)  # guides count in working days
     years = list(range(start.year, package_last.year + 1))
     record(actor=None, action="workdays.year.sync", object_type="workdays.calendaryear",

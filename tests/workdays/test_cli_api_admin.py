@@ -154,3 +154,38 @@ def test_year_view(client, admin_user):
     page = client.get("/admin/workdays/calendarday/year/2026/").content.decode()
     assert "swapped" in page and "holiday" in page and "调休" in page
     assert client.get("/admin/workdays/calendarday/year/1990/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_request_reads_the_calendar_version_once_and_sees_its_own_change(admin_user):
+    """A page asks for the calendar in several of its parts: the version is read once a request,
+    and a change made within the request is seen at once (workdays.selectors.forget_version)."""
+    import datetime
+
+    from django.core.signals import request_finished, request_started
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shenpi.workdays import selectors, services
+
+    def version_reads(ctx):
+        return sum('"workdays_calendarversion"' in q["sql"] and q["sql"].lstrip().startswith("SELECT")
+                   for q in ctx.captured_queries)
+
+    request_started.send(sender=None)
+    try:
+        with CaptureQueriesContext(connection) as ctx:
+            first = selectors.current_calendar()
+            assert selectors.current_calendar() is first and selectors.calendar_version() == first.version
+        assert version_reads(ctx) == 1
+        services.change_day(actor=admin_user, day=datetime.date(2026, 3, 3), is_workday=False, name="地方调整",
+                            reason="城市运动会", document_number="衡政办发〔2026〕1号")
+        assert selectors.current_calendar().version == first.version + 1
+        assert not selectors.current_calendar().is_workday(datetime.date(2026, 3, 3))
+    finally:
+        request_finished.send(sender=None)
+    # Outside a request nothing is kept: each call looks again.
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.calendar_version()
+        selectors.calendar_version()
+    assert version_reads(ctx) == 2
