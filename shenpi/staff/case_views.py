@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
@@ -291,11 +293,18 @@ def queue(request):
                       .select_related("staff").prefetch_related("groups").order_by("pk"))
     roles = {u.pk: {g.name for g in u.groups.all()} for u in colleagues}
     rows = selectors.step_rows(steps, on=timezone.localdate(), cal=current_calendar())
+    reassign_url = reverse("staff:case-reassign", args=["NUMBER", 0])
     for row in rows:  # only those who may do the step (its department and role), the holder first
         row["candidates"] = sorted((u for u in colleagues if row["step"].role in roles[u.pk]),
                                    key=lambda u: u.pk != row["step"].assignee_id)
+        row["reassign_href"] = reassign_url.replace("NUMBER", row["step"].case.number).replace(
+            "/0/", f"/{row['step'].pk}/")
+    from django.middleware.csrf import get_token
+
     from shenpi.feedback.selectors import open_follow_ups
+    csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
     return render(request, "staff/tasks.html", {"rows": _with_lights(rows), "title": _("Department queue"), "queue": True,
+                                                "csrf_input": csrf_input,
                                                 "page": steps,
                                                 "follow_ups": open_follow_ups(request.user)})
 
@@ -313,13 +322,29 @@ def _feedback_context(user, case) -> dict:
 
 
 def _with_lights(rows: list[dict]) -> list[dict]:
-    """Each row's case light (electronic supervision's, E1), for the people responsible."""
+    """Each row's case light (electronic supervision's, E1), for the people responsible, and
+    what its cells show, worked out here once rather than looked up cell by cell in the
+    template (a list has fifty rows: issue 16)."""
     from shenpi.supervision import selectors as supervision
+    from shenpi.workdays.templatetags.workdays import due_html
     on = timezone.localdate()
     soon = supervision.warning_horizon(on)
+    cal = current_calendar()
+    case_url = reverse("staff:case", args=["NUMBER"])
     for r in rows:
-        r["light"] = supervision.light_of(r["step"].case, on, soon)
+        step, case = r["step"], r["step"].case
+        r["light"] = supervision.light_of(case, on, soon)
         r["light_word"] = supervision.LIGHT_WORDS.get(r["light"], "")
+        r["href"] = case_url.replace("NUMBER", case.number)
+        r["due"] = due_html(step.due_on, cal)
+        if case.state == State.SUSPENDED:
+            r["left"], r["left_class"] = case.get_state_display(), "promised"
+        elif r["remaining"] is not None:
+            r["left"] = (_("%(n)s working days overdue") % {"n": r["overdue"]} if r["remaining"] < 0
+                         else _("%(n)s working days left") % {"n": r["remaining"]})
+            r["left_class"] = {"red": "warn", "yellow": "yellow"}.get(r["colour"], "instant")
+        holder = step.assignee if step.assignee_id else None
+        r["holder"] = ((getattr(getattr(holder, "staff", None), "name", "") or holder.username) if holder else "")
     return rows
 
 

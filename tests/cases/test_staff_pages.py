@@ -1,6 +1,9 @@
 """Staff pages for cases through real HTTP: who reaches which page, and actions from the forms."""
 
+import re
+
 import pytest
+from django.test import Client
 
 from shenpi.cases import services as s
 from shenpi.cases.models import Case
@@ -64,8 +67,13 @@ def test_queue_for_leaders_with_reassignment(client, on):
     page = c.get("/staff/queue/").content.decode()
     # Only those who may do the step are offered, its holder first and chosen.
     assert '<option value="reviewer" selected>' in page and "reviewer2" in page and 'value="handler"' not in page
-    r = c.post(f"/staff/cases/{case.number}/steps/{step.pk}/reassign/", {"assignee": "reviewer2", "reason": "出差"},
-               follow=True)
+    # The form the page shows: its address and token, posted as a browser would (CSRF checked).
+    action = f"/staff/cases/{case.number}/steps/{step.pk}/reassign/"
+    form = page[page.index(f'action="{action}"'):]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form[:form.index("</form>")]).group(1)
+    browser = Client(enforce_csrf_checks=True)
+    browser.cookies = c.cookies
+    r = browser.post(action, {"assignee": "reviewer2", "reason": "出差", "csrfmiddlewaretoken": token}, follow=True)
     step.refresh_from_db()
     assert step.assignee.username == "reviewer2" and "已改派给孙悦" in r.content.decode()
 

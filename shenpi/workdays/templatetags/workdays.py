@@ -2,7 +2,6 @@
 (暂定) beside it when it was counted before its year's official holidays were known."""
 
 from django import template
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -20,10 +19,14 @@ def _calendar(context):
 
 @register.simple_tag(takes_context=True)
 def due(context, day):
+    return due_html(day, _calendar(context)) if day else "—"
+
+
+def due_html(day, cal) -> str:
+    """What ``{% due %}`` shows, for a view that prepares its rows itself."""
     if not day:
         return "—"
-    cal = _calendar(context)
-    text = date_format(day, "Y-m-d")
+    text = day.isoformat()
     if not cal.is_provisional(day):
         return text
     return format_html('{}<span class="tag provisional" title="{}">{}</span>', text,
