@@ -92,6 +92,24 @@ def test_the_dashboard_red_count_is_the_list_behind_it(client, overdue):
     assert json.loads(page.split('id="sv-figures" type="application/json">')[1].split("</script>")[0])["lights"] == f["lights"]
 
 
+def test_each_department_s_lights_are_those_of_its_cases_one_by_one(client, overdue):
+    """The dashboard counts every light in one pass over the database; each department's
+    figures equal the light of each of its cases worked out by itself (light_of)."""
+    from django.utils import timezone
+
+    from shenpi.supervision.selectors import WATCHED, light_of, warning_horizon
+    client.force_login(user("supervisor"))
+    f = client.get("/staff/supervision/figures.json").json()
+    on = timezone.localdate()
+    soon = warning_horizon(on)
+    expected: dict[int, dict[str, int]] = {}
+    for case in Case.objects.filter(state__in=WATCHED):
+        row = expected.setdefault(case.department_id, {"green": 0, "yellow": 0, "red": 0, "severe": 0})
+        row[light_of(case, on, soon) or "green"] += 1
+    got = {d["id"]: {k: d[k] for k in ("green", "yellow", "red", "severe")} for d in f["departments"] if d["open"]}
+    assert got == expected and sum(r["red"] for r in got.values()) >= 2
+
+
 def test_an_order_is_issued_replied_to_and_ruled_on(client, overdue):
     zj = overdue["zj"]
     client.force_login(user("supervisor"))
