@@ -7,6 +7,7 @@ from django.test import Client
 
 from shenpi.cases import services as s
 from shenpi.cases.models import Case
+from shenpi.workdays.selectors import current_calendar
 
 from .conftest import applicant, item, second_reviewer, user, window_case
 
@@ -54,6 +55,26 @@ def test_case_page_actions_and_step_forms(client, on):
     notice = case.notices.get(kind="acceptance")
     r = client.get(f"/staff/cases/{case.number}/notices/{notice.pk}.pdf")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+
+
+def test_my_tasks_say_the_days_left_due_today_and_overdue(client, on):
+    """Each row's words, worked out in the view: days left, due today on the last day, then days
+    overdue; the link goes to the case and the due date is shown as a date."""
+    on(2026, 3, 2)
+    case = s.accept(actor=user("clerk"), case=window_case())
+    step = case.steps.get()
+    due = step.due_on
+
+    def row():
+        page = login(client, "reviewer").get("/staff/tasks/").content.decode()
+        assert f'<a href="/staff/cases/{case.number}/">{case.number}</a>' in page and due.isoformat() in page
+        return page
+    assert "个工作日" in row() and "剩余" in row()
+    on(due.year, due.month, due.day)
+    assert "今天到期" in row()
+    later = current_calendar().add_workdays(due, 2)
+    on(later.year, later.month, later.day)
+    assert "已超期 2 个工作日" in row()
 
 
 def test_queue_for_leaders_with_reassignment(client, on):
