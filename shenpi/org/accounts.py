@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate, user_logged_out
+from django.contrib.auth import authenticate, get_user_model, user_logged_out
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_login_failed
@@ -58,9 +58,19 @@ def _count_failure_per_address(sender, credentials, request=None, **kwargs):
         count(_address_key(request), int(cooloff().total_seconds()))
 
 
-class AddressGuardBackend(ModelBackend):
+class AccountBackend(ModelBackend):
+    """Django's password backend, loading a session's user with their staff record and window
+    in the same statement: nearly every page asks for them (the header, who may see what), and
+    an applicant's missing staff record is then known without a read of its own."""
+
+    def get_user(self, user_id):
+        user = get_user_model().objects.select_related("staff__window").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class AddressGuardBackend(AccountBackend):
     """First of the authentication backends: an address over its limit gets no further. It
-    authenticates nobody itself; it loads session users as Django's own backend does."""
+    authenticates nobody itself; it loads session users as AccountBackend does."""
 
     def authenticate(self, request, username=None, password=None, **credentials):
         if request is not None and reached(_address_key(request), settings.SHENPI_LOGIN_ADDRESS_LIMIT):

@@ -89,7 +89,7 @@ def register_confirm(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="shenpi.org.accounts.AccountBackend")
             return redirect(safe_next(request, reverse("portal:my-cases")))
     return render(request, "portal/register.html", {"form": form, "step": "confirm", "next": safe_next(request, "")})
 

@@ -25,9 +25,6 @@ ROLES = [None, "13800138000", "clerk", "clerk_general", "handler", "reviewer", "
 # schema, the admin (Django's own).
 SKIP = re.compile(r"^/(admin/|api/(schema|docs|redoc)/|staff/logout/|i18n/|favicon|staff/window/tablet/poll/)")
 SAME_TIMES = 4  # one query shape this often or more on one page reads row by row
-# Not a read per row: each part of a page that counts working days asks the calendar's version
-# once (workdays.selectors.current_calendar), a one-row read that keeps every date exact.
-NOT_PER_ROW = ('SELECT "workdays_calendarversion"."version"',)
 
 
 def shape(sql: str) -> str:
@@ -80,7 +77,24 @@ def test_no_page_or_api_list_reads_row_by_row(living):
                 continue
             read += 1
             for sql, n in Counter(shape(x["sql"]) for x in q.captured_queries).items():
-                if n >= SAME_TIMES and not sql.startswith(NOT_PER_ROW):
+                if n >= SAME_TIMES:
                     offenders.append((who, path, n, sql[:300]))
     assert read > 150, read  # the walk read pages, not only refusals
     assert not offenders, "\n".join(map(str, offenders))
+
+
+@pytest.mark.django_db
+def test_a_page_reads_the_calendar_version_and_the_user_s_staff_record_once(living):
+    """The calendar's version once a request however many parts count days, and the signed-in
+    user with their staff record and window in one statement (org.accounts.AccountBackend): for
+    a clerk who signed in with a password, and for an applicant, who has no staff record."""
+    for username, login_page, page in (("clerk", "/staff/login/", "/staff/tasks/"), ("13800138000", "/login/", "/my/")):
+        c = Client()
+        r = c.post(login_page, {"username": username, "password": "shenpi-demo-2026"})
+        assert r.status_code == 302, (username, r.status_code)
+        with CaptureQueriesContext(connection) as q:
+            assert c.get(page).status_code == 200
+        sqls = [x["sql"] for x in q.captured_queries]
+        assert sum('FROM "workdays_calendarversion"' in x for x in sqls) <= 1, sqls
+        assert not any(x.startswith('SELECT "org_staff"') for x in sqls), sqls
+        assert any(x.startswith('SELECT "auth_user"') and '"org_staff"' in x for x in sqls), sqls
