@@ -341,7 +341,7 @@ def _with_lights(rows: list[dict]) -> list[dict]:
             r["left"], r["left_class"] = case.get_state_display(), "promised"
         elif r["remaining"] is not None:
             r["left"] = (_("%(n)s working days overdue") % {"n": r["overdue"]} if r["remaining"] < 0
-                         else _("due today") if r["remaining"] == 0
+                         else _("due today") if r["remaining"] == 0 and step.due_on == on
                          else _("%(n)s working days left") % {"n": r["remaining"]})
             r["left_class"] = {"red": "warn", "yellow": "yellow"}.get(r["colour"], "instant")
         holder = step.assignee if step.assignee_id else None

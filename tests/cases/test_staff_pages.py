@@ -1,5 +1,6 @@
 """Staff pages for cases through real HTTP: who reaches which page, and actions from the forms."""
 
+import datetime
 import re
 
 import pytest
@@ -72,6 +73,12 @@ def test_my_tasks_say_the_days_left_due_today_and_overdue(client, on):
     assert "个工作日" in row() and "剩余" in row()
     on(due.year, due.month, due.day)
     assert "今天到期" in row()
+    # A step due on a Friday, read on the Saturday: no longer today, and not yet a working day over.
+    case.steps.filter(pk=step.pk).update(due_on=datetime.date(2026, 3, 6))
+    on(2026, 3, 7)
+    page = login(client, "reviewer").get("/staff/tasks/").content.decode()
+    assert "今天到期" not in page and "剩余 0 个工作日" in page
+    case.steps.filter(pk=step.pk).update(due_on=due)
     later = current_calendar().add_workdays(due, 2)
     on(later.year, later.month, later.day)
     assert "已超期 2 个工作日" in row()
