@@ -23,7 +23,7 @@ from shenpi.core.api import Detail, KeysetPagination
 from shenpi.core.params import whole_number
 from shenpi.core.throttle import client_address
 
-from . import lookup, selectors, services
+from . import lookup, openness, selectors, services
 from .actions import ACTIONS, STEP_ACTIONS, ReassignIn, parse, perform
 from .identity import mask
 from .lifecycle import State, actions_from
@@ -330,6 +330,50 @@ class LookupView(APIView):
         return Response(LookupOut(case).data)
 
 
+
+
+class PublicResultOut(serializers.Serializer):
+    number = serializers.CharField()
+    item = serializers.CharField()
+    department = serializers.CharField()
+    applicant = serializers.CharField(help_text="masked: a person's surname, the ends of an organisation's name")
+    received_on = serializers.DateField()
+    decided_on = serializers.DateField()
+    result = serializers.ChoiceField(choices=Case.Decision.choices)
+
+
+class PublicResultsView(APIView):
+    """办结公示 (H1): completed cases of the items whose results are published, newest first,
+    the applicant masked; 20 a page, the last 50 pages."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(parameters=[OpenApiParameter("page", int), OpenApiParameter("department", int)],
+                   responses={200: inline_serializer("PublicResults", {
+                       "page": serializers.IntegerField(), "has_next": serializers.BooleanField(),
+                       "results": PublicResultOut(many=True)})}, tags=["public"])
+    def get(self, request):
+        found = openness.results(page=whole_number(request.query_params.get("page", "")) or 1,
+                                 department=whole_number(request.query_params.get("department", "")))
+        return Response({"page": found["page"], "has_next": found["has_next"],
+                         "results": PublicResultOut(found["rows"], many=True).data})
+
+
+class PublicStatisticsView(APIView):
+    """This year's cases received and completed and the on-time rate, by department and month."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=["public"])
+    def get(self, request):
+        f = openness.statistics()
+        return Response({"on": f["on"].isoformat(), "year": f["year"], "received": f["received"],
+                         "completed": f["completed"], "on_time_rate": f["on_time_rate"],
+                         "departments": f["departments"],
+                         "months": [{"month": m["month"].strftime("%Y-%m"), "received": m["received"],
+                                     "completed": m["completed"]} for m in f["months"]]})
 
 
 class MaterialOut(serializers.Serializer):

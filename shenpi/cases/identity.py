@@ -33,3 +33,15 @@ def mask(number: str) -> str:
     if len(number) <= 10:
         return number[:2] + "*" * (len(number) - 2)
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def mask_name(name: str, kind: str) -> str:
+    """A person by the surname alone (张**); an organisation by the start of its name and its
+    last two characters (星河建*****公司), never whole."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    if kind == "person" or len(name) <= 4:
+        return name[0] + "*" * max(len(name) - 1, 1)
+    keep = max(len(name) // 3, 1)
+    return name[:keep] + "*" * (len(name) - keep - 2) + name[-2:]

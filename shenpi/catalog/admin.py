@@ -54,6 +54,7 @@ class ItemAdmin(CentreAdminOnly, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.set_warning_days(actor=request.user, item=obj, days=form.cleaned_data.get("warning_days"))
+        services.set_publish_results(actor=request.user, item=obj, publish=form.cleaned_data.get("publish_results", True))
 
     @admin.display(description=_("name"))
     def name(self, obj):

@@ -20,6 +20,11 @@ class Item(models.Model):
     warning_days = models.PositiveSmallIntegerField(
         _("warning days"), null=True, blank=True,
         help_text=_("Yellow warning this many working days before a due date; empty: the centre's default."))
+    # 办结公示 (H1): whether the item's completed cases are listed on the public results page;
+    # off for results the law keeps from the public (personal matters, state secrets).
+    publish_results = models.BooleanField(
+        _("publish results"), default=True,
+        help_text=_("List this item's completed cases, with the applicant masked, on the public results page."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -186,6 +186,20 @@ def add_reform_record(*, actor: User, item: Item, status: str, effective_date: d
 
 
 @transaction.atomic
+def set_publish_results(*, actor: User, item: Item, publish: bool) -> Item:
+    """Whether the item's completed cases are shown on the public results page (H1)."""
+    _require_admin(actor)
+    before = Item.objects.filter(pk=item.pk).values_list("publish_results", flat=True).first()
+    publish = bool(publish)
+    Item.objects.filter(pk=item.pk).update(publish_results=publish)
+    item.publish_results = publish
+    if before != publish:
+        record(actor=actor, action="catalog.item.publish_results", obj=item, before={"publish_results": before},
+               after={"publish_results": publish})
+    return item
+
+
+@transaction.atomic
 def set_warning_days(*, actor: User, item: Item, days: int | None) -> Item:
     """How many working days before a due date supervision warns for this item (E2)."""
     _require_admin(actor)

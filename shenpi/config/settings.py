@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "shenpi.supervision",
     "shenpi.joint",
     "shenpi.feedback",
+    "shenpi.campaign",
     "shenpi.portal",
     "shenpi.staff",
     "shenpi.demo",

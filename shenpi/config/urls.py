@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from shenpi.campaign import api as campaign_api
 from shenpi.cases import api as cases_api
 from shenpi.catalog import api as catalog_api
 from shenpi.feedback import api as feedback_api
@@ -50,6 +51,14 @@ api_v1 = [
     path("complaints/<str:number>/", feedback_api.ComplaintDetailView.as_view(), name="complaint-detail"),
     path("feedback/follow-ups/", feedback_api.FollowUpsView.as_view(), name="feedback-follow-ups"),
     path("feedback/figures/", feedback_api.FiguresView.as_view(), name="feedback-figures"),
+    path("campaign/problems/", campaign_api.ProblemsView.as_view(), name="problems"),
+    path("campaign/problems/<int:pk>/", campaign_api.ProblemDetailView.as_view(), name="problem-detail"),
+    path("campaign/problems/<int:pk>/conditions/", campaign_api.ProblemConditionView.as_view(),
+         name="problem-conditions"),
+    path("campaign/problems/<int:pk>/close/", campaign_api.ProblemCloseView.as_view(), name="problem-close"),
+    path("campaign/problems/<int:pk>/reopen/", campaign_api.ProblemReopenView.as_view(), name="problem-reopen"),
+    path("public/results/", cases_api.PublicResultsView.as_view(), name="public-results"),
+    path("public/statistics/", cases_api.PublicStatisticsView.as_view(), name="public-statistics"),
     path("auth/token/", accounts.TokenView.as_view(), name="auth-token"),
     path("auth/logout/", accounts.LogoutView.as_view(), name="auth-logout"),
     *router.urls,

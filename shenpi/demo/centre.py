@@ -507,6 +507,7 @@ def load_cases(stdout=None) -> int:
     _supervision_records(cases, users, today)
     _projects(cases, users)
     _feedback(users, cal, today)
+    _problems(users, cal, today)
     # Someone guessed at a case's query code yesterday and was stopped: the supervisors see it.
     from shenpi.cases.models import LookupFailure
     LookupFailure.objects.create(day=cal.add_workdays(today, -1), number=cases["approve"].number,
@@ -675,6 +676,66 @@ def _feedback(users, cal, today) -> None:
         c.refuse(actor=supervisor, complaint=refused, reason="属于行政复议或诉讼事项,不属于效能投诉范围;可依法申请行政复议。")
     from shenpi.feedback.warnings import sweep_reminders
     sweep_reminders(on=today)  # the worker's warnings on these clocks, as of today
+
+
+def _problems(users, cal, today) -> None:
+    """The campaign's problem register as a centre finds it weeks into 查摆问题: a problem closed
+    with its four conditions, one reopened after inspection, one with two conditions recorded,
+    one past its deadline, and one at another unit."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from shenpi.campaign import problems as p
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    head, supervisor, admin = users["depthead"], users["supervisor"], users["admin"]
+
+    def on(ago, hour=10):
+        return time_machine.travel(datetime.combine(cal.add_workdays(today, -ago), time(hour, 0), tzinfo=shanghai),
+                                   tick=False)
+
+    def new(ago, **kw):
+        with on(ago):
+            return p.register(actor=kw.pop("actor", head), found_on=cal.add_workdays(today, -ago), **kw)
+
+    def cond(ago, problem, condition, what, actor=None):
+        with on(ago, 15):
+            p.record_condition(actor=actor or head, problem=problem, condition=condition, what=what)
+
+    zj = head.staff.department
+    closed = new(30, department=zj, title="施工许可审核环节材料退回后重新计时,实际用时超过承诺时限", kind="slow",
+                 source="self_check", cause="退件后未区分补正与重新申请,审核人按新件重新排队。",
+                 measure="补正材料当日转回原审核人,补正期间不另行排队。", responsible=users["reviewer"], deadline_days=15)
+    for ago, condition, what in ((26, "cause", "调阅近三个月退件 42 件,查清重新排队的环节与原因。"),
+                                 (22, "fixed", "系统中补正件直接回到原审核人待办;抽查 10 件均当日转回。"),
+                                 (21, "responsibility", "审核岗赵磊作书面检查,科室内通报。"),
+                                 (20, "rule", "印发《补正材料流转规定》(衡住建〔2026〕31号)。")):
+        cond(ago, closed, condition, what)
+    with on(19, 16):
+        p.close(actor=head, problem=closed)
+    reopened = new(28, department=zj, title="窗口一次性告知不完整,申请人多次往返", kind="poor", source="complaint",
+                   cause="告知单未列明现场踏勘所需材料。", measure="修订一次性告知单,窗口逐项勾选告知。",
+                   responsible=users["approver"], deadline_days=10)
+    for ago, condition, what in ((25, "cause", "告知单缺少踏勘材料一项。"), (24, "fixed", "告知单已修订并上墙。"),
+                                 (24, "responsibility", "窗口负责人作说明。"), (23, "rule", "告知单纳入窗口标准化手册。")):
+        cond(ago, reopened, condition, what)
+    with on(23, 16):
+        p.close(actor=head, problem=reopened)
+    with on(8):
+        p.reopen(actor=supervisor, problem=reopened, reason="检查验收时抽查 5 件,仍有 2 件未勾选踏勘材料。")
+    cond(6, reopened, "cause", "新告知单未同步到网上申报页面。")
+    partial = new(12, department=zj, title="审批流程中存在未公开的内部会签环节", kind="disorder", source="supervision",
+                  cause="", measure="取消内部会签,纳入审核环节一并办理。", responsible=users["approver"], deadline_days=20)
+    cond(10, partial, "cause", "会签系历史做法,无文件依据。")
+    cond(7, partial, "fixed", "流程图已删去会签节点,系统同步调整。", actor=users["approver"])
+    new(40, department=zj, title="审批人员分散在局机关,窗口授权不到位", kind="scattered", source="inspection",
+        measure="审批科整建制进驻中心,首席代表授权到位。", responsible=head, deadline_days=20, actor=admin)
+    sj = users["chief_sj"].staff.department
+    new(5, department=sj, title="企业登记网上预审反馈不及时", kind="slow", source="self_check",
+        measure="网上预审每日上午、下午各清零一次。", responsible=users["chief_sj"], deadline_days=10,
+        actor=users["chief_sj"])
 
 
 def _supervised_history(item, required, applicant, at_window, act, step, cases) -> list:

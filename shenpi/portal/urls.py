@@ -8,6 +8,8 @@ app_name = "portal"
 urlpatterns = [
     path("", views.catalog, name="catalog"),
     path("lookup/", views.lookup, name="lookup"),
+    path("results/", views.results, name="results"),
+    path("statistics/", views.statistics, name="statistics"),
     path("login/", accounts.LoginView.as_view(template_name="portal/login.html"), name="login"),
     path("register/", applicant_views.register, name="register"),
     path("register/confirm/", applicant_views.register_confirm, name="register-confirm"),

@@ -121,3 +121,21 @@ def lookup_notice(request, notice_id):
     if notice is None:
         raise Http404
     return notice_pdf_response(request, notice)
+
+
+@cache_control(max_age=60, public=True)
+def results(request):
+    """办结公示: completed cases, the applicant masked, newest decision first (H1)."""
+    from shenpi.cases import openness
+    department = whole_number(request.GET.get("department", ""))
+    found = openness.results(page=whole_number(request.GET.get("page", "")) or 1, department=department)
+    return render(request, "portal/results.html", {
+        **found, "department": department,
+        "departments": Department.objects.filter(items__publish_results=True).distinct().order_by("pk")})
+
+
+@cache_control(max_age=300, public=True)
+def statistics(request):
+    """This year's work of the centre in figures and a chart by month (H1)."""
+    from shenpi.cases import openness
+    return render(request, "portal/statistics.html", {"f": openness.statistics()})

@@ -3,7 +3,7 @@ from django.urls import path
 
 from shenpi.org import accounts
 
-from . import case_views, joint_views, views
+from . import campaign_views, case_views, joint_views, views
 from . import feedback_views as fv
 from . import supervision_views as sv
 
@@ -45,6 +45,8 @@ urlpatterns = [
     path("follow-ups/<int:pk>/", fv.follow_up, name="follow-up"),
     path("follow-ups/<int:pk>/<str:action>/", fv.follow_up_act, name="follow-up-act"),
     path("window/tablet/", fv.tablet, name="window-tablet"),
+    path("problems/", campaign_views.problem_list, name="problems"),
+    path("problems/<int:pk>/", campaign_views.problem, name="problem"),
     path("supervision/", sv.dashboard, name="sv-dashboard"),
     path("supervision/figures.json", sv.figures_json, name="sv-figures"),
     path("supervision/screen/", sv.screen, name="sv-screen"),

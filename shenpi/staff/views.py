@@ -76,8 +76,12 @@ def home(request):
         "complaints": feedback.complaints_for(user).filter(status__in=("received", "investigating")).count(),
         "follow_ups": follow_ups["open"], "late": follow_ups["late"]}
     feedback_open = work["feedback_work"]["complaints"] + work["feedback_work"]["follow_ups"]
+    from shenpi.campaign import access as campaign
+    may_see_problems = campaign.may_read_register(user)
+    problems_open = campaign.problems_for(user).filter(state="open").count() if may_see_problems else 0
     return render(request, "staff/home.html", {
         **work, "feedback": _may_visit(user) or feedback.may_see_figures(user), "feedback_open": feedback_open, "watcher": watcher, "supervision": may_supervise, "open_orders": open_orders, "is_clerk": "inbox" in work,
+        "problems": may_see_problems, "problems_open": problems_open,
         "staff": staff, "roles": sorted(roles_of(request.user)), "is_admin": is_centre_admin(request.user),
         "is_leader": bool(staff and staff.department_id) and bool(roles_of(request.user) & {"dept_head", "chief_rep"}),
     })
