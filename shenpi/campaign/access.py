@@ -46,3 +46,20 @@ def may_reopen(user: Any) -> bool:
 
 def may_read_register(user: Any) -> bool:
     return is_staff_member(user) and (is_watcher(user) or department_of(user) is not None)
+
+
+def may_see_assessment(user: Any) -> bool:
+    """The centre's watchers see every department's assessment; a department's head or chief
+    representative sees their own department's."""
+    return is_staff_member(user) and (is_watcher(user) or answers_for(user, department_of(user)))
+
+
+def assessed_departments(user: Any) -> Any:
+    from shenpi.org.models import Department
+    qs = Department.objects.order_by("pk")
+    department = department_of(user)
+    return qs if is_watcher(user) else qs.filter(pk=department) if department else qs.none()
+
+
+def may_change_scheme(user: Any) -> bool:
+    return is_centre_admin(user)

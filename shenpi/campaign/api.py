@@ -7,14 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shenpi.core.api import Detail, Pagination
+from shenpi.core.params import whole_number
 
 from . import access, problems, selectors
 from .models import Problem, ProblemEntry
@@ -152,3 +155,95 @@ class ProblemReopenView(APIView):
         s.is_valid(raise_exception=True)
         return Response(ProblemDetailOut(problems.reopen(actor=request.user, problem=problem,
                                                          reason=s.validated_data["reason"])).data)
+
+
+# --- performance assessment (G4) --------------------------------------------------------------
+
+def _assessment_reader(request: Any) -> None:
+    if not access.may_see_assessment(request.user):
+        raise PermissionDenied
+
+
+def _scheme_out(scheme: Any) -> dict:
+    return {"version": scheme.version,
+            "effective_from": scheme.effective_from.isoformat() if scheme.effective_from else None,
+            "indicators": scheme.indicators}
+
+
+class AssessmentView(APIView):
+    """Every department the user may see, ranked for the period: each indicator's figure, score
+    and weight (`data` false: no data, left out of the total)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=[OpenApiParameter("period", str, description="2026-11, 2026-Q4 or 2026"),
+                               OpenApiParameter("sort", str)],
+                   responses={200: OpenApiTypes.OBJECT, 400: Detail, 403: Detail}, operation_id="assessment",
+                   tags=["campaign"])
+    def get(self, request):
+        _assessment_reader(request)
+        found = selectors.assessment(request.user, request.query_params.get("period", ""),
+                                     sort=request.query_params.get("sort", ""))
+        if found is None:
+            raise ValidationError({"period": [_("Not a period: write 2026-11, 2026-Q4 or 2026.")]})
+        p = found["period"]
+        return Response({
+            "period": p.key, "start": p.start.isoformat(), "end": p.end.isoformat(),
+            "scheme": _scheme_out(found["scheme"]),
+            "indicators": [{"code": i.code, "label": str(i.label), "kind": i.kind, "built": i.built}
+                           for i in found["indicators"]],
+            "departments": [{"id": d["id"], "name": d["name"], "rank": d["rank"], "total": d["total"],
+                             "figures": d["figures"]} for d in found["departments"]]})
+
+
+class AssessmentRecordsView(APIView):
+    """The records behind one department's figure (the drill-down)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=[OpenApiParameter("period", str, required=True),
+                               OpenApiParameter("department", int, required=True),
+                               OpenApiParameter("indicator", str, required=True)],
+                   responses={200: OpenApiTypes.OBJECT, 403: Detail, 404: Detail}, operation_id="assessment_records",
+                   tags=["campaign"])
+    def get(self, request):
+        _assessment_reader(request)
+        q = request.query_params
+        rows = selectors.assessment_records(request.user, q.get("period", ""), whole_number(q.get("department", "")),
+                                            q.get("indicator", ""))
+        if rows is None:
+            raise NotFound
+        return Response({"results": [{**r, "date": r["date"].isoformat() if r["date"] else None,
+                                      "detail": r["detail"].isoformat() if hasattr(r["detail"], "isoformat")
+                                      else str(r["detail"])} for r in rows]})
+
+
+class SchemeIn(serializers.Serializer):
+    weights = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=100))
+    per = serializers.DictField(child=serializers.IntegerField(min_value=1, max_value=100), required=False,
+                                default=dict)
+    effective_from = serializers.CharField(required=False, allow_blank=True, max_length=7, default="",
+                                           help_text="YYYY-MM, the current month or later; empty: the current month")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class SchemesView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 403: Detail}, operation_id="assessment_schemes",
+                   tags=["campaign"])
+    def get(self, request):
+        _assessment_reader(request)
+        from . import assessment as rules
+        return Response({"results": [_scheme_out(s) for s in rules.schemes()]})
+
+    @extend_schema(request=SchemeIn, responses={201: OpenApiTypes.OBJECT, 400: Detail, 403: Detail},
+                   operation_id="assessment_schemes_create", tags=["campaign"])
+    def post(self, request):
+        from . import assessment as rules
+        if not access.may_change_scheme(request.user):
+            raise PermissionDenied
+        s = SchemeIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        made = rules.new_scheme(actor=request.user, **s.validated_data)
+        return Response(_scheme_out(made), status=status.HTTP_201_CREATED)

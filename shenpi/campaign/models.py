@@ -22,20 +22,20 @@ class Problem(models.Model):
         SELF_CHECK = "self_check", _("Self-check")  # 自查
         COMPLAINT = "complaint", _("Complaint")  # 投诉
         SUPERVISION = "supervision", _("Supervision finding")  # 监察发现
-        INSPECTION = "inspection", _("Inspection")  # 检查
+        INSPECTION = "inspection", _("Campaign inspection")  # 检查验收
 
     class State(models.TextChoices):
         OPEN = "open", _("Being rectified")  # 整改中
-        CLOSED = "closed", _("Closed")  # 已销号
+        CLOSED = "closed", _("Closed as rectified")  # 已销号
 
     number = models.CharField(_("number"), max_length=20, unique=True)
-    department = models.ForeignKey(Department, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("problem"), max_length=200)
     detail = models.TextField(_("detail"), blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     source = models.CharField(_("where found"), max_length=12, choices=Source.choices)
     cause = models.TextField(_("cause"), blank=True)
-    measure = models.TextField(_("measure"))
+    measure = models.TextField(_("rectification measure"))
     responsible = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("responsible person"),
                                     on_delete=models.PROTECT, related_name="+")
     found_on = models.DateField(_("found on"))
@@ -63,7 +63,7 @@ class ProblemEntry(models.Model):
     class Action(models.TextChoices):
         REGISTERED = "registered", _("Registered")
         CONDITION = "condition", _("Condition recorded")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", _("Closed as rectified")
         REOPENED = "reopened", _("Reopened")
 
     class Condition(models.TextChoices):  # 四不放过
@@ -88,3 +88,25 @@ class ProblemEntry(models.Model):
 
     def __str__(self):
         return f"{self.problem_id} {self.action} {self.condition}"
+
+
+class Scheme(models.Model):
+    """A version of the assessment scheme (G4): each indicator's weight and, for those counted
+    against a department, the points lost per occurrence. A period is scored under the version
+    in force on its first day; a change makes a new version from a month on, so the periods
+    already scored keep their scores (campaign/assessment.py)."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    effective_from = models.DateField(_("in force from"))
+    indicators = models.JSONField(_("indicators"))  # [{"code": …, "weight": …, "per": …}]
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("assessment scheme")
+        verbose_name_plural = _("assessment schemes")
+
+    def __str__(self):
+        return f"v{self.version}"

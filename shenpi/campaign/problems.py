@@ -55,7 +55,7 @@ def _person(value: Any, department_id: int) -> Any:
 def current_conditions(problem: Problem) -> dict[str, ProblemEntry]:
     """The conditions recorded in the problem's current round, the latest of each."""
     found: dict[str, ProblemEntry] = {}
-    for entry in problem.entries.filter(round=problem.round, action=ProblemEntry.Action.CONDITION).select_related("by"):
+    for entry in problem.entries.filter(round=problem.round, action=ProblemEntry.Action.CONDITION).select_related("by__staff"):
         found[entry.condition] = entry
     return found
 

@@ -17,7 +17,7 @@ LIST_COLUMNS = ("id", "number", "department__short_name", "department__name", "t
 
 
 def problems(user: Any, *, state: str = "", kind: str = "", department: int | None = None) -> QuerySet[Problem]:
-    qs = access.problems_for(user).select_related("department", "responsible")
+    qs = access.problems_for(user).select_related("department", "responsible__staff")
     if state in Problem.State.values:
         qs = qs.filter(state=state)
     if kind in Problem.Kind.values:
@@ -46,3 +46,31 @@ def counts(user: Any, on: datetime.date) -> list[dict]:
     return sorted(({**r, "name": r["department__short_name"] or r["department__name"],
                     "kinds": [r[k] for k in Problem.Kind.values]} for r in plain),
                   key=lambda r: (-r["open"], r["name"]))
+
+
+def assessment(user: Any, period_key: Any, *, sort: str = "") -> dict[str, Any] | None:
+    """The ranking the user may see for the period, sorted by the total or by one indicator's
+    score; None for a period that cannot be read."""
+    from . import assessment as rules
+    p = rules.period(period_key)
+    if p is None:
+        return None
+    found = rules.assess(p, departments=access.assessed_departments(user))
+    for row in found["departments"]:  # the cells in the indicators' order, for the page
+        row["cells"] = [(ind, row["figures"][ind.code]) for ind in rules.INDICATORS]
+    if sort in rules.BY_CODE:
+        found["departments"].sort(key=lambda r: (r["figures"][sort]["score"] is None,
+                                                 -(r["figures"][sort]["score"] or 0), r["id"]))
+    return found
+
+
+def assessment_records(user: Any, period_key: Any, department: int | None, code: str) -> list[dict] | None:
+    """The records behind one figure, or None when the period, department or indicator is not
+    one the user may open."""
+    from . import assessment as rules
+    p = rules.period(period_key)
+    if p is None or code not in rules.BY_CODE or not department:
+        return None
+    if not access.assessed_departments(user).filter(pk=department).exists():
+        return None
+    return rules.records(p, department, code)

@@ -339,7 +339,7 @@ class PublicResultOut(serializers.Serializer):
     applicant = serializers.CharField(help_text="masked: a person's surname, the ends of an organisation's name")
     received_on = serializers.DateField()
     decided_on = serializers.DateField()
-    result = serializers.ChoiceField(choices=Case.Decision.choices)
+    decision = serializers.ChoiceField(choices=Case.Decision.choices, source="result")
 
 
 class PublicResultsView(APIView):

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,12 +36,12 @@ def register_required(view):
 
 
 class ProblemForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("unit"), queryset=Department.objects.none())
+    department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.none())
     title = forms.CharField(label=_("problem"), max_length=200)
     kind = forms.ChoiceField(label=_("kind"), choices=Problem.Kind.choices)
     source = forms.ChoiceField(label=_("where found"), choices=Problem.Source.choices)
     cause = forms.CharField(label=_("cause"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
-    measure = forms.CharField(label=_("measure"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    measure = forms.CharField(label=_("rectification measure"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
     responsible = forms.ModelChoiceField(label=_("responsible person"), queryset=get_user_model().objects.none())
     deadline_days = forms.IntegerField(label=_("deadline (working days)"), min_value=1, max_value=problems.MAX_DEADLINE,
                                        initial=20)
@@ -56,7 +57,7 @@ class ProblemForm(forms.Form):
         self.fields["responsible"].queryset = people.select_related("staff__department").order_by(
             "staff__department_id", "pk")
         self.fields["responsible"].label_from_instance = lambda u: (
-            f"{u.staff.department.short_name or u.staff.department.name} · {u.first_name or u.username}")
+            f"{u.staff.department.short_name or u.staff.department.name} · {u.staff.name}")
         if own:
             self.fields["department"].initial = own
 
@@ -131,3 +132,115 @@ def problem(request, pk):
         "may_close": may_close, "may_reopen": may_reopen, "condition_form": condition_form,
         "reopen_form": reopen_form, "close_errors": close_errors,
         "missing": [c for c in conditions if c["entry"] is None]})
+
+
+# --- performance assessment (G4) --------------------------------------------------------------
+
+def assessment_required(view):
+    @staff_required
+    def wrapped(request, *args, **kwargs):
+        if not access.may_see_assessment(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
+    return wrapped
+
+
+def _periods(today) -> list[tuple[str, str]]:
+    """The periods offered: the last twelve months, the last four quarters, this year and last."""
+    out = []
+    y, m = today.year, today.month
+    for _n in range(12):
+        out.append((f"{y}-{m:02d}", f"{y}-{m:02d}"))
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    q, y = (today.month - 1) // 3 + 1, today.year
+    for _n in range(4):
+        out.append((f"{y}-Q{q}", f"{y}-Q{q}"))
+        y, q = (y - 1, 4) if q == 1 else (y, q - 1)
+    return out + [(str(today.year), str(today.year)), (str(today.year - 1), str(today.year - 1))]
+
+
+@assessment_required
+def assessment(request):
+    """The ranking of the departments for a period, sortable by any indicator; each figure
+    opens the records behind it; the same as an Excel workbook."""
+    from shenpi.campaign import assessment as rules
+    key = request.GET.get("period", "")
+    sort = request.GET.get("sort", "")
+    found = selectors.assessment(request.user, key, sort=sort)
+    if found is None:
+        messages.error(request, _("Not a period: write 2026-11, 2026-Q4 or 2026."))
+        found = selectors.assessment(request.user, "", sort=sort)
+    return render(request, "staff/campaign/assessment.html", {
+        "f": found, "sort": sort if sort in rules.BY_CODE else "", "periods": _periods(timezone.localdate()),
+        "may_change": access.may_change_scheme(request.user)})
+
+
+@assessment_required
+def assessment_export(request):
+    from django.http import HttpResponse
+
+    from shenpi.campaign.excel import assessment_workbook
+    from shenpi.catalog.excel import XLSX
+    found = selectors.assessment(request.user, request.GET.get("period", ""), sort=request.GET.get("sort", ""))
+    if found is None:
+        raise Http404
+    response = HttpResponse(assessment_workbook(found), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="assessment-{found["period"].key}.xlsx"'
+    return response
+
+
+@assessment_required
+def assessment_records(request):
+    from shenpi.campaign import assessment as rules
+    key, code = request.GET.get("period", ""), request.GET.get("indicator", "")
+    department = whole_number(request.GET.get("department", ""))
+    rows = selectors.assessment_records(request.user, key, department, code)
+    if rows is None:
+        raise Http404
+    p = rules.period(key)
+    return render(request, "staff/campaign/assessment_records.html", {
+        "rows": rows, "period": p, "indicator": rules.BY_CODE[code],
+        "department": Department.objects.get(pk=department), "rates": rules.BY_CODE[code].kind == rules.RATE})
+
+
+class SchemeForm(forms.Form):
+    effective_from = forms.CharField(label=_("in force from (YYYY-MM)"), max_length=7)
+    note = forms.CharField(label=_("note"), required=False, max_length=2000)
+
+    def __init__(self, *args, scheme=None, **kwargs):
+        from shenpi.campaign import assessment as rules
+        super().__init__(*args, **kwargs)
+        self.field_names = []
+        for ind in rules.INDICATORS:
+            self.fields[f"w_{ind.code}"] = forms.IntegerField(label=ind.label, min_value=0, max_value=100,
+                                                              initial=scheme.weight(ind.code) if scheme else 0)
+            if ind.kind == rules.COUNT:
+                self.fields[f"p_{ind.code}"] = forms.IntegerField(
+                    label=_("points per occurrence"), min_value=1, max_value=100,
+                    initial=scheme.per(ind.code) if scheme else 1)
+            self.field_names.append(ind.code)
+
+
+@assessment_required
+def assessment_scheme(request):
+    """The scheme's versions, and for a centre administrator the form that makes a new one."""
+    from shenpi.campaign import assessment as rules
+    today = timezone.localdate()
+    current = rules.scheme_for(rules.Period("", today.replace(day=1), today))
+    may_change = access.may_change_scheme(request.user)
+    form = SchemeForm(request.POST or None, scheme=current, initial={"effective_from": f"{today:%Y-%m}"})
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        if _apply(request, form, lambda d: rules.new_scheme(
+                actor=request.user, weights={c: d[f"w_{c}"] for c in rules.BY_CODE},
+                per={i.code: d[f"p_{i.code}"] for i in rules.INDICATORS if i.kind == rules.COUNT},
+                effective_from=d["effective_from"], note=d["note"])):
+            messages.success(request, _("A new version of the scheme was made."))
+            return redirect("staff:assessment-scheme")
+    rows = [{"indicator": ind, "weight": form[f"w_{ind.code}"],
+             "per": form[f"p_{ind.code}"] if ind.kind == rules.COUNT else None} for ind in rules.INDICATORS]
+    return render(request, "staff/campaign/assessment_scheme.html", {
+        "versions": rules.schemes(), "indicators": rules.INDICATORS, "form": form, "rows": rows,
+        "may_change": may_change, "current": current})

@@ -82,6 +82,7 @@ def home(request):
     return render(request, "staff/home.html", {
         **work, "feedback": _may_visit(user) or feedback.may_see_figures(user), "feedback_open": feedback_open, "watcher": watcher, "supervision": may_supervise, "open_orders": open_orders, "is_clerk": "inbox" in work,
         "problems": may_see_problems, "problems_open": problems_open,
+        "assessment": campaign.may_see_assessment(user),
         "staff": staff, "roles": sorted(roles_of(request.user)), "is_admin": is_centre_admin(request.user),
         "is_leader": bool(staff and staff.department_id) and bool(roles_of(request.user) & {"dept_head", "chief_rep"}),
     })
