@@ -67,6 +67,12 @@ INDICATORS = [
     Indicator("inspection", gettext_lazy("Inspection score"), RATE, built=False),  # 检查验收得分
 ]
 BY_CODE = {i.code: i for i in INDICATORS}
+# What the drill-down's detail column holds, per indicator.
+DETAIL = {"on_time": gettext_lazy("Promised by"), "quick_share": gettext_lazy("Category"),
+          "compression": gettext_lazy("Promised / statutory limit"), "online_share": gettext_lazy("Channel"),
+          "cards": gettext_lazy("Clock"), "anomalies": gettext_lazy("Detail"),
+          "complaints_upheld": gettext_lazy("What happened"), "poor_ratings": gettext_lazy("Comment"),
+          "rectified": gettext_lazy("Rectified on")}
 
 # The built-in first version: weights out of 100; `per` is what one occurrence costs.
 DEFAULT = [{"code": "on_time", "weight": 25}, {"code": "quick_share", "weight": 10},

@@ -201,7 +201,8 @@ def assessment_records(request):
     p = rules.period(key)
     return render(request, "staff/campaign/assessment_records.html", {
         "rows": rows, "period": p, "indicator": rules.BY_CODE[code],
-        "department": Department.objects.get(pk=department), "rates": rules.BY_CODE[code].kind == rules.RATE})
+        "department": Department.objects.get(pk=department), "rates": rules.BY_CODE[code].kind == rules.RATE,
+        "detail_label": rules.DETAIL.get(code, "")})
 
 
 class SchemeForm(forms.Form):
