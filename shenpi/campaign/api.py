@@ -247,3 +247,174 @@ class SchemesView(APIView):
         s.is_valid(raise_exception=True)
         made = rules.new_scheme(actor=request.user, **s.validated_data)
         return Response(_scheme_out(made), status=status.HTTP_201_CREATED)
+
+
+# --- the campaign's phases, reports and inspections (G1, G3) ----------------------------------
+
+class CampaignPhaseIn(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    report_name = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    report_due = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CampaignIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    document = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    phases = CampaignPhaseIn(many=True)
+    units = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62), max_length=500)
+
+
+def _campaign_out(user: Any, campaign: Any) -> dict:
+    from django.utils import timezone
+    found = selectors.campaign_overview(user, campaign, timezone.localdate())
+    return {"id": campaign.pk, "name": campaign.name, "document": campaign.document,
+            "starts_on": campaign.starts_on.isoformat(), "ends_on": campaign.ends_on.isoformat(),
+            "phases": [{"id": p.pk, "order": p.order, "name": p.name, "starts_on": p.starts_on.isoformat(),
+                        "ends_on": p.ends_on.isoformat(), "stage": p.stage, "report_name": p.report_name,
+                        "report_due": p.report_due.isoformat() if p.report_due else None} for p in found["phases"]],
+            "overdue_reports": found["overdue"],
+            "units": [{"department": r["unit"].pk, "name": r["unit"].short_name or r["unit"].name,
+                       "reports": [{"phase": c["phase"].pk, "state": c["state"],
+                                    "submitted_on": c["report"].submitted_on.isoformat() if c["report"] else None}
+                                   for c in r["cells"] if c["state"] != "none"]} for r in found["rows"]]}
+
+
+class CampaignsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 403: Detail}, operation_id="campaigns_list", tags=["campaign"])
+    def get(self, request):
+        if not access.may_read_register(request.user):
+            raise PermissionDenied
+        from .models import Campaign
+        return Response({"results": [_campaign_out(request.user, c) for c in Campaign.objects.order_by("-starts_on")[:20]]})
+
+    @extend_schema(request=CampaignIn, responses={201: OpenApiTypes.OBJECT, 400: Detail, 403: Detail},
+                   operation_id="campaigns_create", tags=["campaign"])
+    def post(self, request):
+        from . import campaigns
+        if not access.may_change_scheme(request.user):  # the centre's administrators
+            raise PermissionDenied
+        s = CampaignIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        made = campaigns.create(actor=request.user, **s.validated_data)
+        return Response(_campaign_out(request.user, made), status=status.HTTP_201_CREATED)
+
+
+class PhaseReportIn(serializers.Serializer):
+    text = serializers.CharField(max_length=20000)
+
+
+class PhaseReportView(APIView):
+    """The signed-in unit head's report for a phase."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=PhaseReportIn, responses={201: OpenApiTypes.OBJECT, 400: Detail, 403: Detail, 404: Detail},
+                   operation_id="campaign_phase_report", tags=["campaign"])
+    def post(self, request, pk):
+        from shenpi.supervision.access import department_of
+
+        from . import campaigns
+        from .models import Phase
+        if not access.may_read_register(request.user):
+            raise PermissionDenied
+        phase = get_object_or_404(Phase.objects.select_related("campaign"), pk=pk)
+        s = PhaseReportIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        made = campaigns.submit_report(actor=request.user, phase=phase, department=department_of(request.user),
+                                       report=s.validated_data["text"])
+        return Response({"phase": phase.pk, "department": made.department_id, "submitted_on": made.submitted_on,
+                         "state": campaigns.report_state(phase, made, made.submitted_on)},
+                        status=status.HTTP_201_CREATED)
+
+
+def _inspection_out(i: Any) -> dict:
+    return {"id": i.pk, "campaign": i.campaign_id, "department": i.department_id, "planned_on": i.planned_on,
+            "inspectors": i.inspectors, "total": i.total, "result": i.result, "conclusion": i.conclusion,
+            "scored_on": i.scored_on, "published_on": i.published_on,
+            "scores": [{"criterion": s.criterion, "score": s.score, "note": s.note, "evidence": s.evidence}
+                       for s in i.scores.all()]}
+
+
+def _inspections(user: Any) -> Any:
+    from shenpi.supervision.access import department_of, is_watcher
+
+    from .models import Inspection
+    qs = Inspection.objects.prefetch_related("scores").order_by("-planned_on", "-pk")
+    return qs if is_watcher(user) else qs.filter(department_id=department_of(user) or 0)
+
+
+class CampaignInspectionIn(serializers.Serializer):
+    campaign = serializers.IntegerField(min_value=1, max_value=2**62)
+    department = serializers.IntegerField(min_value=1, max_value=2**62)
+    planned_on = serializers.DateField()
+    inspectors = serializers.CharField(max_length=200)
+
+
+class InspectionsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 403: Detail}, operation_id="inspections_list",
+                   tags=["campaign"])
+    def get(self, request):
+        if not access.may_read_register(request.user):
+            raise PermissionDenied
+        paginator = Pagination()
+        rows = paginator.paginate_queryset(_inspections(request.user), request, view=self)
+        return paginator.get_paginated_response([_inspection_out(i) for i in rows])
+
+    @extend_schema(request=CampaignInspectionIn, responses={201: OpenApiTypes.OBJECT, 400: Detail, 403: Detail},
+                   operation_id="inspections_plan", tags=["campaign"])
+    def post(self, request):
+        from . import campaigns
+        from .models import Campaign
+        if not campaigns.may_run(request.user):
+            raise PermissionDenied
+        s = CampaignInspectionIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        campaign = Campaign.objects.filter(pk=d["campaign"]).first()
+        if campaign is None:
+            raise ValidationError({"campaign": [_("No such campaign.")]})
+        made = campaigns.plan_inspection(actor=request.user, campaign=campaign, department=d["department"],
+                                         planned_on=d["planned_on"], inspectors=d["inspectors"])
+        return Response(_inspection_out(made), status=status.HTTP_201_CREATED)
+
+
+class InspectionScoresIn(serializers.Serializer):
+    scores = serializers.DictField(child=serializers.DictField(), help_text='{"plan": {"score": 12, "note": "", '
+                                                                            '"evidence": ""}, …} for every criterion')
+    result = serializers.ChoiceField(choices=["praise", "criticism", "rectify"])
+    conclusion = serializers.CharField(max_length=4000)
+
+
+class InspectionScoresView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=InspectionScoresIn, responses={200: OpenApiTypes.OBJECT, 400: Detail, 403: Detail, 404: Detail},
+                   operation_id="inspections_score", tags=["campaign"])
+    def post(self, request, pk):
+        from . import campaigns
+        found = get_object_or_404(_inspections(request.user), pk=pk)
+        if not campaigns.may_run(request.user):
+            raise PermissionDenied
+        s = InspectionScoresIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        done = campaigns.score(actor=request.user, inspection=found, **s.validated_data)
+        return Response(_inspection_out(done))
+
+
+class InspectionPublishView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT, 400: Detail, 403: Detail, 404: Detail},
+                   operation_id="inspections_publish", tags=["campaign"])
+    def post(self, request, pk):
+        from . import campaigns
+        found = get_object_or_404(_inspections(request.user), pk=pk)
+        if not campaigns.may_run(request.user):
+            raise PermissionDenied
+        return Response(_inspection_out(campaigns.publish(actor=request.user, inspection=found)))

@@ -1,14 +1,14 @@
 """Performance assessment of the departments (G4, 绩效考核), one rule set: the indicators, how
 each is measured from the records that exist, how it is scored, and which scheme version
-scores a period.
+scores a period. The campaign's reports count once their due date has passed (or they are in);
+an inspection counts from the day it is published, its score out of 100.
 
 Each indicator is either a rate (higher is better: the share of the period's cases that meet
 it, scored as that share of its weight) or a count held against the department (warning
 cards, anomalies, upheld complaints, poor ratings: each costs `per` points out of 100 of the
 indicator, never below 0). An indicator whose records do not exist for the department and
-period (no case decided, no follow-up due) or whose part of Shenpi is not built yet (the
-campaign's phase reports, the inspection scores) has no data: it is shown as such, never as
-zero, and left out of the total, which is the weighted score over the indicators with data,
+period (no case decided, no follow-up or campaign report due, no inspection published) has
+no data: it is shown as such, never as zero, and left out of the total, which is the weighted score over the indicators with data,
 out of 100.
 
 A period is a month (2026-11), a quarter (2026-Q4) or a year (2026). It is scored under the
@@ -40,7 +40,7 @@ from shenpi.org.models import Department
 from shenpi.org.roles import is_centre_admin
 from shenpi.supervision.models import Card, Finding
 
-from .models import Scheme
+from .models import Inspection, Phase, Report, Scheme
 
 RATE, COUNT = "rate", "count"
 
@@ -63,8 +63,8 @@ INDICATORS = [
     Indicator("complaints_upheld", gettext_lazy("Complaints upheld"), COUNT),  # 投诉属实
     Indicator("poor_ratings", gettext_lazy("Poor ratings"), COUNT),  # 差评
     Indicator("rectified", gettext_lazy("Poor ratings rectified on time"), RATE),  # 差评按期整改率
-    Indicator("campaign_reports", gettext_lazy("Campaign reports on time"), RATE, built=False),  # 阶段报告按时率
-    Indicator("inspection", gettext_lazy("Inspection score"), RATE, built=False),  # 检查验收得分
+    Indicator("campaign_reports", gettext_lazy("Campaign reports on time"), RATE),  # 阶段报告按时率
+    Indicator("inspection", gettext_lazy("Inspection score"), RATE),  # 检查验收得分
 ]
 BY_CODE = {i.code: i for i in INDICATORS}
 # What the drill-down's detail column holds, per indicator.
@@ -72,7 +72,8 @@ DETAIL = {"on_time": gettext_lazy("Promised by"), "quick_share": gettext_lazy("C
           "compression": gettext_lazy("Promised / statutory limit"), "online_share": gettext_lazy("Channel"),
           "cards": gettext_lazy("Clock"), "anomalies": gettext_lazy("Detail"),
           "complaints_upheld": gettext_lazy("What happened"), "poor_ratings": gettext_lazy("Comment"),
-          "rectified": gettext_lazy("Rectified on")}
+          "rectified": gettext_lazy("Rectified on"), "campaign_reports": gettext_lazy("Due"),
+          "inspection": gettext_lazy("Result")}
 
 # The built-in first version: weights out of 100; `per` is what one occurrence costs.
 DEFAULT = [{"code": "on_time", "weight": 25}, {"code": "quick_share", "weight": 10},
@@ -240,7 +241,41 @@ def record_sets(p: Period) -> dict[str, Any]:
         "complaints_upheld": Complaint.objects.filter(replied_at__gte=since, replied_at__lt=until, finding__in=UPHELD),
         "poor_ratings": poor,
         "rectified": FollowUp.objects.filter(rectify_due__gte=p.start, rectify_due__lte=p.end),
+        "inspection": Inspection.objects.filter(published_on__gte=p.start, published_on__lte=p.end,
+                                                total__isnull=False),
     }
+
+
+def report_pairs(p: Period, department: int | None = None) -> list[tuple[Any, int, Any]]:
+    """(phase, unit, report or None) for every report due in the period that counts: its due
+    date has passed, or it is in."""
+    today = timezone.localdate()
+    phases = list(Phase.objects.filter(report_due__gte=p.start, report_due__lte=p.end).exclude(report_name="")
+                  .select_related("campaign").prefetch_related("campaign__units"))
+    reports = {(r.phase_id, r.department_id): r for r in Report.objects.filter(phase__in=phases)}
+    out = []
+    for phase in phases:
+        for unit in phase.campaign.units.all():
+            if department is not None and unit.pk != department:
+                continue
+            report = reports.get((phase.pk, unit.pk))
+            if report is not None or (phase.report_due is not None and phase.report_due < today):
+                out.append((phase, unit.pk, report))
+    return out
+
+
+def _reports(p: Period) -> dict[int, tuple[int, int]]:
+    out: dict[int, tuple[int, int]] = {}
+    for phase, unit, report in report_pairs(p):
+        hit, n = out.get(unit, (0, 0))
+        on_time = report is not None and phase.report_due is not None and report.submitted_on <= phase.report_due
+        out[unit] = (hit + int(on_time), n + 1)
+    return out
+
+
+def _inspections(qs: Any) -> dict[int, tuple[int, int]]:
+    return {r["department_id"]: (r["points"], 100 * r["n"]) for r in qs.order_by().values("department_id").annotate(
+        points=Sum("total"), n=Count("id"))}
 
 
 ON_TIME = Q(promised_due__isnull=True) | Q(decided_on__lte=F("promised_due"))
@@ -259,6 +294,8 @@ def measure(p: Period) -> dict[str, dict[int, Any]]:
         done = f["rectified_at"] is not None and timezone.localdate(f["rectified_at"]) <= f["rectify_due"]
         rectified[f["department_id"]] = (hit + int(done), n + 1)
     return {
+        "campaign_reports": _reports(p),
+        "inspection": _inspections(sets["inspection"]),
         "on_time": _rates(sets["on_time"], ON_TIME),
         "quick_share": _rates(received, Q(version__category__in=QUICK)),
         "compression": compression,
@@ -347,6 +384,15 @@ def records(p: Period, department: int, code: str, *, limit: int = 500) -> list[
         for r in sets["poor_ratings"].filter(department_id=department).select_related("case").order_by("-given_at")[:limit]:
             out.append({"case": r.case.number, "complaint": "", "date": timezone.localdate(r.given_at),
                         "what": r.get_level_display(), "detail": r.text[:80], "meets": None})
+    elif code == "campaign_reports":
+        for phase, _unit, report in report_pairs(p, department):
+            out.append({"case": "", "complaint": "", "date": report.submitted_on if report else None,
+                        "what": f"{phase.campaign.name} · {phase.report_name}", "detail": phase.report_due,
+                        "meets": report is not None and report.submitted_on <= (phase.report_due or report.submitted_on)})
+    elif code == "inspection":
+        for i in sets["inspection"].filter(department_id=department).order_by("-published_on"):
+            out.append({"case": "", "complaint": "", "date": i.published_on,
+                        "what": f"{i.total} / 100", "detail": i.get_result_display(), "meets": None})
     elif code == "rectified":
         for f in sets["rectified"].filter(department_id=department).select_related("rating__case").order_by("-rectify_due"):
             done = f.rectified_at is not None and timezone.localdate(f.rectified_at) <= f.rectify_due

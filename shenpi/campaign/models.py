@@ -110,3 +110,110 @@ class Scheme(models.Model):
 
     def __str__(self):
         return f"v{self.version}"
+
+
+class Campaign(models.Model):
+    """A rectification campaign (G1, 专项整治): its phases with dates, the units taking part, and
+    the report each unit owes at the end of a phase (campaign/campaigns.py)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    document = models.CharField(_("document number"), max_length=100, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    units = models.ManyToManyField(Department, verbose_name=_("units taking part"), related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self):
+        return self.name
+
+
+class Phase(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phases")
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("phase"), max_length=100)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    report_name = models.CharField(_("report owed"), max_length=100, blank=True)  # empty: none owed
+    report_due = models.DateField(_("report due"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["campaign", "order"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "order"], name="phase_order_unique")]
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+
+    def __str__(self):
+        return self.name
+
+
+class Report(models.Model):
+    """A unit's plan or phase report, once per phase; a late one is kept and counted late."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="reports")
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("report"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(_("submitted"))
+    submitted_on = models.DateField(_("submitted on"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["phase", "department"], name="report_once_per_phase")]
+        verbose_name = _("phase report")
+        verbose_name_plural = _("phase reports")
+
+    def __str__(self):
+        return f"{self.phase_id} {self.department_id}"
+
+
+class Inspection(models.Model):
+    """An inspection of a unit's rectification (G3, 检查验收): planned, scored per criterion with
+    notes and evidence, given a result, and published."""
+
+    class Result(models.TextChoices):
+        PRAISE = "praise", _("Commended")  # 表扬
+        CRITICISM = "criticism", _("Criticised in a circular")  # 通报批评
+        RECTIFY = "rectify", _("Rectify within a time limit")  # 限期整改
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="inspections")
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+")
+    planned_on = models.DateField(_("planned for"))
+    inspectors = models.CharField(_("inspectors"), max_length=200)
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scored_on = models.DateField(_("scored on"), null=True, blank=True)
+    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    total = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-planned_on", "-pk"]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+
+    def __str__(self):
+        return f"{self.department_id} {self.planned_on}"
+
+
+class InspectionScore(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.CharField(_("criterion"), max_length=20)
+    score = models.PositiveSmallIntegerField(_("score"))
+    note = models.TextField(_("note"), blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["inspection", "criterion"], name="score_once_per_criterion")]
+        verbose_name = _("inspection score")
+        verbose_name_plural = _("inspection scores")
+
+    def __str__(self):
+        return f"{self.inspection_id} {self.criterion} {self.score}"

@@ -1,5 +1,6 @@
-"""Reads of the problem register: the list a user may see with its filters, a problem with its
-history, and the counts the campaign's overview shows per unit."""
+"""Reads of the campaign: the problem register with its filters and counts per unit, a
+problem's history, the campaign's phases and each unit's reports, the inspections, and the
+assessment as the user may see it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+
+from shenpi.supervision.access import department_of, is_watcher
 
 from . import access
 from .models import Problem, ProblemEntry
@@ -74,3 +77,48 @@ def assessment_records(user: Any, period_key: Any, department: int | None, code:
     if not access.assessed_departments(user).filter(pk=department).exists():
         return None
     return rules.records(p, department, code)
+
+
+def current_campaign() -> Any:
+    """The campaign running today, or else the latest."""
+    from django.utils import timezone
+
+    from .models import Campaign
+    today = timezone.localdate()
+    return (Campaign.objects.filter(starts_on__lte=today, ends_on__gte=today).order_by("-starts_on").first()
+            or Campaign.objects.order_by("-starts_on", "-pk").first())
+
+
+def campaign_overview(user: Any, campaign: Any, on: datetime.date) -> dict[str, Any]:
+    """The phases with where the campaign stands, and for each unit the user may see, each
+    phase's report: on time, late, overdue or not yet due."""
+    from . import campaigns
+    from .models import Inspection, Report
+    phases = list(campaign.phases.order_by("order"))
+    for p in phases:
+        p.stage = "done" if p.ends_on < on else "current" if p.starts_on <= on else "upcoming"
+    units = list(campaign.units.order_by("pk"))
+    if not is_watcher(user):
+        own = department_of(user)
+        units = [u for u in units if u.pk == own]
+    reports = {(r.phase_id, r.department_id): r for r in Report.objects.filter(
+        phase__campaign=campaign, department__in=units).select_related("submitted_by__staff")}
+    rows, overdue = [], 0
+    for u in units:
+        cells = []
+        for p in phases:
+            report = reports.get((p.pk, u.pk))
+            state = campaigns.report_state(p, report, on)
+            overdue += state == "overdue"
+            cells.append({"phase": p, "report": report, "state": state})
+        rows.append({"unit": u, "cells": cells})
+    inspections = Inspection.objects.filter(campaign=campaign, department__in=units).select_related("department")
+    return {"campaign": campaign, "phases": phases, "rows": rows, "overdue": overdue,
+            "inspections": list(inspections.order_by("-planned_on", "-pk"))}
+
+
+def published_inspections() -> Any:
+    """What the public sees of the inspections: the published results."""
+    from .models import Inspection
+    return (Inspection.objects.filter(published_on__isnull=False).select_related("department", "campaign")
+            .order_by("-published_on", "-pk"))

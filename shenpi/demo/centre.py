@@ -508,6 +508,7 @@ def load_cases(stdout=None) -> int:
     _projects(cases, users)
     _feedback(users, cal, today)
     _problems(users, cal, today)
+    _campaign(users, today)
     # Someone guessed at a case's query code yesterday and was stopped: the supervisors see it.
     from shenpi.cases.models import LookupFailure
     LookupFailure.objects.create(day=cal.add_workdays(today, -1), number=cases["approve"].number,
@@ -736,6 +737,63 @@ def _problems(users, cal, today) -> None:
     new(5, department=sj, title="企业登记网上预审反馈不及时", kind="slow", source="self_check",
         measure="网上预审每日上午、下午各清零一次。", responsible=users["chief_sj"], deadline_days=10,
         actor=users["chief_sj"])
+
+
+def _campaign(users, today) -> None:
+    """The notice's own campaign (衡政办发〔2013〕23号, §五) in the year it last started: its five
+    phases on the notice's dates, the four units with windows taking part, their plans and
+    reports as submitted (one plan late, one problem list missing), and two inspections during
+    the rectification, scored and published, with a third planned."""
+    from datetime import date, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from shenpi.campaign import campaigns as cp
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    year = today.year if today >= date(today.year, 9, 21) else today.year - 1
+    d = lambda m, day: date(year, m, day)  # noqa: E731
+    heads = {key: users[name] for key, name in (("zj", "depthead"), ("sj", "chief_sj"), ("fg", "approver_fg"),
+                                                ("fgw", "approver_fgw"))}
+    campaign = cp.create(actor=users["admin"], name="全市行政审批工作问题整改", document=f"衡政办发〔{year}〕23号",
+                         units=[u.staff.department for u in heads.values()], phases=[
+        {"name": "动员部署", "starts_on": d(9, 21), "ends_on": d(9, 25), "report_name": "整改方案", "report_due": d(9, 25)},
+        {"name": "查摆问题", "starts_on": d(9, 26), "ends_on": d(10, 5), "report_name": "问题清单", "report_due": d(10, 5)},
+        {"name": "整改推进", "starts_on": d(10, 6), "ends_on": d(11, 30), "report_name": "整改情况书面报告",
+         "report_due": d(11, 30)},
+        {"name": "整章建制", "starts_on": d(12, 1), "ends_on": d(12, 20), "report_name": "制度建设情况",
+         "report_due": d(12, 20)},
+        {"name": "检查验收", "starts_on": d(12, 21), "ends_on": d(12, 31)}])
+    phases = list(campaign.phases.order_by("order"))
+
+    def at(day, hour=16):
+        return time_machine.travel(datetime.combine(day, time(hour, 0), tzinfo=shanghai), tick=False)
+
+    texts = {0: "成立整改工作领导小组,明确责任科室和时间表。", 1: "查摆出审批时间长、流程不规范等问题,逐条列出整改措施。",
+             2: "已完成问题整改,书面报告附后。"}
+    for key, phase, day in (("zj", 0, d(9, 24)), ("sj", 0, d(9, 25)), ("fg", 0, d(9, 25)), ("fgw", 0, d(9, 28)),
+                            ("zj", 1, d(9, 30)), ("sj", 1, d(10, 4)), ("fg", 1, d(10, 8)), ("zj", 2, d(11, 26))):
+        if day <= today:
+            with at(day):
+                cp.submit_report(actor=heads[key], phase=phases[phase], department=heads[key].staff.department,
+                                 report=texts[phase])
+    supervisor = users["supervisor"]
+    marks = {"zj": ({"plan": 12, "problems": 15, "rectified": 18, "rules": 12, "public": 11}, "rectify",
+                    "审核环节补正件仍有重新排队现象,限期十个工作日整改到位。"),
+             "sj": ({"plan": 14, "problems": 18, "rectified": 28, "rules": 17, "public": 14}, "praise",
+                    "网上预审当日清零,整改成效明显,予以表扬。")}
+    for key, planned in (("zj", d(11, 18)), ("sj", d(11, 17)), ("fg", d(12, 22))):
+        with at(min(planned - timedelta(days=5), today), 9):
+            inspection = cp.plan_inspection(actor=supervisor, campaign=campaign, department=heads[key].staff.department,
+                                            planned_on=planned, inspectors="市监察局 邓监察;市政府督查室 欧秘书长")
+        if key in marks and planned < today:
+            points, result, conclusion = marks[key]
+            with at(planned, 17):
+                cp.score(actor=supervisor, inspection=inspection, result=result, conclusion=conclusion,
+                         scores={c: {"score": n, "note": "", "evidence": "现场抽查办件 10 件"} for c, n in points.items()})
+            with at(max(planned, min(d(11, 20), today)), 18):
+                cp.publish(actor=supervisor, inspection=inspection)
 
 
 def _supervised_history(item, required, applicant, at_window, act, step, cases) -> list:

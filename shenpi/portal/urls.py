@@ -10,6 +10,7 @@ urlpatterns = [
     path("lookup/", views.lookup, name="lookup"),
     path("results/", views.results, name="results"),
     path("statistics/", views.statistics, name="statistics"),
+    path("campaign/", views.campaign, name="campaign"),
     path("login/", accounts.LoginView.as_view(template_name="portal/login.html"), name="login"),
     path("register/", applicant_views.register, name="register"),
     path("register/confirm/", applicant_views.register_confirm, name="register-confirm"),

@@ -139,3 +139,17 @@ def statistics(request):
     """This year's work of the centre in figures and a chart by month (H1)."""
     from shenpi.cases import openness
     return render(request, "portal/statistics.html", {"f": openness.statistics()})
+
+
+@cache_control(max_age=300, public=True)
+def campaign(request):
+    """The rectification campaign as the public follows it (§六): its phases and the published
+    inspection results, commended and criticised units alike."""
+    from shenpi.campaign import selectors as campaign_selectors
+    running = campaign_selectors.current_campaign()
+    on = timezone.localdate()
+    phases = list(running.phases.order_by("order")) if running else []
+    for p in phases:
+        p.stage = "done" if p.ends_on < on else "current" if p.starts_on <= on else "upcoming"
+    return render(request, "portal/campaign.html", {
+        "campaign": running, "phases": phases, "results": list(campaign_selectors.published_inspections()[:100])})

@@ -245,3 +245,93 @@ def assessment_scheme(request):
     return render(request, "staff/campaign/assessment_scheme.html", {
         "versions": rules.schemes(), "indicators": rules.INDICATORS, "form": form, "rows": rows,
         "may_change": may_change, "current": current})
+
+
+# --- the campaign's phases, reports and inspections (G1, G3) ----------------------------------
+
+class ReportForm(forms.Form):
+    phase = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
+    text = forms.CharField(label=_("report"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class PlanInspectionForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.none())
+    planned_on = forms.DateField(label=_("planned for"), widget=forms.DateInput(attrs={"type": "date"}))
+    inspectors = forms.CharField(label=_("inspectors"), max_length=200)
+
+
+@register_required
+def campaign(request):
+    """The campaign's phases and where it stands; each unit's report per phase (on time, late,
+    overdue, not yet due); the inspections. A unit's head submits its reports here; supervisors
+    plan inspections."""
+    from shenpi.campaign import campaigns
+    from shenpi.campaign.models import Phase
+    running = selectors.current_campaign()
+    if running is None:
+        return render(request, "staff/campaign/campaign.html", {"campaign": None})
+    own = department_of(request.user)
+    may_report = access.answers_for(request.user, own) if own else False
+    may_run = campaigns.may_run(request.user)
+    report_form = ReportForm(request.POST if "text" in request.POST else None)
+    plan_form = PlanInspectionForm(request.POST if "inspectors" in request.POST else None)
+    plan_form.fields["department"].queryset = running.units.order_by("pk")
+    if request.method == "POST":
+        if "text" in request.POST and may_report:
+            def submit(d):
+                phase = Phase.objects.filter(pk=d["phase"], campaign=running).first()
+                if phase is None:
+                    raise ValidationError({"phase": [_("Not a phase of this campaign.")]})
+                campaigns.submit_report(actor=request.user, phase=phase, department=own, report=d["text"])
+            ok = _apply(request, report_form, submit)
+        elif "inspectors" in request.POST and may_run:
+            ok = _apply(request, plan_form, lambda d: campaigns.plan_inspection(
+                actor=request.user, campaign=running, department=d["department"], planned_on=d["planned_on"],
+                inspectors=d["inspectors"]))
+        else:
+            raise PermissionDenied
+        if ok:
+            messages.success(request, _("Saved."))
+            return redirect("staff:campaign")
+    on = timezone.localdate()
+    return render(request, "staff/campaign/campaign.html", {
+        **selectors.campaign_overview(request.user, running, on), "on": on, "may_report": may_report,
+        "may_run": may_run, "report_form": report_form, "plan_form": plan_form,
+        "report_words": {"on_time": _("on time"), "late": _("late"), "overdue": _("overdue"), "due": _("not yet due")}})
+
+
+@register_required
+def inspection(request, pk):
+    from shenpi.campaign import campaigns
+    from shenpi.campaign.models import Inspection
+    visible = Inspection.objects.select_related("department", "campaign", "scored_by__staff")
+    if not access.is_watcher(request.user):
+        visible = visible.filter(department_id=department_of(request.user))
+    found = get_object_or_404(visible, pk=pk)
+    may_run = campaigns.may_run(request.user)
+    may_score = may_run and not found.published_on
+    errors: list[str] = []
+    if request.method == "POST":
+        if not may_run:
+            raise PermissionDenied
+        try:
+            if "publish" in request.POST:
+                campaigns.publish(actor=request.user, inspection=found)
+            else:
+                campaigns.score(actor=request.user, inspection=found, result=request.POST.get("result"),
+                                conclusion=request.POST.get("conclusion"),
+                                scores={code: {"score": request.POST.get(f"score_{code}", ""),
+                                               "note": request.POST.get(f"note_{code}", ""),
+                                               "evidence": request.POST.get(f"evidence_{code}", "")}
+                                        for code, _label, _most in campaigns.CRITERIA})
+            messages.success(request, _("Saved."))
+            return redirect("staff:inspection", pk=found.pk)
+        except ValidationError as e:
+            errors = [m for ms in e.message_dict.values() for m in ms]
+    given = {s.criterion: s for s in found.scores.all()}
+    criteria = [{"code": code, "label": label, "most": most, "given": given.get(code),
+                 "posted": request.POST.get(f"score_{code}", "") if request.method == "POST" else ""}
+                for code, label, most in campaigns.CRITERIA]
+    return render(request, "staff/campaign/inspection.html", {
+        "inspection": found, "criteria": criteria, "may_score": may_score, "errors": errors,
+        "may_publish": may_run and found.scored_on and not found.published_on, "results": Inspection.Result.choices})

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from shenpi.campaign.assessment import DEFAULT, period
-from shenpi.campaign.models import Scheme
+from shenpi.campaign.models import Campaign, Inspection, Phase, Report, Scheme
 from shenpi.cases.models import Case
 from shenpi.feedback.models import Complaint, FollowUp, Rating
 from shenpi.org.models import Department
@@ -44,6 +44,10 @@ def by_hand(start, end, weight=WEIGHT, per=PER):
     upheld = [c for c in Complaint.objects.all() if inside(local(c.replied_at)) and c.finding in ("substantiated", "partly")]
     poor = [r for r in Rating.objects.all() if r.level in Rating.POOR and not r.excluded and inside(local(r.given_at))]
     follow = [f for f in FollowUp.objects.all() if inside(f.rectify_due)]
+    phases = [ph for ph in Phase.objects.all() if ph.report_name]
+    reports = list(Report.objects.all())
+    units = {c.pk: {u.pk for u in c.units.all()} for c in Campaign.objects.all()}
+    inspections = [i for i in Inspection.objects.all() if i.total is not None and inside(i.published_on)]
     out = {}
     for d in Department.objects.all():
         decided = [c for c in cases if c.department_id == d.pk and inside(c.decided_on)]
@@ -70,7 +74,15 @@ def by_hand(start, end, weight=WEIGHT, per=PER):
         for code, n in counts.items():
             fig[code] = ({"data": True, "value": n, "score": round(weight[code] * max(0.0, 1 - per[code] * n / 100), 2)}
                          if active else {"data": False})
-        fig["campaign_reports"] = fig["inspection"] = {"data": False}
+        due = [(ph, next((r for r in reports if r.phase_id == ph.pk and r.department_id == d.pk), None))
+               for ph in phases if inside(ph.report_due) and d.pk in units[ph.campaign_id]]
+        due = [(ph, r) for ph, r in due if r is not None or ph.report_due < timezone.localdate()]
+        rates2 = {"campaign_reports": (sum(1 for ph, r in due if r and r.submitted_on <= ph.report_due), len(due)),
+                  "inspection": (sum(i.total for i in inspections if i.department_id == d.pk),
+                                 100 * sum(1 for i in inspections if i.department_id == d.pk))}
+        for code, (hit, n) in rates2.items():
+            fig[code] = ({"data": True, "value": round(100 * hit / n, 1), "score": round(weight[code] * hit / n, 2)}
+                         if n else {"data": False})
         scored = [c for c, f in fig.items() if f["data"]]
         w = sum(weight[c] for c in scored)
         total = round(100 * sum(fig[c]["score"] for c in scored) / w, 1) if w else None
@@ -104,6 +116,11 @@ def test_the_month_computed_by_hand_equals_the_system_s_figures(living):
     assert any(d["figures"]["on_time"]["data"] and d["figures"]["on_time"]["value"] < 100 for d in rows)
     assert any(d["figures"]["cards"]["data"] and d["figures"]["cards"]["value"] > 0 for d in rows)
     assert sum(d["figures"]["poor_ratings"]["value"] or 0 for d in rows) > 0
+    assert sorted(d["figures"]["inspection"]["value"] for d in rows if d["figures"]["inspection"]["data"]) == [68.0, 91.0]
+    assert any(d["figures"]["campaign_reports"]["data"] for d in rows)
+    # October: the problem list one unit never sent and another sent late count against them.
+    octo = {d["name"]: d["figures"]["campaign_reports"] for d in system("2026-10")["departments"]}
+    assert octo["市发改委"]["value"] == 0.0 and octo["市房产局"]["value"] == 0.0 and octo["市住建局"]["value"] == 100.0
     ranked = [d["total"] for d in rows if d["rank"] is not None]
     assert ranked == sorted(ranked, reverse=True) and [d["rank"] for d in rows if d["rank"]] == list(
         range(1, len(ranked) + 1))
