@@ -147,6 +147,9 @@ def score(*, actor: Any, inspection: Inspection, scores: Any, result: Any, concl
     errors: dict[str, list[str]] = {}
     if inspection.published_on:
         errors["inspection"] = [_("The result is published; it is not scored again.")]
+    elif inspection.planned_on > (on or timezone.localdate()):
+        errors["inspection"] = [_("The inspection is planned for %(day)s: score it on or after that day.")
+                                % {"day": inspection.planned_on.isoformat()}]
     given = scores if isinstance(scores, dict) else {}
     rows = []
     for code, label, most in CRITERIA:

@@ -309,7 +309,7 @@ def inspection(request, pk):
         visible = visible.filter(department_id=department_of(request.user))
     found = get_object_or_404(visible, pk=pk)
     may_run = campaigns.may_run(request.user)
-    may_score = may_run and not found.published_on
+    may_score = may_run and not found.published_on and found.planned_on <= timezone.localdate()
     errors: list[str] = []
     if request.method == "POST":
         if not may_run:

@@ -65,10 +65,18 @@ def test_a_unit_head_reports_once_for_their_own_unit(living, unchanged):
 
 
 def test_inspections_are_scored_by_criterion_published_and_then_public(living, unchanged):
-    planned = Inspection.objects.get(published_on__isnull=True)
-    url = f"/api/v1/campaign/inspections/{planned.pk}/"
+    later = Inspection.objects.get(published_on__isnull=True)  # planned for December
     body = {"scores": {k: {"score": v, "note": "", "evidence": "抽查 10 件"} for k, v in SCORES.items()},
             "result": "criticism", "conclusion": "进展缓慢,通报批评。"}
+    with unchanged():
+        r = api(user("supervisor")).post(f"/api/v1/campaign/inspections/{later.pk}/scores/", body, format="json")
+        assert r.status_code == 400 and "inspection" in r.json(), r.content  # not before its day
+    r = api(user("supervisor")).post("/api/v1/campaign/inspections/", {
+        "campaign": later.campaign_id, "department": later.department_id, "planned_on": "2026-11-27",
+        "inspectors": "市监察局"}, format="json")
+    assert r.status_code == 201, r.content
+    planned = Inspection.objects.get(pk=r.json()["id"])
+    url = f"/api/v1/campaign/inspections/{planned.pk}/"
     with unchanged():
         for bad, field in (({"scores": {**body["scores"], "plan": {"score": 16}}}, "scores"),  # over 15
                            ({"scores": {**body["scores"], "luck": {"score": 1}}}, "scores"),
