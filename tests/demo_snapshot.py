@@ -29,6 +29,7 @@ class _Snapshot:
     before: str
     tables: dict[str, tuple[list[str], list[tuple]]]   # the tables the load changed, as it left them
     models: list
+    appended: set[str]  # of those, the tables it only added rows to: the added rows alone
 
 
 _snapshots: dict[tuple, _Snapshot] = {}
@@ -79,7 +80,8 @@ def _write(snap: _Snapshot) -> None:
     q = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cur:
         for table, (columns, rows) in snap.tables.items():
-            cur.execute(f"DELETE FROM {q(table)}")
+            if table not in snap.appended:  # a table only added to (the audit chain) is not emptied
+                cur.execute(f"DELETE FROM {q(table)}")
             if rows:
                 marks = ", ".join(["%s"] * len(columns))
                 cur.executemany(f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) VALUES ({marks})",
@@ -88,12 +90,13 @@ def _write(snap: _Snapshot) -> None:
             cur.execute(sql)
 
 
-def cached(real_load):
-    """Wrap `shenpi.demo.centre.load` (same signature and result)."""
+def cached(real_load, name: str = "load"):
+    """Wrap `shenpi.demo.centre.load` (same signature and result), or under another name another
+    loader of the same kind (`load_cases`: tests/campaign/conftest.py)."""
     def load(stdout=None) -> bool:
         models = _models()
         now = timezone.now()
-        key = (connection.vendor, connection.settings_dict["NAME"], timezone.localdate(now))
+        key = (name, connection.vendor, connection.settings_dict["NAME"], timezone.localdate(now))
         before = _fingerprint(models)
         snap = _snapshots.get(key)
         if snap is not None and snap.before == before and snap.taken <= now:
@@ -104,8 +107,11 @@ def cached(real_load):
         if loaded:
             new = _read(models)
             changed = {t: new[t] for t in new if new[t] != old[t]}
+            # Rows only added after those already there: write the added ones alone.
+            appended = {t for t in changed if old[t][1] and new[t][1][:len(old[t][1])] == old[t][1]}
+            changed.update({t: (new[t][0], new[t][1][len(old[t][1]):]) for t in appended})
             # Later loads must not see rows stamped after their own clock.
-            _snapshots[key] = _Snapshot(timezone.now(), before, changed, models)
+            _snapshots[key] = _Snapshot(timezone.now(), before, changed, models, appended)
         return loaded
     load.__wrapped__ = real_load
     return load

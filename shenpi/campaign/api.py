@@ -418,3 +418,112 @@ class InspectionPublishView(APIView):
         if not campaigns.may_run(request.user):
             raise PermissionDenied
         return Response(_inspection_out(campaigns.publish(actor=request.user, inspection=found)))
+
+
+# --- duty and attendance (B3) -----------------------------------------------------------------
+
+class ShiftIn(serializers.Serializer):
+    person = serializers.IntegerField(min_value=1, max_value=2**62)
+    kind = serializers.ChoiceField(choices=["deputy_head", "section_chief"])
+    day = serializers.DateField()
+
+
+def _shift_out(s: Any) -> dict:
+    return {"id": s.pk, "department": s.department_id, "person": s.person_id, "kind": s.kind, "day": s.day}
+
+
+class RosterView(APIView):
+    """The roster between two days (`from`, `to`: at most 62 days; default the next two weeks)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=[OpenApiParameter("from", str), OpenApiParameter("to", str)],
+                   responses={200: OpenApiTypes.OBJECT, 400: Detail, 403: Detail}, operation_id="duty_roster",
+                   tags=["duty"])
+    def get(self, request):
+        import datetime
+
+        from django.utils import timezone
+        from django.utils.dateparse import parse_date
+
+        from shenpi.org.roles import is_staff_member
+
+        from . import duty
+        if not is_staff_member(request.user):
+            raise PermissionDenied
+        today = timezone.localdate()
+
+        def day(name: str, default: datetime.date) -> datetime.date:
+            raw = request.query_params.get(name, "")
+            try:
+                found = parse_date(raw) if raw and len(raw) == 10 else None
+            except ValueError:
+                found = None
+            if raw and found is None:
+                raise ValidationError({name: [_("A date, YYYY-MM-DD.")]})
+            return found or default
+        first, last = day("from", today), day("to", today + datetime.timedelta(days=14))
+        if not 0 <= (last - first).days <= 62:
+            raise ValidationError({"to": [_("From 0 to 62 days after the first day.")]})
+        return Response({"results": [_shift_out(s) for s in duty.roster(request.user, first, last)]})
+
+    @extend_schema(request=ShiftIn, responses={201: OpenApiTypes.OBJECT, 400: Detail, 403: Detail},
+                   operation_id="duty_roster_add", tags=["duty"])
+    def post(self, request):
+        from shenpi.org.roles import is_staff_member
+
+        from . import duty
+        if not is_staff_member(request.user):
+            raise PermissionDenied
+        s = ShiftIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        return Response(_shift_out(duty.plan_shift(actor=request.user, **s.validated_data)),
+                        status=status.HTTP_201_CREATED)
+
+
+def _attendance_out(a: Any) -> dict:
+    return {"day": a.day, "signed_in_at": a.signed_in_at, "signed_out_at": a.signed_out_at}
+
+
+class SignInView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT, 403: Detail}, operation_id="duty_sign_in",
+                   tags=["duty"])
+    def post(self, request):
+        from . import duty
+        return Response(_attendance_out(duty.sign_in(actor=request.user)))
+
+
+class SignOutView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT, 400: Detail, 403: Detail},
+                   operation_id="duty_sign_out", tags=["duty"])
+    def post(self, request):
+        from shenpi.org.roles import is_staff_member
+
+        from . import duty
+        if not is_staff_member(request.user):
+            raise PermissionDenied
+        return Response(_attendance_out(duty.sign_out(actor=request.user)))
+
+
+class DutyReportView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=[OpenApiParameter("month", str, description="2026-11")],
+                   responses={200: OpenApiTypes.OBJECT, 400: Detail, 403: Detail}, operation_id="duty_report",
+                   tags=["duty"])
+    def get(self, request):
+        from . import duty
+        if not duty.departments_for(request.user).exists():
+            raise PermissionDenied
+        found = duty.report(request.user, request.query_params.get("month", ""))
+        if found is None:
+            raise ValidationError({"month": [_("Not a month: write 2026-11.")]})
+        return Response({"month": found["month"], "until": found["until"], "workdays": found["workdays"],
+                         "departments": [{"id": r["department"].pk, "name": r["department"].short_name
+                                          or r["department"].name, "deputy_head": r["deputy"],
+                                          "section_chiefs": r["chiefs"], "window_staff": r["windows"],
+                                          "missed": [_shift_out(s) for s in r["missed"]]} for r in found["rows"]]})

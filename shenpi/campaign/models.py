@@ -217,3 +217,51 @@ class InspectionScore(models.Model):
 
     def __str__(self):
         return f"{self.inspection_id} {self.criterion} {self.score}"
+
+
+class DutyShift(models.Model):
+    """The roster (B3, §四(四)3): the deputy head in charge at the centre (three times a week)
+    and the approval section chief sitting at the window (科长坐班), day by day."""
+
+    class Kind(models.TextChoices):
+        DEPUTY_HEAD = "deputy_head", _("Deputy head on site")  # 分管负责人现场办公
+        SECTION_CHIEF = "section_chief", _("Section chief at the window")  # 科长坐班
+
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person on duty"), on_delete=models.PROTECT,
+                               related_name="+")
+    kind = models.CharField(_("duty"), max_length=14, choices=Kind.choices)
+    day = models.DateField(_("day"))
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["day", "department_id", "kind"]
+        constraints = [models.UniqueConstraint(fields=["person", "day", "kind"], name="duty_once_a_day")]
+        indexes = [models.Index(fields=["day", "department"], name="duty_by_day")]
+        verbose_name = _("duty shift")
+        verbose_name_plural = _("duty roster")
+
+    def __str__(self):
+        return f"{self.day} {self.person_id} {self.kind}"
+
+
+class Attendance(models.Model):
+    """A person's sign-in at the centre for a day, and their sign-out."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT,
+                               related_name="+")
+    department = models.ForeignKey(Department, verbose_name=_("department"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("day"))
+    signed_in_at = models.DateTimeField(_("signed in"))
+    signed_out_at = models.DateTimeField(_("signed out"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day", "person_id"]
+        constraints = [models.UniqueConstraint(fields=["person", "day"], name="attendance_once_a_day")]
+        indexes = [models.Index(fields=["day", "department"], name="attendance_by_day")]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+
+    def __str__(self):
+        return f"{self.day} {self.person_id}"

@@ -509,6 +509,7 @@ def load_cases(stdout=None) -> int:
     _feedback(users, cal, today)
     _problems(users, cal, today)
     _campaign(users, today)
+    _duty(users, cal, today)
     # Someone guessed at a case's query code yesterday and was stopped: the supervisors see it.
     from shenpi.cases.models import LookupFailure
     LookupFailure.objects.create(day=cal.add_workdays(today, -1), number=cases["approve"].number,
@@ -794,6 +795,50 @@ def _campaign(users, today) -> None:
                          scores={c: {"score": n, "note": "", "evidence": "现场抽查办件 10 件"} for c, n in points.items()})
             with at(max(planned, min(d(11, 20), today)), 18):
                 cp.publish(actor=supervisor, inspection=inspection)
+
+
+def _duty(users, cal, today) -> None:
+    """Last month and this at the centre (B3): the window staff signing in and out each working
+    day (one absence), the deputy head in charge on site three days a week (one week short),
+    the section chiefs rostered at the window twice a week (one shift missed), and the roster
+    for the two weeks ahead."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from shenpi.campaign import duty as d
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    admin, head = users["admin"], users["depthead"]
+    chiefs = [users[n] for n in ("approver", "chief_sj", "approver_fg", "approver_fgw")]
+    clerks = [users[n] for n in ("clerk", "clerk_sj", "chief_sj", "clerk_fg", "clerk_fgw", "clerk_xf", "clerk_general")]
+    start = (today.replace(day=1) - timedelta(days=1)).replace(day=1)  # the first of last month
+    days = [start + timedelta(days=n) for n in range((today - start).days + 15)]
+    workdays = [day for day in days if cal.is_workday(day)]
+    for day in workdays:
+        if day.weekday() in (0, 2, 4):
+            d.plan_shift(actor=head, person=head, kind="deputy_head", day=day)
+        if day.weekday() in (1, 3):
+            for chief in chiefs:
+                d.plan_shift(actor=admin, person=chief, kind="section_chief", day=day)
+    past = [day for day in workdays if day <= today]
+    short_week = past[-12].isocalendar()[:2] if len(past) > 12 else None
+    missed_chief = next((day for day in reversed(past[:-3]) if day.weekday() == 3), None)
+
+    def at(day, hour, minute, act, who):
+        with time_machine.travel(datetime.combine(day, time(hour, minute), tzinfo=shanghai), tick=False):
+            act(actor=who)
+    for n, day in enumerate(past):
+        present = [c for c in clerks if not (c.username == "clerk_fg" and n == len(past) - 6)]
+        if day.weekday() in (1, 3):
+            present += [c for c in chiefs if c not in present and not (c.username == "approver_fgw" and day == missed_chief)]
+        if day.weekday() in (0, 2, 4) and not (day.isocalendar()[:2] == short_week and day.weekday() == 4):
+            present.append(head)
+        for k, person in enumerate(present):
+            at(day, 8, 40 + k, d.sign_in, person)
+            if day < today:
+                at(day, 17, 30 + k, d.sign_out, person)
 
 
 def _supervised_history(item, required, applicant, at_window, act, step, cases) -> list:

@@ -335,3 +335,75 @@ def inspection(request, pk):
     return render(request, "staff/campaign/inspection.html", {
         "inspection": found, "criteria": criteria, "may_score": may_score, "errors": errors,
         "may_publish": may_run and found.scored_on and not found.published_on, "results": Inspection.Result.choices})
+
+
+# --- duty and attendance (B3) -----------------------------------------------------------------
+
+class ShiftForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("person on duty"), queryset=get_user_model().objects.none())
+    kind = forms.ChoiceField(label=_("duty"), choices=[])
+    day = forms.DateField(label=_("day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        from shenpi.campaign.models import DutyShift
+        from shenpi.org.roles import is_centre_admin
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = DutyShift.Kind.choices
+        people = get_user_model().objects.filter(
+            is_active=True, staff__position__in=DutyShift.Kind.values).select_related("staff__department")
+        if not is_centre_admin(user):
+            people = people.filter(staff__department_id=department_of(user) or 0)
+        self.fields["person"].queryset = people.order_by("staff__department_id", "pk")
+        self.fields["person"].label_from_instance = lambda u: (
+            f"{u.staff.department.short_name or u.staff.department.name} · {u.staff.name} · {u.staff.get_position_display()}")
+
+
+@staff_required
+def duty(request):
+    """Who is on duty today and whether they have signed in; the user's own sign-in and
+    sign-out; the roster for the next two weeks, and the form that adds to it."""
+    from datetime import timedelta
+
+    from shenpi.campaign import duty as rules
+    from shenpi.campaign.models import Attendance
+    today = timezone.localdate()
+    own = department_of(request.user)
+    may_plan = rules.may_plan(request.user, own)
+    form = ShiftForm(request.POST if "kind" in request.POST else None, user=request.user)
+    if request.method == "POST":
+        if "sign_in" in request.POST:
+            rules.sign_in(actor=request.user)
+            messages.success(request, _("Signed in."))
+            return redirect("staff:duty")
+        if "sign_out" in request.POST:
+            if _apply(request, forms.Form({}), lambda d: rules.sign_out(actor=request.user)):
+                messages.success(request, _("Signed out."))
+            return redirect("staff:duty")
+        if not may_plan:
+            raise PermissionDenied
+        if _apply(request, form, lambda d: rules.plan_shift(actor=request.user, **d)):
+            messages.success(request, _("Saved."))
+            return redirect("staff:duty")
+    return render(request, "staff/campaign/duty.html", {
+        "today": today, "on_duty": rules.people_on_duty(today),
+        "mine": Attendance.objects.filter(person=request.user, day=today).first(),
+        "roster": list(rules.roster(request.user, today + timedelta(days=1), today + timedelta(days=14))),
+        "form": form, "may_plan": may_plan, "may_report": rules.departments_for(request.user).exists()})
+
+
+@staff_required
+def duty_report(request):
+    from shenpi.campaign import duty as rules
+    if not rules.departments_for(request.user).exists():
+        raise PermissionDenied
+    found = rules.report(request.user, request.GET.get("month", ""))
+    if found is None:
+        messages.error(request, _("Not a month: write 2026-11."))
+        found = rules.report(request.user, "")
+    today = timezone.localdate()
+    months = []
+    y, m = today.year, today.month
+    for _n in range(12):
+        months.append(f"{y}-{m:02d}")
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    return render(request, "staff/campaign/duty_report.html", {"r": found, "months": months})

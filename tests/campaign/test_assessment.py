@@ -4,10 +4,8 @@ weights makes a new scheme version from the current month on and leaves the earl
 scores as they were; bad schemes are refused by field and change nothing; who sees what."""
 
 import datetime
-import io
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from shenpi.campaign.assessment import DEFAULT, period
@@ -24,10 +22,6 @@ WEIGHT = {i["code"]: i["weight"] for i in DEFAULT}
 PER = {i["code"]: i.get("per", 0) for i in DEFAULT}
 
 
-@pytest.fixture
-def living(db, on):
-    on(2026, 11, 27)  # a Friday: the demo's weeks fall in November and October
-    call_command("demo-data", "--cases", stdout=io.StringIO())
 
 
 def by_hand(start, end, weight=WEIGHT, per=PER):

@@ -3,10 +3,8 @@ notice's dates, each unit's reports on time, late or overdue as the centre sees 
 head reports once for their own unit; inspections are planned, scored per criterion (bad
 scores refused by field, nothing written), published, and only then seen by the public."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from shenpi.campaign.models import Campaign, Inspection, InspectionScore, Phase, Report
@@ -17,10 +15,6 @@ pytestmark = pytest.mark.django_db
 SCORES = {"plan": 13, "problems": 17, "rectified": 25, "rules": 16, "public": 12}
 
 
-@pytest.fixture
-def living(db, on):
-    on(2026, 11, 27)
-    call_command("demo-data", "--cases", stdout=io.StringIO())
 
 
 def states(who="supervisor"):

@@ -2,10 +2,8 @@
 forms register a problem, record a condition, refuse to close with the missing conditions
 named in Chinese, and make a new scheme version; the roles that may not are refused."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from shenpi.campaign.models import Problem, ProblemEntry, Scheme
@@ -14,10 +12,6 @@ from tests.cases.conftest import user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def living(db, on):
-    on(2026, 11, 27)
-    call_command("demo-data", "--cases", stdout=io.StringIO())
 
 
 def client(who):
