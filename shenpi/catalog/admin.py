@@ -55,6 +55,8 @@ class ItemAdmin(CentreAdminOnly, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.set_warning_days(actor=request.user, item=obj, days=form.cleaned_data.get("warning_days"))
         services.set_publish_results(actor=request.user, item=obj, publish=form.cleaned_data.get("publish_results", True))
+        services.set_intermediary_services(actor=request.user, item=obj,
+                                           names=form.cleaned_data.get("intermediary_services") or [])
 
     @admin.display(description=_("name"))
     def name(self, obj):

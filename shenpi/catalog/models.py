@@ -25,6 +25,11 @@ class Item(models.Model):
     publish_results = models.BooleanField(
         _("publish results"), default=True,
         help_text=_("List this item's completed cases, with the applicant masked, on the public results page."))
+    # 中介服务 (H2): the intermediary services an applicant needs for the item, which they buy
+    # from an organisation of their own choice on the register.
+    intermediary_services = models.JSONField(
+        _("intermediary services"), default=list, blank=True,
+        help_text=_("The services an applicant buys from an intermediary of their choice, one name each."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

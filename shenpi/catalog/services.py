@@ -186,6 +186,24 @@ def add_reform_record(*, actor: User, item: Item, status: str, effective_date: d
 
 
 @transaction.atomic
+def set_intermediary_services(*, actor: User, item: Item, names: Any) -> Item:
+    """The intermediary services an applicant needs for the item (H2), one name each."""
+    _require_admin(actor)
+    if isinstance(names, str):
+        names = [n for n in names.replace("，", ",").replace("、", ",").split(",")]
+    if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
+        raise ValidationError({"intermediary_services": [_("A list of service names.")]})
+    clean = list(dict.fromkeys(n.strip()[:100] for n in names if n.strip()))[:20]
+    before = Item.objects.filter(pk=item.pk).values_list("intermediary_services", flat=True).first()
+    Item.objects.filter(pk=item.pk).update(intermediary_services=clean)
+    item.intermediary_services = clean
+    if before != clean:
+        record(actor=actor, action="catalog.item.intermediary_services", obj=item,
+               before={"intermediary_services": before}, after={"intermediary_services": clean})
+    return item
+
+
+@transaction.atomic
 def set_publish_results(*, actor: User, item: Item, publish: bool) -> Item:
     """Whether the item's completed cases are shown on the public results page (H1)."""
     _require_admin(actor)

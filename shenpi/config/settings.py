@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "shenpi.joint",
     "shenpi.feedback",
     "shenpi.campaign",
+    "shenpi.intermediaries",
     "shenpi.portal",
     "shenpi.staff",
     "shenpi.demo",

@@ -11,6 +11,7 @@ from shenpi.campaign import api as campaign_api
 from shenpi.cases import api as cases_api
 from shenpi.catalog import api as catalog_api
 from shenpi.feedback import api as feedback_api
+from shenpi.intermediaries import api as intermediaries_api
 from shenpi.joint import api as joint_api
 from shenpi.org import accounts
 from shenpi.org import api as org_api
@@ -64,6 +65,12 @@ api_v1 = [
     path("campaign/inspections/<int:pk>/publish/", campaign_api.InspectionPublishView.as_view(),
          name="inspection-publish"),
     path("campaign/assessment/", campaign_api.AssessmentView.as_view(), name="assessment"),
+    path("intermediaries/", intermediaries_api.IntermediariesView.as_view(), name="intermediaries"),
+    path("intermediaries/designations/", intermediaries_api.DesignationsView.as_view(),
+         name="intermediaries-designations"),
+    path("intermediaries/<int:pk>/", intermediaries_api.IntermediaryDetailView.as_view(), name="intermediary-detail"),
+    path("cases/<str:number>/intermediaries/", intermediaries_api.CaseIntermediaryView.as_view(),
+         name="case-intermediaries"),
     path("duty/roster/", campaign_api.RosterView.as_view(), name="duty-roster"),
     path("duty/sign-in/", campaign_api.SignInView.as_view(), name="duty-sign-in"),
     path("duty/sign-out/", campaign_api.SignOutView.as_view(), name="duty-sign-out"),

@@ -510,6 +510,7 @@ def load_cases(stdout=None) -> int:
     _problems(users, cal, today)
     _campaign(users, today)
     _duty(users, cal, today)
+    _intermediaries(users, today)
     # Someone guessed at a case's query code yesterday and was stopped: the supervisors see it.
     from shenpi.cases.models import LookupFailure
     LookupFailure.objects.create(day=cal.add_workdays(today, -1), number=cases["approve"].number,
@@ -839,6 +840,51 @@ def _duty(users, cal, today) -> None:
             at(day, 8, 40 + k, d.sign_in, person)
             if day < today:
                 at(day, 17, 30 + k, d.sign_out, person)
+
+
+def _intermediaries(users, today) -> None:
+    """The intermediary register (中介超市): two drawing-review firms for the building permit, one
+    whose qualification has lapsed; two surveying firms for the completion filing, one whose
+    licence runs out this month; an applicant's free choice, and one named by an official."""
+    from datetime import timedelta
+
+    from shenpi.cases.models import Case
+    from shenpi.catalog import services as catalog_services
+    from shenpi.catalog.models import Item
+    from shenpi.intermediaries import rules as register
+
+    admin = users["admin"]
+    permit = Item.objects.get(versions__status="published", versions__name="建筑工程施工许可证核发")
+    filing = Item.objects.get(versions__status="published", versions__name="房屋建筑和市政基础设施工程竣工验收备案")
+    catalog_services.set_intermediary_services(actor=admin, item=permit, names=["施工图审查"])
+    catalog_services.set_intermediary_services(actor=admin, item=filing, names=["房产测绘"])
+    orgs = [
+        ("衡阳市建科施工图审查中心有限公司", "刘工", "0734-8221001", "施工图审查", ("一类房屋建筑工程施工图审查机构", 400),
+         800000, 3000000, "每项目"),
+        ("湖南湘衡工程咨询有限公司", "陈经理", "0734-8221002", "施工图审查", ("二类房屋建筑工程施工图审查机构", -27),
+         600000, 2000000, "每项目"),
+        ("衡阳市恒信房产测绘有限公司", "周工", "0734-8221003", "房产测绘", ("乙级测绘资质(房产测绘)", 12),
+         150, 150, "每平方米"),
+        ("衡阳市正方测绘工程有限公司", "谭工", "0734-8221004", "房产测绘", ("甲级测绘资质(房产测绘)", 700),
+         120, 180, "每平方米"),
+    ]
+    made = []
+    for n, (name, contact, phone, service, (qual, days), low, high, unit) in enumerate(orgs, 1):
+        made.append(register.register(
+            actor=admin, name=name, credit_code=credit_code(9000 + n, "91"), contact=contact, phone=phone,
+            address="衡阳市蒸湘区", qualifications=[{"name": qual, "number": f"湘审{today.year}-{n:04d}",
+                                                   "issued_by": "湖南省住房和城乡建设厅",
+                                                   "expires_on": today + timedelta(days=days)}],
+            services=[{"name": service, "qualification": 0, "price_from_fen": low, "price_to_fen": high,
+                       "price_unit": unit}]))
+    first_permit = Case.objects.filter(item=permit).order_by("pk").first()
+    if first_permit is not None:
+        register.choose(actor=users["clerk"], case=first_permit, service=made[0].services.get())
+    first_filing = Case.objects.filter(item=filing).exclude(applicant_user__isnull=True).order_by("pk").first()
+    if first_filing is not None:
+        register.choose(actor=first_filing.applicant_user, case=first_filing, service=made[2].services.get(),
+                        designated=True, designated_by="住建局窗口一名工作人员",
+                        note="受理时被告知只能找这家测绘公司。")
 
 
 def _supervised_history(item, required, applicant, at_window, act, step, cases) -> list:

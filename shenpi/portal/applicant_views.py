@@ -314,3 +314,12 @@ def my_bundle(request, pk):
     from shenpi.joint import bundles
     application = get_object_or_404(bundles.applications_of(request.user), pk=pk)
     return render(request, "portal/my_bundle.html", {"application": application, "rows": bundles.progress(application)})
+
+
+@login_required(login_url="portal:login")
+def my_intermediaries(request, number):
+    """The applicant chooses, for each service the item needs, any listed organisation whose
+    qualification holds; and says so if an official named one to them (H2)."""
+    from shenpi.intermediaries.pages import choose_page
+    case = get_object_or_404(Case.objects.select_related("item", "version"), number=number, applicant_user=request.user)
+    return choose_page(request, case, "portal/intermediary_choice.html", "portal:my-intermediaries")

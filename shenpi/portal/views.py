@@ -153,3 +153,24 @@ def campaign(request):
         p.stage = "done" if p.ends_on < on else "current" if p.starts_on <= on else "upcoming"
     return render(request, "portal/campaign.html", {
         "campaign": running, "phases": phases, "results": list(campaign_selectors.published_inspections()[:100])})
+
+
+@public_page
+def intermediaries(request):
+    """中介超市: the register, searchable by name, credit code or service (H2)."""
+    from shenpi.intermediaries import selectors as register
+    q = request.GET.get("q", "").strip()[:100]
+    service = request.GET.get("service", "")[:100]
+    page = Paginator(register.search(q=q, service=service), 20).get_page(request.GET.get("page"))
+    return render(request, "portal/intermediaries.html", {
+        "page": page, "orgs": register.with_states(page.object_list), "q": q, "service": service,
+        "services": register.service_names()})
+
+
+@public_page
+def intermediary(request, pk):
+    from shenpi.intermediaries import selectors as register
+    found = register.search().filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return render(request, "portal/intermediary.html", {"org": register.with_states([found])[0]})

@@ -3,7 +3,7 @@ from django.urls import path
 
 from shenpi.org import accounts
 
-from . import campaign_views, case_views, joint_views, views
+from . import campaign_views, case_views, intermediary_views, joint_views, views
 from . import feedback_views as fv
 from . import supervision_views as sv
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("tasks/", case_views.my_tasks, name="tasks"),
     path("queue/", case_views.queue, name="queue"),
     path("cases/<str:number>/", case_views.case_page, name="case"),
+    path("cases/<str:number>/intermediaries/", intermediary_views.case_intermediaries, name="case-intermediaries"),
     path("cases/<str:number>/act/<str:action>/", case_views.act, name="case-act"),
     path("cases/<str:number>/steps/<int:step_id>/complete/", case_views.complete_step, name="case-step"),
     path("cases/<str:number>/steps/<int:step_id>/reassign/", case_views.reassign, name="case-reassign"),
@@ -63,5 +64,6 @@ urlpatterns = [
     path("supervision/findings/", sv.findings, name="sv-findings"),
     path("supervision/orders/", sv.orders, name="sv-orders"),
     path("supervision/orders/<int:pk>/", sv.order, name="sv-order"),
+    path("supervision/designations/", intermediary_views.designations, name="sv-designations"),
     path("supervision/accountability/", sv.accountability, name="sv-accountability"),
 ]
