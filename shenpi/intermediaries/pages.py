@@ -27,6 +27,9 @@ def choose_page(request: Any, case: Case, template: str, back: str) -> Any:
             return redirect(back, number=case.number)
         except ValidationError as e:
             errors = [m for ms in e.message_dict.values() for m in ms]
+    chosen = list(case.intermediaries.select_related("service__intermediary"))
+    done = {c.service.name for c in chosen}
     return render(request, template, {
-        "case": case, "offers": rules.offers_for(case), "needed": case.item.intermediary_services,
-        "chosen": list(case.intermediaries.select_related("service__intermediary")), "errors": errors})
+        "case": case, "offers": [s for s in rules.offers_for(case) if s.name not in done],
+        "needed": case.item.intermediary_services, "chosen": chosen, "errors": errors,
+        "remaining": [n for n in case.item.intermediary_services if n not in done]})
