@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -527,3 +527,36 @@ class DutyReportView(APIView):
                                           or r["department"].name, "deputy_head": r["deputy"],
                                           "section_chiefs": r["chiefs"], "window_staff": r["windows"],
                                           "missed": [_shift_out(s) for s in r["missed"]]} for r in found["rows"]]})
+
+
+class ProblemFiguresView(APIView):
+    """Per unit: problems being rectified, of them overdue, closed, and how many of each kind."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, 403: Detail}, operation_id="problems_figures",
+                   tags=["campaign"])
+    def get(self, request):
+        from django.utils import timezone
+        if not access.may_read_register(request.user):
+            raise PermissionDenied
+        rows = selectors.counts(request.user, timezone.localdate())
+        return Response({"results": [{"department": r["department_id"], "name": r["name"], "open": r["open"],
+                                      "overdue": r["overdue"], "closed": r["closed"],
+                                      "kinds": dict(zip(Problem.Kind.values, r["kinds"], strict=True))}
+                                     for r in rows]})
+
+
+class PublicInspectionsView(APIView):
+    """The published inspection results, as the public reads them at /campaign/."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, operation_id="public_inspections", tags=["public"])
+    def get(self, request):
+        paginator = Pagination()
+        rows = paginator.paginate_queryset(selectors.published_inspections(), request, view=self)
+        return paginator.get_paginated_response([
+            {"department": i.department.name, "campaign": i.campaign.name, "total": i.total, "result": i.result,
+             "conclusion": i.conclusion, "published_on": i.published_on} for i in rows])

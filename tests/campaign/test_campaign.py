@@ -85,6 +85,8 @@ def test_inspections_are_scored_by_criterion_published_and_then_public(living, u
     assert r.status_code == 200 and r.json()["total"] == sum(SCORES.values()) == 83, r.content
     assert InspectionScore.objects.filter(inspection=planned).count() == 5
     assert api(user("supervisor")).post(url + "publish/", format="json").status_code == 200
+    published = Client().get("/api/v1/public/inspections/").json()["results"]
+    assert {i["result"] for i in published} == {"praise", "rectify", "criticism"}
     public = Client().get("/campaign/").content.decode()
     assert "进展缓慢,通报批评。" in public and "通报批评" in public and "表扬" in public and "限期整改" in public
     assert api(user("supervisor")).post(url + "scores/", body, format="json").status_code == 400  # published

@@ -8,6 +8,7 @@ from django.test import Client
 
 from shenpi.campaign.models import Problem, ProblemEntry, Scheme
 from tests.cases.conftest import user
+from tests.conftest import api
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,12 @@ def test_each_role_reads_its_problems_and_assessment(living):
     assert "企业登记网上预审反馈不及时" not in page  # another unit's
     assert "企业登记网上预审反馈不及时" in client("supervisor").get("/staff/problems/").content.decode()
     assert "问题台账" in head.get("/staff/").content.decode() and "绩效考核" in head.get("/staff/").content.decode()
+    figures = api(user("supervisor")).get("/api/v1/campaign/problems/figures/").json()["results"]
+    zj = next(f for f in figures if f["name"] == "市住建局")
+    assert (zj["open"], zj["closed"], sum(zj["kinds"].values())) == (
+        Problem.objects.filter(department__short_name="市住建局", state="open").count(), 1,
+        Problem.objects.filter(department__short_name="市住建局").count())
+    assert zj["overdue"] >= 1
     reopened = Problem.objects.get(round=2)
     page = head.get(f"/staff/problems/{reopened.pk}/").content.decode()
     assert "第 2 轮" in page and "重新打开" in page and "邓监察" in page  # the history keeps who reopened it

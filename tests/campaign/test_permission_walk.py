@@ -18,6 +18,7 @@ ROLES = [ANON, APPLICANT, "clerk_general", *sorted(DEPT_STAFF), *sorted(WATCHERS
 
 API = {
     "/api/v1/campaign/problems/": WATCHERS | DEPT_STAFF,
+    "/api/v1/campaign/problems/figures/": WATCHERS | DEPT_STAFF,
     "/api/v1/campaign/campaigns/": WATCHERS | DEPT_STAFF,
     "/api/v1/campaign/inspections/": WATCHERS | DEPT_STAFF,
     "/api/v1/campaign/assessment/": WATCHERS | HEADS,
@@ -28,6 +29,7 @@ API = {
     "/api/v1/intermediaries/designations/": WATCHERS,
     "/api/v1/public/results/": EVERYONE,
     "/api/v1/public/statistics/": EVERYONE,
+    "/api/v1/public/inspections/": EVERYONE,
 }
 PAGES = {
     "/staff/problems/": WATCHERS | DEPT_STAFF,
