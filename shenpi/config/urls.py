@@ -101,6 +101,7 @@ urlpatterns = [
 ]
 
 handler400 = "shenpi.core.errors.bad_request"
+handler404 = "shenpi.core.errors.not_found"
 handler500 = "shenpi.core.errors.server_error"
 
 admin.site.site_header = "Shenpi 审批"

@@ -59,3 +59,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
                        _("The service is briefly unavailable; try again in a few seconds."),
                        Retry_After=str(RETRY_AFTER_SECONDS))
     return answer(request, 500, "500.html", _("Something went wrong on our side; nothing was half-done."))
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """An address under /api/ that names nothing answers in JSON like every other API error
+    (an id that is not a number, say: `<int:pk>` routes match digits only); pages keep the
+    site's 404 page."""
+    if wants_json(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404, json_dumps_params={"ensure_ascii": False})
+    from django.views.defaults import page_not_found
+    return page_not_found(request, exception or Exception())

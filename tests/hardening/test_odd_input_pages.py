@@ -69,3 +69,13 @@ def test_odd_ids_in_paths_are_not_500(path):
         for odd in ["²", "x" * 300, "..", "%E2%80%AE", "-1", "99999999999999999999999", "HY%27"]:
             r = c.get(path.format(odd=odd, number=number))
             assert r.status_code < 500, (who, path, odd, r.status_code)
+
+
+@pytest.mark.django_db
+def test_an_api_address_that_names_nothing_answers_json_404_and_a_page_keeps_the_site_s():
+    """`<int:pk>` routes match digits only: `/api/v1/campaign/problems/null,null/` names no route."""
+    for path in ("/api/v1/campaign/problems/null,null/", "/api/v1/intermediaries/-1/", "/api/v1/no-such-thing/"):
+        r = Client().get(path)
+        assert r.status_code == 404 and r["Content-Type"] == "application/json" and "detail" in r.json(), path
+    r = Client().get("/no-such-page/")
+    assert r.status_code == 404 and r["Content-Type"].startswith("text/html") and "页面不存在" in r.content.decode()
