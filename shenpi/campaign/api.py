@@ -444,8 +444,8 @@ class RosterView(APIView):
         import datetime
 
         from django.utils import timezone
-        from django.utils.dateparse import parse_date
 
+        from shenpi.core.params import day as read_day
         from shenpi.org.roles import is_staff_member
 
         from . import duty
@@ -455,10 +455,7 @@ class RosterView(APIView):
 
         def day(name: str, default: datetime.date) -> datetime.date:
             raw = request.query_params.get(name, "")
-            try:
-                found = parse_date(raw) if raw and len(raw) == 10 else None
-            except ValueError:
-                found = None
+            found = read_day(raw)
             if raw and found is None:
                 raise ValidationError({name: [_("A date, YYYY-MM-DD.")]})
             return found or default

@@ -11,12 +11,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shenpi.audit.services import record
 from shenpi.core.exceptions import Refused
+from shenpi.core.params import day as read_day
 from shenpi.core.validation import require, text
 from shenpi.org.models import Department
 from shenpi.org.roles import is_centre_admin
@@ -40,14 +40,6 @@ def may_run(user: Any) -> bool:
     return bool(user and user.is_authenticated) and (is_supervisor(user) or is_centre_admin(user))
 
 
-def _date(value: Any) -> datetime.date | None:
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return parse_date(value) if isinstance(value, str) and len(value) <= 10 else None
-    except ValueError:
-        return None
-
 
 @transaction.atomic
 def create(*, actor: Any, name: Any, phases: Any, units: Any, document: Any = "") -> Campaign:
@@ -61,7 +53,7 @@ def create(*, actor: Any, name: Any, phases: Any, units: Any, document: Any = ""
     rows: list[dict[str, Any]] = []
     for n, p in enumerate(phases if isinstance(phases, list) else [], 1):
         p = p if isinstance(p, dict) else {}
-        start, end, due = _date(p.get("starts_on")), _date(p.get("ends_on")), _date(p.get("report_due"))
+        start, end, due = read_day(p.get("starts_on")), read_day(p.get("ends_on")), read_day(p.get("report_due"))
         phase_name, report = text(p.get("name"))[:100], text(p.get("report_name"))[:100]
         if not phase_name or start is None or end is None or end < start or (report and due is None) or (
                 due is not None and not report):
@@ -123,7 +115,7 @@ def plan_inspection(*, actor: Any, campaign: Campaign, department: Any, planned_
     errors: dict[str, list[str]] = {}
     if not campaign.units.filter(pk=dept_id if isinstance(dept_id, int) else 0).exists():
         errors["department"] = [_("The unit does not take part in this campaign.")]
-    day = _date(planned_on)
+    day = read_day(planned_on)
     if day is None:
         errors["planned_on"] = [_("A date, YYYY-MM-DD.")]
     who = text(inspectors)[:200]

@@ -17,11 +17,11 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from shenpi.audit.services import record
 from shenpi.core.exceptions import Refused
+from shenpi.core.params import day as read_day
 from shenpi.core.validation import require
 from shenpi.org.models import Department, Staff
 from shenpi.org.roles import is_centre_admin, is_staff_member
@@ -52,7 +52,7 @@ def plan_shift(*, actor: Any, person: Any, kind: Any, day: Any) -> DutyShift:
         errors["kind"] = [_("Choose the duty: deputy head on site or section chief at the window.")]
     elif staff is not None and staff.position != code:
         errors["person"] = [_("Only a %(position)s takes this duty.") % {"position": Staff.Position(code).label}]
-    when = day if isinstance(day, datetime.date) else parse_date(day) if isinstance(day, str) and len(day) == 10 else None
+    when = read_day(day)
     if when is None:
         errors["day"] = [_("A date, YYYY-MM-DD.")]
     elif not current_calendar().is_workday(when):

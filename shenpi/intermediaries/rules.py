@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 
@@ -21,6 +20,7 @@ from shenpi.audit.services import record
 from shenpi.cases.models import Case
 from shenpi.cases.selectors import cases_visible_to
 from shenpi.core.exceptions import Refused
+from shenpi.core.params import day as read_day
 from shenpi.core.validation import require, text
 from shenpi.org.roles import is_centre_admin
 
@@ -44,14 +44,6 @@ def _fen(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**12 else None
 
 
-def _date(value: Any) -> datetime.date | None:
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return parse_date(value) if isinstance(value, str) and len(value) == 10 else None
-    except ValueError:
-        return None
-
 
 @transaction.atomic
 def register(*, actor: Any, name: Any, credit_code: Any, contact: Any, phone: Any, address: Any = "",
@@ -74,7 +66,7 @@ def register(*, actor: Any, name: Any, credit_code: Any, contact: Any, phone: An
     for n, q in enumerate(qualifications if isinstance(qualifications, (list, tuple)) else [], 1):
         q = q if isinstance(q, dict) else {}
         row = {"name": text(q.get("name"))[:200], "number": text(q.get("number"))[:100],
-               "issued_by": text(q.get("issued_by"))[:200], "expires_on": _date(q.get("expires_on"))}
+               "issued_by": text(q.get("issued_by"))[:200], "expires_on": read_day(q.get("expires_on"))}
         if not row["name"] or not row["number"] or row["expires_on"] is None:
             errors.setdefault("qualifications", []).append(
                 _("Qualification %(n)d: its name, certificate number and expiry date.") % {"n": n})

@@ -22,17 +22,9 @@ from shenpi.org.models import Department
 from shenpi.supervision.access import department_of
 
 from .supervision_views import _apply, _page
-from .views import staff_required
+from .views import staff_required, staff_who
 
-
-def register_required(view):
-    @staff_required
-    def wrapped(request, *args, **kwargs):
-        if not access.may_read_register(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
-    return wrapped
+register_required = staff_who(access.may_read_register)
 
 
 class ProblemForm(forms.Form):
@@ -136,14 +128,7 @@ def problem(request, pk):
 
 # --- performance assessment (G4) --------------------------------------------------------------
 
-def assessment_required(view):
-    @staff_required
-    def wrapped(request, *args, **kwargs):
-        if not access.may_see_assessment(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
-    return wrapped
+assessment_required = staff_who(access.may_see_assessment)
 
 
 def _periods(today) -> list[tuple[str, str]]:

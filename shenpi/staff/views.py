@@ -24,6 +24,19 @@ def staff_required(view):
     return wrapped
 
 
+def staff_who(may):
+    """A staff page for those `may(user)` lets in; the rest of the staff get 403."""
+    def decorate(view):
+        @staff_required
+        def wrapped(request, *args, **kwargs):
+            if not may(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+        wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
+        return wrapped
+    return decorate
+
+
 @staff_required
 def home(request):
     """Each role lands on its work: a clerk on the online inbox and the window's cases, a

@@ -100,3 +100,20 @@ def test_the_pages(living):
     page = c.get("/staff/duty/report/?month=2026-11").content.decode()
     assert "市住建局" in page and "11 / 12" in page and "罗斌" in page
     assert c.get("/staff/duty/report/?month=x").status_code == 200
+
+
+def test_a_day_is_read_from_what_a_client_sends_without_an_exception():
+    from shenpi.core.params import day
+    assert day("2026-12-01") == datetime.date(2026, 12, 1) == day(datetime.date(2026, 12, 1)) == day(" 2026-12-01 ")
+    for odd in ("2026-02-30", "2026-13-01", "26-12-01", "2026-1-1", "２０２６-12-01", "", None, 20261201,
+                datetime.datetime(2026, 12, 1, 10), ["2026-12-01"], "2026-12-01\x00"):
+        assert day(odd) is None, odd
+
+
+def test_the_roster_service_refuses_an_impossible_day_by_field(living, unchanged):
+    from django.core.exceptions import ValidationError
+
+    from shenpi.campaign import duty
+    with unchanged(), pytest.raises(ValidationError) as refused:
+        duty.plan_shift(actor=user("admin"), person=user("approver"), kind="section_chief", day="2026-02-30")
+    assert "day" in refused.value.message_dict
