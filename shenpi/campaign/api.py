@@ -213,9 +213,11 @@ class AssessmentRecordsView(APIView):
                                             q.get("indicator", ""))
         if rows is None:
             raise NotFound
-        return Response({"results": [{**r, "date": r["date"].isoformat() if r["date"] else None,
-                                      "detail": r["detail"].isoformat() if hasattr(r["detail"], "isoformat")
-                                      else str(r["detail"])} for r in rows]})
+        from . import assessment as rules
+        results = [{**r, "date": r["date"].isoformat() if r["date"] else None,
+                    "detail": r["detail"].isoformat() if hasattr(r["detail"], "isoformat") else str(r["detail"])}
+                   for r in rows]
+        return Response({"capped": len(rows) >= rules.RECORDS_SHOWN, "results": results})
 
 
 class SchemeIn(serializers.Serializer):

@@ -348,7 +348,10 @@ def assess(p: Period, *, departments: Any = None) -> dict[str, Any]:
     return {"period": p, "scheme": scheme, "indicators": INDICATORS, "departments": rows}
 
 
-def records(p: Period, department: int, code: str, *, limit: int = 500) -> list[dict[str, Any]]:
+RECORDS_SHOWN = 500  # the drill-down lists the newest this many; the figure counts them all
+
+
+def records(p: Period, department: int, code: str, *, limit: int = RECORDS_SHOWN) -> list[dict[str, Any]]:
     """The records behind one department's figure, each with whether it meets the indicator
     (rates) and the case or complaint it opens: the figure's drill-down."""
     sets = record_sets(p)

@@ -187,7 +187,8 @@ def assessment_records(request):
     return render(request, "staff/campaign/assessment_records.html", {
         "rows": rows, "period": p, "indicator": rules.BY_CODE[code],
         "department": Department.objects.get(pk=department), "rates": rules.BY_CODE[code].kind == rules.RATE,
-        "detail_label": rules.DETAIL.get(code, "")})
+        "detail_label": rules.DETAIL.get(code, ""), "capped": len(rows) >= rules.RECORDS_SHOWN,
+        "shown": rules.RECORDS_SHOWN})
 
 
 class SchemeForm(forms.Form):
