@@ -110,6 +110,21 @@ def run_mix(port: int, setup: dict, seconds: int) -> dict[str, dict]:
     return out
 
 
+FLOOR_PATH = "/api/v1/workdays/day?date=2026-11-27"
+
+
+def run_floor(port: int, seconds: int) -> float:
+    """The machine's ceiling for this server: its cheapest answer (the clock API, one small
+    query) alone, with as many connections as the mix. The mixed total reads against it, so
+    that figures from different machines compare."""
+    conns = sum(k[-1] for k in KINDS)
+    env = {**os.environ, "BENCH_METHOD": "GET", "BENCH_BODY": "", "BENCH_COOKIE": "", "BENCH_AUTH": ""}
+    out = subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA),
+                          f"http://127.0.0.1:{port}{FLOOR_PATH}"], env=env, capture_output=True, text=True).stdout
+    r = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
+    return r["requests"] / (r["duration_us"] / 1e6)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=20)
@@ -150,6 +165,7 @@ def main() -> None:
             run_mix(port, setup, 3)  # warm up every process and its connection
             for _ in range(args.rounds):
                 rounds.append(run_mix(port, setup, args.seconds))
+            floor = run_floor(port, args.seconds)
         finally:
             os.killpg(p.pid, signal.SIGINT)
             p.wait(timeout=30)
@@ -181,6 +197,8 @@ def main() -> None:
     lines.append(f"{'mixed total':<16} {sum(c for *_, c in KINDS):>5} {statistics.median(totals):>10.0f} "
                  f"({min(totals):.0f}-{max(totals):.0f}) req/s; worst p95 {worst95:.0f} ms; {errors} errors "
                  f"(target >= 300 req/s, p95 < 200 ms, none)")
+    lines.append(f"{'floor':<16} {sum(c for *_, c in KINDS):>5} {floor:>10.0f} req/s: the clock API alone "
+                 f"(this server's cheapest answer); the mix is {statistics.median(totals) / floor:.0%} of it")
     if args.without:
         lines.insert(2, f"# without: {', '.join(args.without)}")
     text = "\n".join(lines) + "\n"

@@ -76,7 +76,7 @@ def grow(cur, *, prefix, first, last, templates, spread, log):
             exprs.append("NULL")
         else:
             exprs.append(shifted(col, kind, "t").replace("m.shift", f"mod(g * 7919, {spread})" if spread else "0"))
-    cur.execute("DROP TABLE IF EXISTS copy_map; CREATE TEMP TABLE copy_map (new_id bigint, tmpl_id bigint, shift int)")
+    cur.execute("DROP TABLE IF EXISTS copy_map; CREATE TEMP TABLE copy_map (new_id bigint, tmpl_id bigint, shift int, number text)")
     cur.execute(f"""
         WITH ins AS (
             INSERT INTO cases_case ({names(cols)})
@@ -84,7 +84,8 @@ def grow(cur, *, prefix, first, last, templates, spread, log):
             JOIN cases_case t ON t.id = (%s::bigint[])[1 + mod(g, {k})]
             RETURNING id, number)
         INSERT INTO copy_map SELECT id, (%s::bigint[])[1 + mod(substr(number, 3)::bigint, {k})],
-               CASE WHEN {spread} > 0 THEN mod(substr(number, 3)::bigint * 7919, {spread}) ELSE 0 END FROM ins""",
+               CASE WHEN {spread} > 0 THEN mod(substr(number, 3)::bigint * 7919, {spread}) ELSE 0 END, number
+        FROM ins""",
                 [first, last, templates, templates])
     cur.execute("CREATE INDEX ON copy_map (tmpl_id)")
     for table in CHILDREN:
@@ -94,7 +95,8 @@ def grow(cur, *, prefix, first, last, templates, spread, log):
             if col == "case_id":
                 exprs.append("m.new_id")
             elif table == "cases_notice" and col == "number":
-                exprs.append("c.number || '-' || m.new_id")
+                # numbered as the service numbers them: the case's number and the notice's suffix
+                exprs.append("m.number || regexp_replace(c.number, '^.*-', '-')")
             elif table == "cases_outbox" and col == "sent_at":
                 # the demo has no SMS gateway; a real centre's old messages were all sent
                 exprs.append(shifted("created_at", "timestamp", "c"))
@@ -270,6 +272,7 @@ def main() -> None:
             with connection.cursor() as cur:
                 cur.execute("VACUUM FULL cases_notice")
                 cur.execute("VACUUM FULL cases_outbox")
+                cur.execute("VACUUM FULL cases_caseevent")
                 cur.execute("ANALYZE")
         with connection.cursor() as cur:
             cur.execute("SELECT count(*) FILTER (WHERE number LIKE 'V%%'), count(*) FILTER (WHERE number LIKE 'W%%'), "

@@ -135,7 +135,7 @@ class CaseDetail(CaseSummary):
     clocks = serializers.SerializerMethodField()
     notices = NoticeOut(many=True, read_only=True, source="notice_list")
     steps = StepOut(many=True, read_only=True)
-    events = EventOut(many=True, read_only=True)
+    events = EventOut(many=True, read_only=True, source="event_list")
     actions = serializers.SerializerMethodField()
     deemed_accepted = serializers.SerializerMethodField(
         help_text="Accepted by law (Art. 32): the acceptance period passed with no supplement notice or refusal, "

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from shenpi.catalog.models import Fee, Item, ItemVersion
@@ -83,7 +84,7 @@ class Case(models.Model):
     # standards.md §1: some stored date (the case's or a step's) reaches into a year whose
     # official schedule was not known when it was counted; recounted when the year is entered.
     provisional = models.BooleanField(_("provisional dates"), default=False)
-    # Its notices and sent messages moved to its CaseArchive (cases/archive.py).
+    # Its notices, sent messages and history moved to its CaseArchive (cases/archive.py).
     archived = models.BooleanField(_("archived"), default=False)
 
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
@@ -148,6 +149,12 @@ class Case(models.Model):
         """Its notices as issued, from the working table or its archive (cases/archive.py)."""
         from .archive import notices_of
         return notices_of(self)
+
+    def event_list(self, *related: str) -> list:
+        """Its history, oldest first, from the working table or its archive (cases/archive.py),
+        with `related` read as select_related would."""
+        from .archive import events_of
+        return events_of(self, *related)
 
 
 class CaseCounter(models.Model):
@@ -359,7 +366,8 @@ class Outbox(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["sent_at", "created_at"])]
+        # The sender's queue: the unsent ones only, so the years of sent messages cost no index.
+        indexes = [models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_unsent")]
         verbose_name = _("message to applicant")
         verbose_name_plural = _("messages to applicants")
 
@@ -420,16 +428,36 @@ class LookupFailure(models.Model):
         return f"{self.day} {self.number} {self.address}"
 
 
+class ArchiveDictionary(models.Model):
+    """A preset dictionary (zlib's, 32 KB) for the archive documents: the wording notices and
+    messages share from case to case, taken once from the first cases archived and never
+    changed, so every document compressed with it reads back (cases/archive.py)."""
+
+    made_at = models.DateTimeField(_("made"))
+    data = models.BinaryField(_("dictionary"))
+
+    class Meta:
+        verbose_name = _("archive dictionary")
+        verbose_name_plural = _("archive dictionaries")
+
+    def __str__(self):
+        return f"{self.pk} ({len(self.data)} B)"
+
+
 class CaseArchive(models.Model):
-    """The notices and sent messages of a case delivered years ago, moved out of the working
-    tables into one document (cases/archive.py): still read on the case page, by the lookup
-    and through the API, as they were issued."""
+    """The notices, sent messages and history of a case delivered years ago, moved out of the
+    working tables into one compressed document (cases/archive.py): still read on the case
+    page, by the lookup and through the API, as they were issued. Its `events` are empty while
+    the history stays in the working table (a supervision finding points at one of its events)."""
 
     case = models.OneToOneField(Case, verbose_name=_("case"), primary_key=True, on_delete=models.CASCADE,
                                 related_name="archive")
     archived_at = models.DateTimeField(_("archived"))
-    notices = models.JSONField(_("notices"), default=list, encoder=DjangoJSONEncoder)
-    messages = models.JSONField(_("messages to applicants"), default=list, encoder=DjangoJSONEncoder)
+    # JSON {"notices": [...], "messages": [...], "events": [...]}, deflated with the dictionary
+    # (none: without one).
+    dictionary = models.ForeignKey(ArchiveDictionary, verbose_name=_("dictionary"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    document = models.BinaryField(_("document"))
 
     class Meta:
         verbose_name = _("case archive")
@@ -437,3 +465,20 @@ class CaseArchive(models.Model):
 
     def __str__(self):
         return str(self.case_id)
+
+    @cached_property
+    def content(self) -> dict:
+        from .archive import unpack
+        return unpack(bytes(self.document), self.dictionary)
+
+    @property
+    def notices(self) -> list[dict]:
+        return self.content["notices"]
+
+    @property
+    def messages(self) -> list[dict]:
+        return self.content["messages"]
+
+    @property
+    def events(self) -> list[dict]:
+        return self.content["events"]

@@ -52,12 +52,14 @@ def sweep_provisional_dates() -> SweepResult:
 
 @periodic(key="archive", every=600.0)
 def archive_delivered_cases(on=None, limit: int = 2000) -> SweepResult:
-    """Issue 16: the notices and sent messages of cases delivered years ago leave the working
-    tables (cases/archive.py), oldest first, a case per transaction, along a partial index of
-    the delivered cases not yet archived."""
-    from .archive import archive_case, due
+    """Issue 16: the notices, sent messages and history of cases delivered years ago leave the
+    working tables (cases/archive.py), oldest first, a case per transaction, along a partial
+    index of the delivered cases not yet archived."""
+    from .archive import archive_case, dictionary, due
     on = on or timezone.localdate()
-    return sweep("archive_delivered_cases", due(on, limit), lambda row: archive_case(case_pk=row[0], on=on),
+    rows = due(on, limit)
+    using = dictionary(on) if rows else None
+    return sweep("archive_delivered_cases", rows, lambda row: archive_case(case_pk=row[0], on=on, using=using),
                  name=lambda row: row[1])
 
 

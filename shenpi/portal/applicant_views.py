@@ -228,7 +228,7 @@ def my_case(request, number):
                                                   "code": case.query_code,
                                                   **_supplement_context(case),
                                                   "deemed_by_law": deemed_by_law(case, timezone.localdate()),
-                                                  "events": case.events.order_by("seq"), "notices": case.notice_list(),
+                                                  "events": case.event_list(), "notices": case.notice_list(),
                                                   "owner": True, "rating": portal_rating(case, request.user)})
 
 

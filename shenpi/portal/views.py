@@ -105,7 +105,7 @@ def lookup(request):
         "case": case, "asked": asked, "refused": refused,
         "number": request.GET.get("number", ""), "code": request.GET.get("code", ""),
         "deemed_by_law": bool(case) and deemed_by_law(case, timezone.localdate()),
-        "events": case.events.order_by("seq") if case else [], "notices": case.notice_list() if case else []},
+        "events": case.event_list() if case else [], "notices": case.notice_list() if case else []},
         status=status)
 
 

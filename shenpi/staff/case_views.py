@@ -173,8 +173,7 @@ def case_page(request, number):
         "cards": case.cards.select_related("step", "responsible__staff").order_by("created_at"),
         "light": (light := supervision.light_of(case, on, supervision.warning_horizon(on))),
         "light_word": supervision.LIGHT_WORDS.get(light, ""),
-        "videos": supervision.event_videos(case, events := list(case.events.select_related("actor__staff__window")
-                                                                   .order_by("seq"))),
+        "videos": supervision.event_videos(case, events := case.event_list("actor__staff__window")),
         "joint": joint, "bundle_applications": case.bundle_applications.select_related("bundle"),
         **_feedback_context(request.user, case),
         "project_link": getattr(case, "project_link", None),

@@ -207,7 +207,7 @@ def event_videos(case: Case, events: Iterable[CaseEvent] | None = None) -> dict[
     from django.utils import timezone
     out = {}
     if events is None:
-        events = case.events.select_related("actor__staff__window").order_by("seq")
+        events = case.event_list("actor__staff__window")
     for e in events:
         staff = getattr(e.actor, "staff", None) if e.actor_id else None
         window = staff.window if staff and staff.window_id else None
