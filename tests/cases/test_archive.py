@@ -83,7 +83,7 @@ def test_a_case_delivered_years_ago_is_archived_and_reads_as_before(demo, on, se
     staff = Client()
     staff.force_login(user("clerk"))
     page = staff.get(f"/staff/cases/{old.number}/").content.decode()
-    assert all(t in page for t in titles)
+    assert all(t in page for t in titles) and 'id="archived"' in page and 'id="archived"' not in page_before
     assert page.count('class="notice-open"') == page_before.count('class="notice-open"')
     assert page.count('<li id="event-') == page_before.count('<li id="event-') == len(history)
     after = api(user("clerk")).get(f"/api/v1/cases/{old.number}/").json()
