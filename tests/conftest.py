@@ -195,7 +195,8 @@ def seeded(transactional_db):
 @pytest.fixture(autouse=True, scope="session")
 def _demo_once_per_process():
     """`shenpi demo-data` loads the demo catalog once per process, then copies it in (see
-    tests/demo_snapshot.py); SHENPI_TEST_REAL_DEMO=1 turns that off."""
+    tests/demo_snapshot.py), and `--cases` its living cases once per process and day;
+    SHENPI_TEST_REAL_DEMO=1 turns that off."""
     import os
 
     from shenpi.demo import centre
@@ -204,7 +205,7 @@ def _demo_once_per_process():
     if os.environ.get("SHENPI_TEST_REAL_DEMO") == "1":
         yield
         return
-    real = centre.load
-    centre.load = cached(real)
+    real, real_cases = centre.load, centre.load_cases
+    centre.load, centre.load_cases = cached(real), cached(real_cases, "load_cases")
     yield
-    centre.load = real
+    centre.load, centre.load_cases = real, real_cases

@@ -13,11 +13,8 @@ from tests.cases.conftest import demo, on  # noqa: F401  (the demo centre and th
 def living(db, on, monkeypatch):  # noqa: F811
     """The demo centre with its cases, loaded with the clock stopped at 10:00 on Friday
     2026-11-27, so that after the first load in a process its rows are copied in (as the demo
-    catalog's are: tests/demo_snapshot.py); the test then runs from 11:00 that day."""
-    from shenpi.demo import centre
-    from tests.demo_snapshot import cached
-
-    monkeypatch.setattr(centre, "load_cases", cached(centre.load_cases, "load_cases"))
+    catalog's are: tests/demo_snapshot.py, wrapped for the session in tests/conftest.py); the
+    test then runs from 11:00 that day."""
     with time_machine.travel(datetime(2026, 11, 27, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
         call_command("demo-data", "--cases", stdout=io.StringIO())
     on(2026, 11, 27, 11)
