@@ -47,8 +47,12 @@ DICTIONARY_BYTES = 32 * 1024  # zlib's window: a preset dictionary longer than t
 DICTIONARY_SAMPLE = 64  # cases whose documents make the dictionary
 
 
+def _compact(content: dict) -> str:
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
+
+
 def pack(content: dict, dictionary: ArchiveDictionary | None) -> bytes:
-    raw = json.dumps(content, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder).encode()
+    raw = _compact(content).encode()
     kw = {"zdict": bytes(dictionary.data)} if dictionary is not None else {}
     deflate = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, **kw)
     return deflate.compress(raw) + deflate.flush()
@@ -81,8 +85,7 @@ def dictionary(on: datetime.date) -> ArchiveDictionary | None:
     sample = [pk for pk, _number in due(on, DICTIONARY_SAMPLE)]
     if len(sample) < DICTIONARY_SAMPLE // 4:
         return None
-    text = "".join(json.dumps(_content(case)[0], ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
-                   for case in Case.objects.filter(pk__in=sample))
+    text = "".join(_compact(_content(case)[0]) for case in Case.objects.filter(pk__in=sample))
     # The wording is what repeats; the digits (phones, ID and case numbers, times) are not kept.
     data = re.sub(r"\d", "0", text).encode()[-DICTIONARY_BYTES:]
     return ArchiveDictionary.objects.create(made_at=timezone.now(), data=data)
