@@ -37,6 +37,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 from bench.common import create_database, machine  # noqa: E402
 from bench.common import serve as start_server  # noqa: E402
+from shenpi.core.management.commands.serve import default_workers  # noqa: E402
 
 LUA = ROOT / "bench" / "wrk" / "kind.lua"
 # kind, method, path (filled from the demo), who, connections
@@ -89,20 +90,26 @@ def serve(env: dict, port: int) -> subprocess.Popen:
     return start_server(env, port)
 
 
+def kind_env(method: str, who: str | None, setup: dict) -> dict:
+    """What wrk's script sends for a kind: its method, body and credentials."""
+    env = {**os.environ, "BENCH_METHOD": method, "BENCH_BODY": "", "BENCH_COOKIE": "", "BENCH_AUTH": ""}
+    if who == "token":
+        env["BENCH_AUTH"] = setup["token"]
+    elif who:
+        env["BENCH_COOKIE"] = setup["cookies"][who]
+    if method == "POST":
+        env["BENCH_BODY"] = json.dumps(setup["submit"], ensure_ascii=False)
+    return env
+
+
 def run_mix(port: int, setup: dict, seconds: int) -> dict[str, dict]:
     """Every kind at once, one wrk each; what each reported."""
     procs = {}
     for kind, method, path, who, conns in KINDS:
-        env = {**os.environ, "BENCH_METHOD": method, "BENCH_BODY": "", "BENCH_COOKIE": "", "BENCH_AUTH": ""}
-        if who == "token":
-            env["BENCH_AUTH"] = setup["token"]
-        elif who:
-            env["BENCH_COOKIE"] = setup["cookies"][who]
-        if method == "POST":
-            env["BENCH_BODY"] = json.dumps(setup["submit"], ensure_ascii=False)
         url = f"http://127.0.0.1:{port}{path.format(**setup)}"
         procs[kind] = subprocess.Popen(["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--timeout", "10s",
-                                        "-s", str(LUA), url], env=env, stdout=subprocess.PIPE, text=True)
+                                        "-s", str(LUA), url], env=kind_env(method, who, setup),
+                                       stdout=subprocess.PIPE, text=True)
     out = {}
     for kind, p in procs.items():
         text, _err = p.communicate()
@@ -113,16 +120,30 @@ def run_mix(port: int, setup: dict, seconds: int) -> dict[str, dict]:
 FLOOR_PATH = "/api/v1/workdays/day?date=2026-11-27"
 
 
+def run_alone(port: int, seconds: int, path: str, env: dict | None = None) -> float:
+    """One kind of request alone, with as many connections as the whole mix: req/s."""
+    conns = sum(k[-1] for k in KINDS)
+    env = env or {**os.environ, "BENCH_METHOD": "GET", "BENCH_BODY": "", "BENCH_COOKIE": "", "BENCH_AUTH": ""}
+    out = subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA),
+                          f"http://127.0.0.1:{port}{path}"], env=env, capture_output=True, text=True).stdout
+    r = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
+    return r["requests"] / (r["duration_us"] / 1e6)
+
+
 def run_floor(port: int, seconds: int) -> float:
     """The machine's ceiling for this server: its cheapest answer (the clock API, one small
     query) alone, with as many connections as the mix. The mixed total reads against it, so
     that figures from different machines compare."""
-    conns = sum(k[-1] for k in KINDS)
-    env = {**os.environ, "BENCH_METHOD": "GET", "BENCH_BODY": "", "BENCH_COOKIE": "", "BENCH_AUTH": ""}
-    out = subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA),
-                          f"http://127.0.0.1:{port}{FLOOR_PATH}"], env=env, capture_output=True, text=True).stdout
-    r = json.loads(next(line for line in out.splitlines() if line.startswith("{")))
-    return r["requests"] / (r["duration_us"] / 1e6)
+    return run_alone(port, seconds, FLOOR_PATH)
+
+
+def run_each_alone(port: int, setup: dict, seconds: int) -> dict[str, float]:
+    """Every kind alone (req/s). In the mix, connections wait for answers (a closed loop): the
+    more worker processes, the less a cheap page waits behind a dear one, and the mix's total
+    grows by serving more of the cheap kinds. The rates alone give what the server sustains
+    with the kinds in fixed shares, whatever the worker count."""
+    return {kind: run_alone(port, seconds, path.format(**setup), kind_env(method, who, setup))
+            for kind, method, path, who, _conns in KINDS}
 
 
 def main() -> None:
@@ -166,6 +187,7 @@ def main() -> None:
             for _ in range(args.rounds):
                 rounds.append(run_mix(port, setup, args.seconds))
             floor = run_floor(port, args.seconds)
+            alone = run_each_alone(port, setup, max(5, args.seconds // 2))
         finally:
             os.killpg(p.pid, signal.SIGINT)
             p.wait(timeout=30)
@@ -175,7 +197,8 @@ def main() -> None:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     now = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
     lines = [f"# {machine()}; {now}",
-             f"# shenpi serve (gunicorn, {os.cpu_count() and min(8, 2 * os.cpu_count())} workers, persistent "
+             f"# shenpi serve (gunicorn, {int(os.environ.get('SHENPI_WEB_WORKERS') or 0) or default_workers()} workers, "
+             "persistent "
              f"connections) on PostgreSQL; demo centre + {args.open:,} open and {args.decided:,} delivered bulk "
              f"cases; one wrk per kind, all at once, {args.seconds}s x {args.rounds} rounds; load client, server "
              "and database on the same cores",
@@ -199,6 +222,12 @@ def main() -> None:
                  f"(target >= 300 req/s, p95 < 200 ms, none)")
     lines.append(f"{'floor':<16} {sum(c for *_, c in KINDS):>5} {floor:>10.0f} req/s: the clock API alone "
                  f"(this server's cheapest answer); the mix is {statistics.median(totals) / floor:.0%} of it")
+    # In fixed shares (each kind's share of the mix's connections), a request costs on average
+    # the shares' weighted sum of 1/rate alone.
+    conns = sum(c for *_, c in KINDS)
+    fixed = 1 / sum(c / conns / alone[kind] for kind, *_, c in KINDS)
+    lines.append(f"{'fixed shares':<16} {conns:>5} {fixed:>10.0f} req/s: the kinds in the mix's shares of connections, "
+                 "from each alone (" + ", ".join(f"{kind} {alone[kind]:.0f}" for kind, *_ in KINDS) + ")")
     if args.without:
         lines.insert(2, f"# without: {', '.join(args.without)}")
     text = "\n".join(lines) + "\n"

@@ -24,6 +24,7 @@ from shenpi.cases.uploads import upload_errors
 from shenpi.catalog import selectors as catalog
 from shenpi.catalog.codes import HandlingForm
 from shenpi.core.forms import add_service_errors
+from shenpi.core.sql import keyed_reads
 from shenpi.org.accounts import safe_next
 
 
@@ -221,6 +222,7 @@ def _supplement_context(case) -> dict:
 
 
 @login_required(login_url="portal:login")
+@keyed_reads
 def my_case(request, number):
     from .feedback_views import portal_rating
     case = get_object_or_404(Case, number=number, applicant_user=request.user)

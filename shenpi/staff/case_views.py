@@ -24,6 +24,7 @@ from shenpi.catalog.models import Item, ItemVersion
 from shenpi.core.exceptions import CalendarUnavailable, Conflict
 from shenpi.core.forms import add_service_errors
 from shenpi.core.params import whole_number
+from shenpi.core.sql import keyed_reads
 from shenpi.org.roles import Role, has_role
 from shenpi.workdays import legal
 from shenpi.workdays.selectors import current_calendar
@@ -147,15 +148,21 @@ def _case_for(request, number) -> Case:
 
 
 @staff_required
+@keyed_reads
 def case_page(request, number):
     from shenpi.supervision import selectors as supervision
 
-    case = _case_for(request, number)
+    # The version's item (whether the case is joint) and its project come in the same query.
+    case = get_object_or_404(selectors.cases_visible_to(request.user).select_related("version__item", "project_link"),
+                             number=number)
     from .joint_views import context as joint_context
     joint = joint_context(request.user, case)
     # A part of a joint site inspection is finished by recording its result there, not here.
     inspected = {p["step"].pk for p in joint["parts"]} if joint and joint["rounds"] else set()
-    my_steps = case.steps.filter(assignee=request.user, status=StepTask.Status.OPEN).exclude(pk__in=inspected)
+    # One read of the steps: the table shows them all, "my steps" are the viewer's open ones.
+    steps = list(case.steps.select_related("assignee__staff", "department"))
+    my_steps = [s for s in steps if s.assignee_id == request.user.pk and s.status == StepTask.Status.OPEN
+                and s.pk not in inspected]
     cal, on = current_calendar(), timezone.localdate()
     supplement = case.supplement_notices.first() if case.state == State.AWAITING_SUPPLEMENT else None
     return render(request, "staff/case.html", {
@@ -164,7 +171,7 @@ def case_page(request, number):
         "max_extension": legal.max_extension(joint=services.is_joint(case.version)),
         "supplement": supplement,
         "uploaded_since": services.uploaded_since_notice(case) if supplement else set(),
-        "steps": case.steps.select_related("assignee__staff", "department"),
+        "steps": steps,
         "material_rows": (rows := selectors.materials_view(case)),
         "missing_conditional": any(r["requirement"] == "conditional" and not r["received"] for r in rows),
         "can_claim": (case.channel == Case.Channel.ONLINE and case.state == State.SUBMITTED
