@@ -53,7 +53,8 @@ def test_the_case_pages_read_with_generic_plans_and_lists_do_not(db):
 
     def statements(who, path):
         client = Client()
-        client.force_login(user(who))
+        if who:
+            client.force_login(user(who))
         sent.clear()
         with connection.execute_wrapper(spy):
             assert client.get(path).status_code == 200
@@ -64,4 +65,6 @@ def test_the_case_pages_read_with_generic_plans_and_lists_do_not(db):
     assert any("'plan_cache_mode', 'auto'" in s for s in statements("clerk", f"/staff/cases/{case.number}/"))
     mine = Case.objects.filter(applicant_user=user("13800138000")).order_by("pk").first()
     assert any("'plan_cache_mode', 'auto'" in s for s in statements("13800138000", f"/my/{mine.number}/"))
+    assert any("'plan_cache_mode', 'auto'" in s for s in statements(None, f"/lookup/?number={mine.number}"
+                                                                            f"&code={mine.query_code}"))
     assert not any("plan_cache_mode" in s for s in statements("reviewer", "/staff/tasks/"))
