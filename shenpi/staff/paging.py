@@ -18,7 +18,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        # Without its order, the count stops after cap + 1 rows instead of sorting them all.
-        n = self.object_list.order_by()[:self.cap + 1].count()
+        # The first cap + 1 rows in the list's own order: the plan that reads the page (down
+        # the index that gives the order) stops there. Unordered, PostgreSQL was free to walk
+        # the steps of every case ever handled by case id to find a reviewer's open ones
+        # (128 ms on 400,000 cases, against 7 ms in order: bench/volume.py).
+        n = self.object_list.values("pk")[:self.cap + 1].count()
         self.capped = n > self.cap
         return min(n, self.cap)

@@ -53,8 +53,11 @@ class Card(models.Model):
             models.UniqueConstraint(fields=["step", "level"], condition=Q(step__isnull=False),
                                     name="card_once_per_step_level"),
         ]
+        # The newest first: a department's, a person's, and everyone's (the centre's supervisors
+        # and leaders read all cards; without it each page sorted every card ever made).
         indexes = [models.Index(fields=["department", "created_at"]),
-                   models.Index(fields=["responsible", "created_at"]), models.Index(fields=["batch"])]
+                   models.Index(fields=["responsible", "created_at"]), models.Index(fields=["batch"]),
+                   models.Index(fields=["created_at"], name="card_newest_first")]
 
     def __str__(self):
         return f"{self.case_id} {self.clock} {self.level}"
