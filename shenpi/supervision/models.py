@@ -252,3 +252,42 @@ class ExchangeSystem(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+
+class FiguresDay(models.Model):
+    """A day whose dashboard figures are made (supervision.figures): when, so that figures made
+    before the day was over are made again."""
+    day = models.DateField(_("day"), unique=True)
+    made_at = models.DateTimeField(_("made at"))
+    # The share of a limit used counts working days: a calendar changed since makes them again.
+    calendar = models.PositiveIntegerField(_("calendar version"), default=0)
+
+    class Meta:
+        verbose_name = _("day of figures")
+        verbose_name_plural = _("days of figures")
+
+    def __str__(self):
+        return self.day.isoformat()
+
+
+class DayFigures(models.Model):
+    """One department's day in the dashboard's figures: cases received and decided, decided
+    within the promised and the statutory limit, and the share of the promised limit the
+    decisions used (a sum over the decisions that had one, and their count)."""
+    day = models.DateField(_("day"))
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.CASCADE,
+                                   related_name="+")
+    received = models.PositiveIntegerField(_("received"), default=0)
+    decided = models.PositiveIntegerField(_("decided"), default=0)
+    on_time = models.PositiveIntegerField(_("decided within the promised limit"), default=0)
+    within_law = models.PositiveIntegerField(_("decided within the statutory limit"), default=0)
+    used_sum = models.FloatField(_("share of the promised limit used, summed"), default=0.0)
+    used_n = models.PositiveIntegerField(_("decisions with a promised limit"), default=0)
+
+    class Meta:
+        verbose_name = _("department's day of figures")
+        verbose_name_plural = _("departments' days of figures")
+        constraints = [models.UniqueConstraint(fields=["day", "department"], name="one_figures_row_a_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.department_id}"

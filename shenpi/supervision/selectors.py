@@ -20,6 +20,7 @@ from shenpi.org.models import Department
 from shenpi.workdays.selectors import current_calendar
 
 from .access import scoped
+from .figures import by_day
 from .models import Accountability, Card, Finding, Order
 
 LIGHTS = ("green", "yellow", "red", "severe")
@@ -106,27 +107,29 @@ def dashboard(user: Any, *, on: datetime.date, days: int = 30, weeks: int = 8) -
         departments.append(row)
     lights = {light: sum(d[light] for d in departments) for light in LIGHTS}
 
-    # The month's decisions grouped by what the figures need (a department decides many cases
-    # on one day against the same dates): the database sends groups, not every case.
-    decided = list(cases.filter(decided_on__gte=since, decided_on__lte=on).order_by()
-                   .values_list("department_id", "decided_on", "promised_due", "statutory_due",
-                                "accepted_on", "promised_limit").annotate(n=Count("*")))
-    cal = current_calendar()
-    total = sum(n for *_row, n in decided)
-    on_time = sum(n for _, d, p, _s, _a, _l, n in decided if p is None or d <= p)
-    within_law = sum(n for _, d, _p, st, _a, _l, n in decided if st is None or d <= st)
+    # The days' figures: received and decided, within the limits, the share of the promised
+    # limit used; made once for the days that are over, counted live for today (figures.py).
+    start = on - datetime.timedelta(days=7 * weeks - 1)
+    days_figures = by_day(user, min(since, start), on)
+    total = on_time = within_law = 0
     used: dict[int, list[float]] = {}
-    for dept, d, _p, _st, accepted, limit, n in decided:
-        if accepted and limit:
-            share = cal.workdays_between(accepted, d) / limit
-            sums = used.setdefault(dept, [0.0, 0])
-            sums[0] += share * n
-            sums[1] += n
+    received: dict[datetime.date, int] = {}
+    decided_weekly: dict[datetime.date, int] = {}
+    for day, per_department in days_figures.items():
+        monday = day - datetime.timedelta(days=day.weekday())
+        for dept, f in per_department.items():
+            if since <= day:
+                total, on_time, within_law = total + f.decided, on_time + f.on_time, within_law + f.within_law
+                if f.used_n:
+                    sums = used.setdefault(dept, [0.0, 0])
+                    sums[0] += f.used_sum
+                    sums[1] += f.used_n
+            if start <= day:
+                received[monday] = received.get(monday, 0) + f.received
+                decided_weekly[monday] = decided_weekly.get(monday, 0) + f.decided
     for row in departments:
         share_sum, count = used.get(row["id"], (0.0, 0))
         row["used"] = round(100 * share_sum / count) if count else None
-
-    start = on - datetime.timedelta(days=7 * weeks - 1)
 
     def weekly(qs: Any, field: str) -> dict[datetime.date, int]:
         """Counts per week, from counts per day (grouped on the indexed date itself, which an
@@ -138,8 +141,6 @@ def dashboard(user: Any, *, on: datetime.date, days: int = 30, weeks: int = 8) -
             monday = day - datetime.timedelta(days=day.weekday())
             weeks[monday] = weeks.get(monday, 0) + n
         return weeks
-    received = weekly(cases, "received_on")
-    decided_weekly = weekly(cases, "decided_on")
     cards_weekly = weekly(scoped(Card.objects.filter(withdrawn=False), user), "on")
     monday = start - datetime.timedelta(days=start.weekday())
     week_list = [monday + datetime.timedelta(weeks=i) for i in range(weeks + 1) if monday + datetime.timedelta(weeks=i) <= on]

@@ -16,3 +16,10 @@ def sweep_overtime_warnings() -> SweepResult:
 def sweep_anomaly_rules() -> SweepResult:
     from .rules import sweep_new_events
     return sweep_new_events()
+
+
+@periodic(key="day-figures", every=600.0)
+def sweep_day_figures() -> SweepResult:
+    """The dashboard's figures of the days that are over (supervision.figures)."""
+    from .figures import make_days
+    return make_days()
