@@ -144,13 +144,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "server_side_binding": env_bool("SHENPI_DB_SERVER_BINDING", True),
         "prepare_threshold": _threshold or None,
     }
-    if _threshold:
+    # No JIT compilation: it pays off for long analytical queries, and a request's statements
+    # are short. Past its cost threshold PostgreSQL compiled a department queue's count on 2
+    # million cases for 28 ms of its 72 (bench/volume.py). SHENPI_DB_JIT=1 leaves the server's
+    # own setting; behind a pooler, which refuses startup options, set jit = off on the
+    # database (docs/deploy.md).
+    _direct = DATABASES["default"]["OPTIONS"]["server_side_binding"]
+    _options = ["-c jit=off"] if _direct and not env_bool("SHENPI_DB_JIT", False) else []
+    if _threshold:  # (prepared statements need a direct connection, so the options reach the server)
         # A prepared statement keeps its parse, but is planned for its own values each time:
         # after a few runs PostgreSQL would otherwise settle on one generic plan, and for a
         # list whose rows are skewed (one reviewer with 30,000 open steps, another with three)
         # that plan read the whole list: My tasks went from 31 ms to 1.2 s on its eleventh
-        # request (bench/volume.py). Planning these statements costs tens of microseconds.
-        DATABASES["default"]["OPTIONS"]["options"] = "-c plan_cache_mode=force_custom_plan"
+        # request (bench/volume.py). A list's statements plan in tens of microseconds; the pages
+        # that read one case by key, whose joins plan dearer, keep generic plans (core.sql.keyed_reads).
+        _options.append("-c plan_cache_mode=force_custom_plan")
+    if _options:
+        DATABASES["default"]["OPTIONS"]["options"] = " ".join(_options)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer commits; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue instead of failing half-way with "database is locked".
