@@ -253,11 +253,23 @@ def notice_pdf(request, number, notice_id):
     return notice_pdf_response(request, notice)
 
 
+def _counted(steps, *states):
+    """Open steps whose case is in one of these states, for counting: each step's case asked by
+    itself (a probe of its primary key), not joined. Joined, PostgreSQL misjudges how many of a
+    person's open steps have a case being handled and counts the first thousand by merging every
+    step with every case: by case id through the steps of every case ever handled (128 ms on
+    400,000 cases), or all of a reviewer's 50,000 open steps sorted (26 ms); asked step by step,
+    it reads the first thousand and stops (bench/volume.py, bench/http.py)."""
+    state = Subquery(Case.objects.filter(pk=OuterRef("case_id")).values("state")[:1])
+    return steps.annotate(case_state=state).filter(case_state__in=states)
+
+
 @staff_required
 def my_tasks(request):
-    steps = (StepTask.objects.filter(assignee=request.user, status=StepTask.Status.OPEN, case__state=State.ACCEPTED)
+    mine = StepTask.objects.filter(assignee=request.user, status=StepTask.Status.OPEN)
+    steps = (mine.filter(case__state=State.ACCEPTED)
              .select_related("case", "case__version").only(*TASK_ROW_COLUMNS).order_by("due_on", "pk"))
-    page = _page(request, steps)
+    page = _page(request, steps, _counted(mine, State.ACCEPTED))
     getattr(request.user, "staff", None)  # read once, kept on the user for every row
     for step in page:  # every step here is the viewer's own: their name, not a read per row
         step.assignee = request.user
@@ -278,11 +290,11 @@ TASKS_PER_PAGE = 50
 TASKS_COUNTED = 1000  # a list longer than this says "more than 1,000"
 
 
-def _page(request, steps):
+def _page(request, steps, counted):
     """A page of a task list, the most urgent first: a person with thousands of open steps gets
     the first 50 at once, not every one (a bad page number is the first or last page)."""
     from .paging import CappedPaginator
-    return CappedPaginator(steps, TASKS_PER_PAGE, cap=TASKS_COUNTED).get_page(request.GET.get("page"))
+    return CappedPaginator(steps, TASKS_PER_PAGE, cap=TASKS_COUNTED, counted=counted).get_page(request.GET.get("page"))
 
 
 @staff_required
@@ -290,11 +302,12 @@ def queue(request):
     staff = staff_of(request.user)
     if staff is None or staff.department_id is None or not has_role(request.user, Role.DEPT_HEAD, Role.CHIEF_REP):
         raise PermissionDenied
-    steps = _page(request, StepTask.objects.filter(department_id=staff.department_id, status=StepTask.Status.OPEN,
-                                                   case__state__in=[State.ACCEPTED, State.SUSPENDED])
+    theirs = StepTask.objects.filter(department_id=staff.department_id, status=StepTask.Status.OPEN)
+    steps = _page(request, theirs.filter(case__state__in=[State.ACCEPTED, State.SUSPENDED])
                   .select_related("case", "case__version", "assignee__staff")
                   .only(*TASK_ROW_COLUMNS, "assignee__id", "assignee__username", "assignee__staff__id",
-                        "assignee__staff__name", "assignee__staff__user_id").order_by("due_on", "pk"))
+                        "assignee__staff__name", "assignee__staff__user_id").order_by("due_on", "pk"),
+                  _counted(theirs, State.ACCEPTED, State.SUSPENDED))
     colleagues = list(get_user_model().objects.filter(staff__department_id=staff.department_id, is_active=True)
                       .select_related("staff").prefetch_related("groups").order_by("pk"))
     roles = {u.pk: {g.name for g in u.groups.all()} for u in colleagues}
