@@ -260,7 +260,7 @@ def _counted(steps, *states):
     step with every case: by case id through the steps of every case ever handled (128 ms on
     400,000 cases), or all of a reviewer's 50,000 open steps sorted (26 ms); asked step by step,
     it reads the first thousand and stops (bench/volume.py, bench/http.py)."""
-    state = Subquery(Case.objects.filter(pk=OuterRef("case_id")).values("state")[:1])
+    state = Subquery(Case.objects.filter(pk=OuterRef("case_id")).order_by().values("state")[:1])
     return steps.annotate(case_state=state).filter(case_state__in=states)
 
 
