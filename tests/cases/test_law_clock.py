@@ -95,7 +95,7 @@ def test_a_45_day_item_accepted_on_2026_11_27_is_provisional_then_recounted_when
     # The administrator enters 2027: the date is recounted in the same transaction, with an event.
     on(2026, 12, 1)
     r = enter_2027(client)
-    assert "暂定日期已重新计算:1 件中 1 件的日期有变化" in r.content.decode()
+    assert "暂定日期已重新计算：1 件中 1 件的日期有变化" in r.content.decode()
     case.refresh_from_db()
     assert case.statutory_due == date(2027, 2, 1)  # New Year's Day is off after all
     assert not case.provisional
@@ -407,7 +407,7 @@ def test_shenpi_workdays_sync_recounts_what_was_provisional(on):
     assert step.due_on == date(2026, 1, 1) and Case.objects.get(pk=paused.pk).provisional  # 5 days moved
     out = io.StringIO()
     call_command("workdays", "sync", stdout=out)
-    assert "2026" in out.getvalue() and "暂定日期已重新计算:2 件中 2 件" in out.getvalue()
+    assert "2026" in out.getvalue() and "暂定日期已重新计算：2 件中 2 件" in out.getvalue()
     case.refresh_from_db()
     assert case.statutory_due == date(2026, 1, 13) and not case.provisional  # New Year's Day is a holiday
     assert CaseEvent.objects.get(case=case, action="recount").payload["moved"] == {

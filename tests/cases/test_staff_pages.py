@@ -139,7 +139,7 @@ def test_the_case_page_says_what_was_done_and_offers_a_decision_only_when_one_ca
     c = login(client, "clerk")
     r = c.post(f"/staff/cases/{case.number}/act/accept/", {"version": case.row_version}, follow=True)
     page = r.content.decode()
-    assert "已受理,已出具受理通知书。" in page and "版本" not in page and "李敏" in page  # the clerk's name, not "clerk"
+    assert "已受理，已出具受理通知书。" in page and "版本" not in page and "李敏" in page  # the clerk's name, not "clerk"
     c = login(client, "approver")
     assert "/act/decide/" not in c.get(f"/staff/cases/{case.number}/").content.decode()  # the review is still open
     for _ in range(2):

@@ -93,7 +93,7 @@ def test_an_overdue_reply_cannot_be_extended_and_acceptance_has_its_own_limit(on
     assert complaint_late(late, tz.localdate()) == "reply_late"
     with pytest.raises(ValidationError) as e:
         c.extend(actor=user("approver"), complaint=late, days=2, reason="来不及")
-    assert e.value.message_dict["days"] == ["答复已逾期,不能再延期。"]
+    assert e.value.message_dict["days"] == ["答复已逾期，不能再延期。"]
 
 
 def test_refusal_anonymity_and_who_may_act(on):

@@ -41,7 +41,7 @@ def test_the_centre_lists_an_organisation_with_a_checked_credit_code(living, unc
 
 def test_the_public_sees_expired_and_expiring_qualifications(living):
     page = Client().get("/intermediaries/").content.decode()
-    assert "中介超市" in page and "资质已过期,不能选择" in page and "资质即将到期" in page
+    assert "中介超市" in page and "资质已过期，不能选择" in page and "资质即将到期" in page
     found = Client().get("/api/v1/intermediaries/", {"q": "施工图"}).json()["results"]
     assert {o["name"]: o["services"][0]["state"] for o in found} == {
         "衡阳市建科施工图审查中心有限公司": "valid", "湖南湘衡工程咨询有限公司": "expired"}

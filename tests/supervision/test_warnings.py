@@ -134,7 +134,7 @@ def test_cards_show_on_the_holders_and_supervisors_home(on, client):
     page = client.get("/staff/").content.decode()
     assert 'id="home-cards"' in page and case.number in page and "红牌" in page
     case_page = client.get(f"/staff/cases/{case.number}/").content.decode()
-    assert 'id="cards"' in case_page and "红牌:已超期" in case_page
+    assert 'id="cards"' in case_page and "红牌：已超期" in case_page
     client.force_login(user("supervisor"))
     assert case.number in client.get("/staff/").content.decode()
     client.force_login(user("clerk_sj"))  # another department's clerk: none of theirs
