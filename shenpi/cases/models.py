@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from shenpi.catalog.models import Fee, Item, ItemVersion
+from shenpi.core.packed import PackedLinesField
 from shenpi.org.models import Centre, Department, Window
 from shenpi.org.roles import Role
 
@@ -396,7 +397,8 @@ class Notice(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     number = models.CharField(_("document number"), max_length=60)  # unique: Meta.constraints
     title = models.CharField(_("title"), max_length=60)
-    body = models.JSONField(_("text"), default=list)
+    # Paragraphs, deflated against the notices' common wording (core.packed, cases.packing).
+    body = PackedLinesField(_("text"), dictionaries="shenpi.cases.packing.NOTICE_DICTIONARIES", default=list)
     issued_at = models.DateTimeField(_("issued"))
 
     class Meta:

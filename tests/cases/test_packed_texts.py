@@ -1,0 +1,75 @@
+"""Notice texts are kept packed (core.packed): read back exactly as issued, in a fraction of
+the bytes, and still readable when a newer dictionary is added."""
+
+import pytest
+from django.db import connection, transaction
+
+from shenpi.cases import services as s
+from shenpi.cases.models import Notice
+from shenpi.cases.packing import NOTICE_DICTIONARIES
+from shenpi.core.packed import PLAIN, pack, unpack
+
+from .conftest import user, window_case
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+def stored(notice: Notice) -> bytes:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT body FROM cases_notice WHERE id = %s", [notice.pk])
+        return bytes(cursor.fetchone()[0])
+
+
+def test_an_issued_notice_reads_back_exactly_and_takes_under_half_its_bytes(on):
+    on(2026, 3, 2)
+    case = s.accept(actor=user("clerk"), case=window_case())
+    notice = case.notices.get(kind="acceptance")
+    issued = notice.body
+    assert issued[0].endswith(":") and any("第三十二条" in p for p in issued)
+    again = Notice.objects.get(pk=notice.pk)
+    assert again.body == issued
+    assert Notice.objects.filter(pk=notice.pk).values_list("body", flat=True).get() == issued
+    raw = stored(notice)
+    assert raw[0] == len(NOTICE_DICTIONARIES)  # deflated with the newest dictionary
+    assert len(raw) < len("\n".join(issued).encode()) / 2
+
+
+def test_odd_texts_round_trip(db):
+    dictionaries = NOTICE_DICTIONARIES
+    for text in ("", "a", "同意", "x" * 5000, "\u2028 line separator and emoji 🙂", "行政许可法" * 3):
+        packed = pack(text, dictionaries)
+        assert unpack(packed, dictionaries) == text
+        assert len(packed) <= len(text.encode()) + 1  # never more than the tag byte over
+    assert pack("a", dictionaries)[0] == PLAIN  # too short to gain: kept as it is
+    assert pack("abc", ())[0] == PLAIN
+
+
+def test_empty_and_blank_paragraph_lists_stay_apart(on):
+    on(2026, 3, 2)
+    case = window_case()
+    for body in ([], [""], ["", ""], ["第一段", "", "第三段"]):
+        notice = Notice.objects.create(case=case, kind="special", number=f"X-{len(body)}-{sum(map(len, body))}",
+                                       title="t", body=body, issued_at=case.received_at)
+        assert Notice.objects.get(pk=notice.pk).body == body
+
+
+def test_a_paragraph_with_a_line_break_is_refused_and_nothing_is_written(on):
+    on(2026, 3, 2)
+    case = window_case()
+    before = Notice.objects.count()
+    with pytest.raises(ValueError, match="line break"), transaction.atomic():
+        Notice.objects.create(case=case, kind="special", number="X-NL", title="t", body=["a\nb"],
+                              issued_at=case.received_at)
+    assert Notice.objects.count() == before
+
+
+def test_rows_packed_with_an_older_dictionary_still_read_after_a_new_one_is_added():
+    old = (b"\xe5\x8f\x97\xe7\x90\x86\xe9\x80\x9a\xe7\x9f\xa5\xe4\xb9\xa6" * 4,)
+    text = "受理通知书,受理通知书,依照《中华人民共和国行政许可法》第三十二条"
+    packed = pack(text, old)
+    assert packed[0] == 1
+    newer = (*old, "完全不同的措辞".encode() * 10)
+    assert unpack(packed, newer) == text
+    assert pack(text, newer)[0] == 2
+    with pytest.raises(ValueError, match="dictionary 2"):
+        unpack(pack(text, newer), old)
