@@ -63,3 +63,31 @@ def test_verify_names_a_deleted_entry(guarded, admin_user, centre, dept, dept2, 
         call_command("audit", "verify", stdout=io.StringIO())
     # A gap shows at the entry after it; a cut-off tail at the first missing one.
     assert f"#{victim.seq + 1 if which == 1 else victim.seq}" in str(e.value)
+
+
+def test_entries_of_the_first_scheme_are_checked_against_the_entry_before(guarded):
+    """Entries written before the linked scheme (seq < the head's linked_from) hash the previous
+    entry's hash with everything else; with no previous hash stored, verify takes it from the
+    entry before, and still names a forged one."""
+    from django.utils import timezone
+
+    from shenpi.audit.models import AuditHead
+    from shenpi.audit.services import GENESIS, entry_hash, record
+
+    behind_the_applications_back("DELETE FROM audit_auditentry")
+    prev, at = GENESIS, timezone.now()
+    for seq in (1, 2):
+        fields = {"at": at, "actor_id": None, "actor_name": "system", "action": "test.old", "object_type": "test",
+                  "object_id": str(seq), "object_repr": f"old {seq}", "before": None, "after": {"n": seq}}
+        prev = entry_hash(seq=seq, **fields, prev_hash=prev)
+        AuditEntry.objects.create(seq=seq, hash=prev, **fields)
+    AuditHead.objects.update_or_create(pk=1, defaults={"seq": 2, "hash": prev, "prev_hash": GENESIS,
+                                                        "linked_from": 3})
+    record(actor=None, action="test.new", object_type="test", object_id="3")
+    out = io.StringIO()
+    call_command("audit", "verify", stdout=out)
+    assert "audit chain holds: 3 entries" in out.getvalue()
+    behind_the_applications_back("UPDATE audit_auditentry SET object_repr = 'forged' WHERE seq = 2")
+    with pytest.raises(CommandError) as e:
+        call_command("audit", "verify", stdout=io.StringIO())
+    assert "#2" in str(e.value)

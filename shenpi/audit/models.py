@@ -3,8 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
-    """One write in the system. Entries form a hash chain: each hash covers the entry and
-    the previous entry's hash, so an altered or removed row breaks every later link."""
+    """One write in the system. Entries form a hash chain: each hash covers the entry, its
+    sequence number and the hash of the entry before it (seq - 1), so an altered or removed row
+    breaks every later link. The previous hash is not stored again on each entry: the chain is
+    checked in sequence order, where the entry before gives it (65 bytes less per entry)."""
 
     seq = models.BigIntegerField(_("sequence"), unique=True)
     at = models.DateTimeField(_("time"))
@@ -17,7 +19,6 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(_("object"), max_length=255, blank=True)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
-    prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:

@@ -78,11 +78,11 @@ def _entry_insert_sql(connection: Any) -> str:
     sql = _insert_sql.get(connection.vendor)
     if sql is None:
         fields = [cast(Field, AuditEntry._meta.get_field(f)) for f in _FIELDS]
-        columns = ", ".join(["seq", *(str(f.column) for f in fields), "prev_hash", "hash"])
-        values = ", ".join(["h.seq", *(["%s"] * len(fields)), "h.prev_hash", "h.hash"])
+        columns = ", ".join(["seq", *(str(f.column) for f in fields), "hash"])
+        values = ", ".join(["h.seq", *(["%s"] * len(fields)), "h.hash"])
         sql = _insert_sql[connection.vendor] = (
             f"WITH h AS ({_ADVANCE.format(link=_LINK['postgresql'])}) "
-            f"INSERT INTO audit_auditentry ({columns}) SELECT {values} FROM h RETURNING id, seq, prev_hash, hash")
+            f"INSERT INTO audit_auditentry ({columns}) SELECT {values} FROM h RETURNING id, seq, hash")
     return sql
 
 
@@ -116,7 +116,7 @@ def record(*, actor: User | None, action: str, obj: Any = None, object_type: str
                 with connection.cursor() as cursor:
                     cursor.execute(statement, params)
                     rows = cursor.fetchall()
-            entry.pk, entry.seq, entry.prev_hash, entry.hash = rows[0]
+            entry.pk, entry.seq, entry.hash = rows[0]
             entry._state.adding, entry._state.db = False, connection.alias
         if writes is not None:
             writes.add(sql.Statement(statement, params), linked)
@@ -131,7 +131,7 @@ def record(*, actor: User | None, action: str, obj: Any = None, object_type: str
             cursor.execute(_ADVANCE.format(link=_LINK[connection.vendor]), [digest])
             row = cursor.fetchone()
             if row is not None:
-                entry.seq, entry.prev_hash, entry.hash = row
+                entry.seq, _prev, entry.hash = row
                 with sql.immediate():
                     sql.insert(entry, using=connection.alias)
                 return
@@ -145,10 +145,11 @@ def record(*, actor: User | None, action: str, obj: Any = None, object_type: str
     return entry
 
 
-def _expected_hash(e: AuditEntry, linked_from: int) -> str:
+def _expected_hash(e: AuditEntry, linked_from: int, prev_hash: str) -> str:
+    """The hash entry `e` must have, following an entry whose hash is `prev_hash`."""
     if e.seq < linked_from:
-        return entry_hash(**{f: getattr(e, f) for f in ("seq", *_FIELDS, "prev_hash")})
-    return link_hash(e.prev_hash, e.seq, body_digest(**{f: getattr(e, f) for f in _FIELDS}))
+        return entry_hash(seq=e.seq, **{f: getattr(e, f) for f in _FIELDS}, prev_hash=prev_hash)
+    return link_hash(prev_hash, e.seq, body_digest(**{f: getattr(e, f) for f in _FIELDS}))
 
 
 def first_broken_entry() -> AuditEntry | None:
@@ -158,7 +159,7 @@ def first_broken_entry() -> AuditEntry | None:
     prev = GENESIS
     expected_seq = 1
     for e in AuditEntry.objects.order_by("seq").iterator():
-        if e.seq != expected_seq or e.prev_hash != prev or _expected_hash(e, linked_from) != e.hash:
+        if e.seq != expected_seq or _expected_hash(e, linked_from, prev) != e.hash:
             return e
         prev = e.hash
         expected_seq += 1
