@@ -45,7 +45,7 @@ class CaseAdmin(ReadOnly, admin.ModelAdmin):
 class OutboxAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["created_at", "phone", "body", "sent_at", "attempts", "error", "next_attempt_at"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter), ("error", admin.EmptyFieldListFilter)]
-    search_fields = ["phone", "body", "case__number"]
+    search_fields = ["phone", "case__number"]  # the text is packed (core.packed)
 
 
 @admin.register(Notice)

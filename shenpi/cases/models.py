@@ -6,7 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from shenpi.catalog.models import Fee, Item, ItemVersion
-from shenpi.core.packed import PackedLinesField
+from shenpi.core.packed import PackedLinesField, PackedTextField
 from shenpi.org.models import Centre, Department, Window
 from shenpi.org.roles import Role
 
@@ -357,7 +357,8 @@ class Outbox(models.Model):
     case = models.ForeignKey(Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.CASCADE,
                              related_name="messages")
     phone = models.CharField(_("phone"), max_length=20)
-    body = models.TextField(_("message"))
+    # Deflated against the messages' common wording (core.packed, cases.packing).
+    body = PackedTextField(_("message"), dictionaries="shenpi.cases.packing.MESSAGE_DICTIONARIES")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

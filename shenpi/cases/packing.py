@@ -43,3 +43,24 @@ NOTICE_WORDING_1 = "\n".join((
 )).encode()
 
 NOTICE_DICTIONARIES = (NOTICE_WORDING_1,)
+
+# The messages to applicants and staff (templates/cases/messages, supervision.warnings, the
+# rating link, joint inspections), as of November 2026; nothing of any case or person.
+MESSAGE_WORDING_1 = "\n".join((
+    "请做好准备。", "联合现场验收定于", "进行,",
+    " 请评价我们的服务：", "/r/",
+    "您正在重置密码,验证码 ", ",10分钟内有效。", "您正在注册网上办事大厅账号,验证码 ", "如非本人操作,请忽略本短信。",
+    "状态更新:", "已办结", "已送达", "已决定", "不予受理", "已终止",
+    "审批期限依法延长,请查看延长审批期限告知书。",
+    "按国家公布的节假日安排,办件 ", " 的办理期限已重新计算,请凭查询码查看。",
+    " 不予受理,请查看不予受理通知书。", " 需补正材料,请查看补正材料通知书。",
+    " 进入特别程序,所需时间不计入审批期限,请查看特别程序告知书。", " 已终止办理,请查看终止审批通知书。",
+    " 依法视为自收件之日起受理,承诺办结日期 2026-",
+    "受理审查", "承诺时限", "法定时限", "送达", "严重超期(已超过法定时限)", "黄牌预警(即将到期)",
+    "电子监察】HY2026", "环节红牌(已超期),期限 2026年", "月", "日。",
+    "政务服务中心】", "分中心】",
+    "】您的申请已收件,办件编号 HY2026", ",查询码 ",
+    "】办件 HY2026", " 已受理,承诺办结日期 2026-",
+)).encode()
+
+MESSAGE_DICTIONARIES = (MESSAGE_WORDING_1,)

@@ -54,6 +54,9 @@ class PackedTextField(models.BinaryField):
     null lookups make sense on it: the database sees bytes."""
 
     description = "Text deflated against a preset dictionary"
+    # What the attribute holds, for django-stubs' type checking (a BinaryField holds bytes).
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: str  # type: ignore[assignment]
 
     def __init__(self, *args: Any, dictionaries: str = "", **kwargs: Any) -> None:
         self.dictionaries_path = dictionaries
@@ -101,6 +104,7 @@ class PackedLinesField(PackedTextField):
     """A list of one-line paragraphs (a notice's text), stored packed as lines."""
 
     description = "Paragraphs deflated against a preset dictionary"
+    _pyi_private_get_type: list[str]  # type: ignore[assignment]
 
     def to_text(self, value: Any) -> str:
         lines = [str(line) for line in value]

@@ -6,7 +6,7 @@ from django.db import connection, transaction
 
 from shenpi.cases import services as s
 from shenpi.cases.models import Notice
-from shenpi.cases.packing import NOTICE_DICTIONARIES
+from shenpi.cases.packing import MESSAGE_DICTIONARIES, NOTICE_DICTIONARIES
 from shenpi.core.packed import PLAIN, pack, unpack
 
 from .conftest import user, window_case
@@ -73,3 +73,15 @@ def test_rows_packed_with_an_older_dictionary_still_read_after_a_new_one_is_adde
     assert pack(text, newer)[0] == 2
     with pytest.raises(ValueError, match="dictionary 2"):
         unpack(pack(text, newer), old)
+
+
+def test_messages_to_the_applicant_read_back_exactly_and_are_stored_smaller(on):
+    on(2026, 3, 2)
+    case = s.accept(actor=user("clerk"), case=window_case())
+    texts = list(case.messages.order_by("pk").values_list("pk", "body"))
+    assert texts and all(body.startswith("【") for _pk, body in texts)
+    with connection.cursor() as cursor:
+        for pk, body in texts:
+            cursor.execute("SELECT body FROM cases_outbox WHERE id = %s", [pk])
+            raw = bytes(cursor.fetchone()[0])
+            assert raw[0] == len(MESSAGE_DICTIONARIES) and len(raw) < 0.7 * len(body.encode())

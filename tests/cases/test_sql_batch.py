@@ -109,7 +109,7 @@ def test_the_writes_and_the_commit_share_one_round_trip(seeded_case):
     assert trace.completed() == ["BEGIN", "INSERT 0 1", "COMMIT"]
     assert trace.directions() == "FBFB"
     assert not connection.connection.info.transaction_status.name.startswith("INTRANS")
-    assert Outbox.objects.filter(body__startswith="batch ").count() == 2
+    assert sum(m.body.startswith("batch ") for m in Outbox.objects.all()) == 2
 
 
 def test_an_error_in_the_middle_of_a_batch_is_djangos_error_and_nothing_of_it_lands(seeded_case):
