@@ -2,6 +2,8 @@
 outbox of messages to applicants is here too."""
 
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from shenpi.core.admin import CentreAdminOnly
 
@@ -46,12 +48,18 @@ class OutboxAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["created_at", "phone", "body", "sent_at", "attempts", "error", "next_attempt_at"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter), ("error", admin.EmptyFieldListFilter)]
     search_fields = ["phone", "case__number"]  # the text is packed (core.packed)
+    readonly_fields = ["body"]  # packed fields are not editable, so shown only when named
 
 
 @admin.register(Notice)
 class NoticeAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["number", "title", "case", "issued_at"]
     search_fields = ["number", "case__number"]
+    readonly_fields = ["text"]
+
+    @admin.display(description=_("text"))
+    def text(self, obj: Notice) -> str:
+        return format_html_join("", "<p>{}</p>", ((p,) for p in obj.body))
 
 
 @admin.register(FeeCharge)
