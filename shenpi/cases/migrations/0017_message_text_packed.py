@@ -8,25 +8,31 @@ import shenpi.core.packed
 BATCH = 2000
 
 
-def _copy(apps, source: str, target: str) -> None:
-    Outbox = apps.get_model("cases", "Outbox")
+def _copy(apps, schema_editor, source: str, target: str) -> None:
+    """Each row's text from one column to the other, a batch at a time (one UPDATE per row,
+    sent together: Django's bulk_update builds a CASE of every row of the batch for each)."""
+    model = apps.get_model("cases", "Outbox")
+    to = model._meta.get_field(target)
+    connection = schema_editor.connection
+    sql = (f"UPDATE cases_outbox SET {connection.ops.quote_name(to.column)} = %s "
+           f"WHERE {connection.ops.quote_name('id')} = %s")
     last = 0
     while True:
-        rows = list(Outbox.objects.filter(pk__gt=last).order_by("pk").only("pk", source)[:BATCH])
+        rows = list(model.objects.filter(pk__gt=last).order_by("pk").values_list("pk", source)[:BATCH])
         if not rows:
             return
-        for row in rows:
-            setattr(row, target, str(getattr(row, source) or ""))
-        Outbox.objects.bulk_update(rows, [target])
-        last = rows[-1].pk
+        texts = [(str(value or ""), pk) for pk, value in rows]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [(to.get_db_prep_save(text, connection), pk) for text, pk in texts])
+        last = rows[-1][0]
 
 
 def pack_texts(apps, schema_editor):
-    _copy(apps, "body", "body_packed")
+    _copy(apps, schema_editor, "body", "body_packed")
 
 
 def unpack_texts(apps, schema_editor):
-    _copy(apps, "body_packed", "body")
+    _copy(apps, schema_editor, "body_packed", "body")
 
 
 class Migration(migrations.Migration):
