@@ -125,3 +125,21 @@ class PackedLinesField(PackedTextField):
         if value is not None and not bytes(value):
             return []
         return super().from_db_value(value, expression, connection)
+
+
+def copy_column(model: Any, schema_editor: Any, source: str, target: str, convert: Any, batch: int = 2000) -> None:
+    """For migrations that move a text into or out of a packed column: each row's `source`
+    value, through `convert`, into `target`, a batch at a time, as one UPDATE per row sent
+    together (Django's bulk_update would build a CASE of every row of the batch for each)."""
+    to = model._meta.get_field(target)
+    connection = schema_editor.connection
+    qn = connection.ops.quote_name
+    sql = f"UPDATE {qn(model._meta.db_table)} SET {qn(to.column)} = %s WHERE {qn(model._meta.pk.column)} = %s"
+    last = 0
+    while True:
+        rows = list(model.objects.filter(pk__gt=last).order_by("pk").values_list("pk", source)[:batch])
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [(to.get_db_prep_save(convert(value), connection), pk) for pk, value in rows])
+        last = rows[-1][0]

@@ -5,26 +5,10 @@ from django.db import migrations
 
 import shenpi.core.packed
 
-BATCH = 2000
-
 
 def _copy(apps, schema_editor, source: str, target: str) -> None:
-    """Each row's text from one column to the other, a batch at a time (one UPDATE per row,
-    sent together: Django's bulk_update builds a CASE of every row of the batch for each)."""
-    model = apps.get_model("cases", "Notice")
-    to = model._meta.get_field(target)
-    connection = schema_editor.connection
-    sql = (f"UPDATE cases_notice SET {connection.ops.quote_name(to.column)} = %s "
-           f"WHERE {connection.ops.quote_name('id')} = %s")
-    last = 0
-    while True:
-        rows = list(model.objects.filter(pk__gt=last).order_by("pk").values_list("pk", source)[:BATCH])
-        if not rows:
-            return
-        texts = [([str(p) for p in (value or [])], pk) for pk, value in rows]
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, [(to.get_db_prep_save(text, connection), pk) for text, pk in texts])
-        last = rows[-1][0]
+    shenpi.core.packed.copy_column(apps.get_model("cases", "Notice"), schema_editor, source, target,
+                                   lambda value: [str(p) for p in (value or [])])
 
 
 def pack_texts(apps, schema_editor):
