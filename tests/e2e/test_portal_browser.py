@@ -19,7 +19,11 @@ def test_catalog_search_guide_and_qr(live_server, page):
     page.wait_for_function("document.querySelectorAll('.results article').length === 1")
     assert "建筑工程施工许可证核发" in page.locator(".results").inner_text()
     assert "q=%E6%96%BD" in page.url  # the search is in the address, so it can be shared
-    page.click("text=建筑工程施工许可证核发")
+    # Each keystroke may send a search; a later answer replaces the list, and a click on a link
+    # it has just replaced goes nowhere (seen on a loaded machine): let them all land first.
+    page.wait_for_load_state("networkidle")
+    page.locator(".results a", has_text="建筑工程施工许可证核发").click()
+    page.wait_for_url("**/guide/**")
     page.wait_for_selector("#guide-qr")
     assert page.locator("h1").inner_text() == "建筑工程施工许可证核发"
     for text in ("申请材料", "办理流程", "承诺时限", "施工图设计文件审查合格书"):
