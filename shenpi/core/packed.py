@@ -14,6 +14,7 @@ new dictionary appended to the list, and rows made with an older one still read.
 
 from __future__ import annotations
 
+import json
 import zlib
 from typing import Any
 
@@ -114,6 +115,16 @@ class PackedLinesField(PackedTextField):
 
     def from_text(self, text: str) -> Any:
         return text.split("\n")
+
+    # Serialized (dumpdata, loaddata) as a JSON list, so every list comes back as it was.
+    def value_to_string(self, obj: Any) -> str:
+        value = self.value_from_object(obj)
+        return json.dumps(value, ensure_ascii=False) if value is not None else ""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return json.loads(value) if value else []
+        return super().to_python(value)
 
     # No paragraphs are stored as no bytes at all, so [] and [""] both read back as written.
     def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:

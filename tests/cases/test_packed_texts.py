@@ -1,6 +1,8 @@
 """Notice texts are kept packed (core.packed): read back exactly as issued, in a fraction of
 the bytes, and still readable when a newer dictionary is added."""
 
+import json
+
 import pytest
 from django.db import connection, transaction
 
@@ -85,3 +87,19 @@ def test_messages_to_the_applicant_read_back_exactly_and_are_stored_smaller(on):
             cursor.execute("SELECT body FROM cases_outbox WHERE id = %s", [pk])
             raw = bytes(cursor.fetchone()[0])
             assert raw[0] == len(MESSAGE_DICTIONARIES) and len(raw) < 0.7 * len(body.encode())
+
+
+def test_dumped_and_loaded_notices_and_messages_come_back_the_same(on):
+    from django.core import serializers
+
+    from shenpi.cases.models import Outbox
+    on(2026, 3, 2)
+    case = s.accept(actor=user("clerk"), case=window_case())
+    rows = [*case.notices.all(), *case.messages.all()]
+    data = serializers.serialize("json", rows)
+    assert "第三十二条" in json.loads(data)[1]["fields"]["body"]  # readable text, not base64
+    loaded = [o.object for o in serializers.deserialize("json", data)]
+    assert [(type(o), o.body) for o in loaded] == [(type(o), o.body) for o in rows]
+    blank = Notice(body=[""])
+    assert next(serializers.deserialize("json", serializers.serialize("json", [blank]))).object.body == [""]
+    assert isinstance(rows[-1], Outbox)
