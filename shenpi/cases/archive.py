@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime
 import json
 import re
-import zlib
 from typing import cast
 
 from django.conf import settings
@@ -36,6 +35,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from shenpi.audit.services import record
+from shenpi.core.packed import deflate, inflate
 
 from .lifecycle import State
 from .models import ArchiveDictionary, Case, CaseArchive, CaseEvent, Notice, Outbox
@@ -52,16 +52,11 @@ def _compact(content: dict) -> str:
 
 
 def pack(content: dict, dictionary: ArchiveDictionary | None) -> bytes:
-    raw = _compact(content).encode()
-    kw = {"zdict": bytes(dictionary.data)} if dictionary is not None else {}
-    deflate = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, **kw)
-    return deflate.compress(raw) + deflate.flush()
+    return deflate(_compact(content).encode(), bytes(dictionary.data) if dictionary is not None else None)
 
 
 def unpack(document: bytes, dictionary: ArchiveDictionary | None) -> dict:
-    kw = {"zdict": bytes(dictionary.data)} if dictionary is not None else {}
-    inflate = zlib.decompressobj(-15, **kw)
-    return json.loads(inflate.decompress(document) + inflate.flush())
+    return json.loads(inflate(bytes(document), bytes(dictionary.data) if dictionary is not None else None))
 
 
 def _content(case: Case) -> tuple[dict, bool]:

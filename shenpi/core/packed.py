@@ -19,9 +19,24 @@ import zlib
 from typing import Any
 
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
 
 PLAIN = 0
+
+
+def deflate(raw: bytes, zdict: bytes | None = None) -> bytes:
+    """Raw deflate (no header), at the best level, against a preset dictionary if given: the
+    one way Shenpi deflates, for packed columns and for case archives."""
+    kw = {"zdict": zdict} if zdict else {}
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, **kw)
+    return compressor.compress(raw) + compressor.flush()
+
+
+def inflate(data: bytes, zdict: bytes | None = None) -> bytes:
+    kw = {"zdict": zdict} if zdict else {}
+    decompressor = zlib.decompressobj(-15, **kw)
+    return decompressor.decompress(data) + decompressor.flush()
 
 
 def pack(text: str, dictionaries: tuple[bytes, ...]) -> bytes:
@@ -29,8 +44,7 @@ def pack(text: str, dictionaries: tuple[bytes, ...]) -> bytes:
     not smaller."""
     raw = text.encode()
     if dictionaries:
-        deflate = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, zdict=dictionaries[-1])
-        packed = deflate.compress(raw) + deflate.flush()
+        packed = deflate(raw, dictionaries[-1])
         if len(packed) < len(raw):
             return bytes([len(dictionaries)]) + packed
     return bytes([PLAIN]) + raw
@@ -45,8 +59,7 @@ def unpack(data: bytes | memoryview, dictionaries: tuple[bytes, ...]) -> str:
         return body.decode()
     if tag > len(dictionaries):
         raise ValueError(f"packed text names dictionary {tag}, and only {len(dictionaries)} are known")
-    inflate = zlib.decompressobj(-15, zdict=dictionaries[tag - 1])
-    return (inflate.decompress(body) + inflate.flush()).decode()
+    return inflate(body, dictionaries[tag - 1]).decode()
 
 
 class PackedTextField(models.BinaryField):
@@ -71,8 +84,9 @@ class PackedTextField(models.BinaryField):
         kwargs.pop("editable", None)
         return name, path, args, kwargs
 
-    @property
+    @cached_property
     def dictionaries(self) -> tuple[bytes, ...]:
+        """Resolved once per field, not on every row read."""
         return tuple(import_string(self.dictionaries_path)) if self.dictionaries_path else ()
 
     def to_text(self, value: Any) -> str:
