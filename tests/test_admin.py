@@ -1,11 +1,13 @@
 """The Django admin: every page opens for a centre administrator, the rules hold there too."""
 
 import io
+import json
 
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.html import escape
 
 from shenpi.org.models import Staff
 from shenpi.org.roles import Role
@@ -161,3 +163,18 @@ def test_admin_reform_record_checked_and_audited(demo, client):
     assert r.status_code == 302
     assert ReformRecord.objects.filter(item=item, delegated_to="衡南县住建局").exists()
     assert AuditEntry.objects.last().action == "catalog.reform.add"
+
+
+def test_packed_values_are_shown_on_their_admin_pages(demo, client):
+    """Audit entries' before and after, events' payloads, notices' and messages' texts are
+    stored packed (core.packed); their pages show them as written."""
+    from shenpi.audit.models import AuditEntry
+    from shenpi.cases.models import Outbox
+    c = admin_client(client)
+    entry = AuditEntry.objects.filter(before__isnull=False, after__isnull=False).first()
+    page = c.get(reverse("admin:audit_auditentry_change", args=[entry.pk])).content.decode()
+    for value in (entry.before, entry.after):
+        assert escape(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)) in page
+    message = Outbox.objects.create(phone="13800138000", body="【政务服务中心】您的申请已收件,办件编号 HY20261128001")
+    page = c.get(reverse("admin:cases_outbox_change", args=[message.pk])).content.decode()
+    assert message.body[:10] in page

@@ -48,7 +48,8 @@ def test_verify_passes_on_demo_data_and_names_the_altered_entry(guarded):
     call_command("audit", "verify", stdout=out)
     assert "audit chain holds" in out.getvalue()
     victim = AuditEntry.objects.order_by("seq")[40]
-    behind_the_applications_back("UPDATE audit_auditentry SET after = %s WHERE id = %s", ['{"forged": true}', victim.pk])
+    forged = AuditEntry._meta.get_field("after").get_db_prep_save({"forged": True}, connection)
+    behind_the_applications_back("UPDATE audit_auditentry SET after = %s WHERE id = %s", [forged, victim.pk])
     with pytest.raises(CommandError) as e:
         call_command("audit", "verify", stdout=io.StringIO())
     assert f"#{victim.seq}" in str(e.value) and e.value.returncode == 1
@@ -91,3 +92,15 @@ def test_entries_of_the_first_scheme_are_checked_against_the_entry_before(guarde
     with pytest.raises(CommandError) as e:
         call_command("audit", "verify", stdout=io.StringIO())
     assert "#2" in str(e.value)
+
+
+def test_a_damaged_stored_value_is_named_by_verify_not_a_crash(guarded, admin_user, centre, dept, dept2, caplog):
+    """A value damaged on disk (bytes no dictionary inflates) reads as unreadable, is logged,
+    and verify names its entry instead of stopping on it."""
+    victim = AuditEntry.objects.order_by("seq")[1]
+    behind_the_applications_back("UPDATE audit_auditentry SET after = %s WHERE id = %s", [b"\x01not deflate", victim.pk])
+    assert AuditEntry.objects.get(pk=victim.pk).after == {"unreadable": b"\x01not deflate".hex()}
+    assert "unreadable packed value in audit.AuditEntry.after" in caplog.text
+    with pytest.raises(CommandError) as e:
+        call_command("audit", "verify", stdout=io.StringIO())
+    assert f"#{victim.seq}" in str(e.value)

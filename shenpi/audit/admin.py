@@ -1,5 +1,8 @@
+import json
+
 from django.apps import apps
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from shenpi.core.admin import CentreAdminOnly
@@ -29,6 +32,12 @@ def _object_name(object_type: str) -> str:
         return str({"workdays.calendaryear": _("calendar year")}.get(object_type, object_type))
 
 
+def _json(value) -> str:
+    if value is None:
+        return "-"
+    return format_html("<pre>{}</pre>", json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True))
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(CentreAdminOnly, admin.ModelAdmin):
     """Read only, for centre administrators: the record is appended by the services alone."""
@@ -36,6 +45,16 @@ class AuditEntryAdmin(CentreAdminOnly, admin.ModelAdmin):
     list_display = ["seq", "at", "actor_name", "action_label", "object_label", "object_repr"]
     list_filter = [ObjectTypeFilter]
     search_fields = ["object_repr", "actor_name", "object_id", "action"]
+    # Before and after are packed (core.packed), so not editable fields: shown only when named.
+    readonly_fields = ["before_value", "after_value"]
+
+    @admin.display(description=_("before"))
+    def before_value(self, obj):
+        return _json(obj.before)
+
+    @admin.display(description=_("after"))
+    def after_value(self, obj):
+        return _json(obj.after)
 
     @admin.display(description=_("action"), ordering="action")
     def action_label(self, obj):

@@ -1,6 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shenpi.core.packed import PackedJSONField
+
+RECORD_DICTIONARIES = "shenpi.audit.packing.RECORD_DICTIONARIES"
+
 
 class AuditEntry(models.Model):
     """One write in the system. Entries form a hash chain: each hash covers the entry, its
@@ -17,8 +21,9 @@ class AuditEntry(models.Model):
     object_type = models.CharField(_("object type"), max_length=64)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=255, blank=True)
-    before = models.JSONField(_("before"), null=True, blank=True)
-    after = models.JSONField(_("after"), null=True, blank=True)
+    # JSON values, deflated against the record's common wording (core.packed, audit.packing).
+    before = PackedJSONField(_("before"), null=True, blank=True, dictionaries=RECORD_DICTIONARIES)
+    after = PackedJSONField(_("after"), null=True, blank=True, dictionaries=RECORD_DICTIONARIES)
     hash = models.CharField(_("hash"), max_length=64)
 
     class Meta:

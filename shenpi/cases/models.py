@@ -5,8 +5,9 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from shenpi.audit.models import RECORD_DICTIONARIES
 from shenpi.catalog.models import Fee, Item, ItemVersion
-from shenpi.core.packed import PackedLinesField, PackedTextField
+from shenpi.core.packed import PackedJSONField, PackedLinesField, PackedTextField
 from shenpi.org.models import Centre, Department, Window
 from shenpi.org.roles import Role
 
@@ -319,7 +320,8 @@ class CaseEvent(models.Model):
     action = models.CharField(max_length=20)
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20)
-    payload = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    # Deflated against the record's common wording, as audit entries are (core.packed, audit.packing).
+    payload = PackedJSONField(default=dict, encoder=DjangoJSONEncoder, dictionaries=RECORD_DICTIONARIES)
 
     class Meta:
         ordering = ["case_id", "seq"]
