@@ -139,7 +139,7 @@ def load(done: int, open_: int, chunk: int) -> float:
         # the last of them, so what the application appends next follows on (the copies are
         # storage, not a chain `shenpi audit verify` would accept).
         cur.execute("UPDATE audit_audithead SET seq = (SELECT max(seq) FROM audit_auditentry), "
-                    "hash = (SELECT hash FROM audit_auditentry ORDER BY seq DESC LIMIT 1)")
+                    "hash = (SELECT encode(hash, 'hex') FROM audit_auditentry ORDER BY seq DESC LIMIT 1)")
         cur.execute("VACUUM ANALYZE")
     return time.perf_counter() - t0
 

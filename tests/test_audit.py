@@ -49,7 +49,7 @@ def test_verify_passes_on_demo_data_and_names_the_altered_entry(guarded):
     assert "audit chain holds" in out.getvalue()
     victim = AuditEntry.objects.order_by("seq")[40]
     forged = AuditEntry._meta.get_field("after").get_db_prep_save({"forged": True}, connection)
-    behind_the_applications_back("UPDATE audit_auditentry SET after = %s WHERE id = %s", [forged, victim.pk])
+    behind_the_applications_back("UPDATE audit_auditentry SET after = %s WHERE seq = %s", [forged, victim.pk])
     with pytest.raises(CommandError) as e:
         call_command("audit", "verify", stdout=io.StringIO())
     assert f"#{victim.seq}" in str(e.value) and e.value.returncode == 1
@@ -59,7 +59,7 @@ def test_verify_passes_on_demo_data_and_names_the_altered_entry(guarded):
 def test_verify_names_a_deleted_entry(guarded, admin_user, centre, dept, dept2, which):
     entries = list(AuditEntry.objects.order_by("seq"))
     victim = entries[which]
-    behind_the_applications_back("DELETE FROM audit_auditentry WHERE id = %s", [victim.pk])
+    behind_the_applications_back("DELETE FROM audit_auditentry WHERE seq = %s", [victim.pk])
     with pytest.raises(CommandError) as e:
         call_command("audit", "verify", stdout=io.StringIO())
     # A gap shows at the entry after it; a cut-off tail at the first missing one.
@@ -98,7 +98,7 @@ def test_a_damaged_stored_value_is_named_by_verify_not_a_crash(guarded, admin_us
     """A value damaged on disk (bytes no dictionary inflates) reads as unreadable, is logged,
     and verify names its entry instead of stopping on it."""
     victim = AuditEntry.objects.order_by("seq")[1]
-    behind_the_applications_back("UPDATE audit_auditentry SET after = %s WHERE id = %s", [b"\x01not deflate", victim.pk])
+    behind_the_applications_back("UPDATE audit_auditentry SET after = %s WHERE seq = %s", [b"\x01not deflate", victim.pk])
     assert AuditEntry.objects.get(pk=victim.pk).after == {"unreadable": b"\x01not deflate".hex()}
     assert "unreadable packed value in audit.AuditEntry.after" in caplog.text
     with pytest.raises(CommandError) as e:

@@ -45,8 +45,9 @@ class AuditEntryAdmin(CentreAdminOnly, admin.ModelAdmin):
     list_display = ["seq", "at", "actor_name", "action_label", "object_label", "object_repr"]
     list_filter = [ObjectTypeFilter]
     search_fields = ["object_repr", "actor_name", "object_id", "action"]
-    # Before and after are packed (core.packed), so not editable fields: shown only when named.
-    readonly_fields = ["before_value", "after_value"]
+    # Before and after are packed (core.packed), and the hash kept as bytes: none is an
+    # editable field, so each is shown only when named.
+    readonly_fields = ["before_value", "after_value", "hash"]
 
     @admin.display(description=_("before"))
     def before_value(self, obj):

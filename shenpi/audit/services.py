@@ -79,10 +79,11 @@ def _entry_insert_sql(connection: Any) -> str:
     if sql is None:
         fields = [cast(Field, AuditEntry._meta.get_field(f)) for f in _FIELDS]
         columns = ", ".join(["seq", *(str(f.column) for f in fields), "hash"])
-        values = ", ".join(["h.seq", *(["%s"] * len(fields)), "h.hash"])
+        # The head keeps its hash as hex text; an entry keeps the digest's bytes (DigestField).
+        values = ", ".join(["h.seq", *(["%s"] * len(fields)), "decode(h.hash, 'hex')"])
         sql = _insert_sql[connection.vendor] = (
             f"WITH h AS ({_ADVANCE.format(link=_LINK['postgresql'])}) "
-            f"INSERT INTO audit_auditentry ({columns}) SELECT {values} FROM h RETURNING id, seq, hash")
+            f"INSERT INTO audit_auditentry ({columns}) SELECT {values} FROM h RETURNING seq, encode(hash, 'hex')")
     return sql
 
 
@@ -116,7 +117,7 @@ def record(*, actor: User | None, action: str, obj: Any = None, object_type: str
                 with connection.cursor() as cursor:
                     cursor.execute(statement, params)
                     rows = cursor.fetchall()
-            entry.pk, entry.seq, entry.hash = rows[0]
+            entry.seq, entry.hash = rows[0]
             entry._state.adding, entry._state.db = False, connection.alias
         if writes is not None:
             writes.add(sql.Statement(statement, params), linked)

@@ -50,20 +50,25 @@ def _json(value):
 def test_the_record_packing_migrations_keep_every_value_and_the_chain(seeded, audit_flushable):
     call_command("demo-data", "--cases", stdout=io.StringIO())
     payloads = dict(CaseEvent.objects.values_list("pk", "payload"))
-    values = {pk: (b, a) for pk, b, a in AuditEntry.objects.values_list("pk", "before", "after")}
+    values = {seq: (b, a) for seq, b, a in AuditEntry.objects.values_list("seq", "before", "after")}
     assert len(payloads) > 100 and sum(1 for b, a in values.values() if a) > 100
     assert any(b is None for b, a in values.values())  # NULL stays NULL, not the JSON null
+    hashes = dict(AuditEntry.objects.values_list("seq", "hash"))
+    assert all(len(h) == 64 for h in hashes.values())
     try:
         _migrate([("cases", "0017_message_text_packed"), ("audit", "0005_entries_do_not_repeat_the_previous_hash")])
         with connection.cursor() as cursor:
             cursor.execute("SELECT id, payload FROM cases_caseevent")
             assert {pk: _json(p) for pk, p in cursor.fetchall()} == payloads
-            cursor.execute("SELECT id, before, after FROM audit_auditentry")
+            cursor.execute("SELECT seq, before, after FROM audit_auditentry")
             assert {pk: (_json(b), _json(a)) for pk, b, a in cursor.fetchall()} == values
+            cursor.execute("SELECT seq, hash FROM audit_auditentry")  # hex text again, under an id
+            assert dict(cursor.fetchall()) == hashes
     finally:
         _migrate()
     assert dict(CaseEvent.objects.values_list("pk", "payload")) == payloads
-    assert {pk: (b, a) for pk, b, a in AuditEntry.objects.values_list("pk", "before", "after")} == values
+    assert {seq: (b, a) for seq, b, a in AuditEntry.objects.values_list("seq", "before", "after")} == values
+    assert dict(AuditEntry.objects.values_list("seq", "hash")) == hashes
     assert first_broken_entry() is None
     # The copy lowered the append-only guard for itself alone.
     entry = AuditEntry.objects.order_by("seq").first()
