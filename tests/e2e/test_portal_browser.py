@@ -34,3 +34,23 @@ def test_catalog_search_guide_and_qr(live_server, page):
     # The page fits a phone: nothing wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path="var/e2e-guide.png", full_page=True)
+
+
+def test_catalog_filters_search_when_changed(live_server, page):
+    """The checkbox and the lists search as soon as they change (the search box's own change
+    event does not: see portal/catalog.html)."""
+    call_command("demo-data", stdout=io.StringIO())
+    page.goto(live_server.url + "/")
+
+    def found() -> int:  # the list's count, "52 项"
+        return int("".join(ch for ch in page.locator(".results > p.muted").inner_text() if ch.isdigit()))
+    total = found()
+    page.locator("input[name=online]").check()
+    page.wait_for_url("**online=1**")
+    page.wait_for_load_state("networkidle")
+    online = found()
+    assert 0 < online < total
+    [category] = page.select_option("select[name=category]", index=1)
+    page.wait_for_url(f"**category={category}**")
+    page.wait_for_load_state("networkidle")
+    assert found() < online
