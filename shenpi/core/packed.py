@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 import logging
 import zlib
+from contextlib import nullcontext
 from typing import Any
 
-from django.db import models
+from django.db import migrations, models
 from django.utils.functional import cached_property
 from django.utils.module_loading import import_string
 
@@ -225,3 +226,19 @@ def copy_column(model: Any, schema_editor: Any, source: str, target: str, conver
         with connection.cursor() as cursor:
             cursor.executemany(sql, [(to.get_db_prep_save(convert(value), connection), pk) for pk, value in rows])
         last = rows[-1][0]
+
+
+def packing_operation(app_label: str, model_name: str, names: list[str], convert: Any = lambda value: value,
+                      guard: Any = None) -> migrations.RunPython:
+    """The copy step of a migration that moves columns into packed ones, each `name` added as
+    `name_packed` before it and renamed after: forward every name into name_packed, backward
+    the other way, each value through `convert`; `guard(schema_editor)`, a context manager, is
+    held around the copy (the audit table's append-only guard lowered)."""
+    def copy(source_suffix: str, target_suffix: str) -> Any:
+        def apply(apps: Any, schema_editor: Any) -> None:
+            model = apps.get_model(app_label, model_name)
+            with guard(schema_editor) if guard else nullcontext():
+                for name in names:
+                    copy_column(model, schema_editor, name + source_suffix, name + target_suffix, convert)
+        return apply
+    return migrations.RunPython(copy("", "_packed"), copy("_packed", ""), elidable=False)

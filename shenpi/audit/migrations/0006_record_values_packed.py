@@ -38,22 +38,6 @@ def _writable(schema_editor):
             yield
 
 
-def _copy(apps, schema_editor, suffix_from: str, suffix_to: str) -> None:
-    entry = apps.get_model("audit", "AuditEntry")
-    with _writable(schema_editor):
-        for name in ("before", "after"):
-            shenpi.core.packed.copy_column(entry, schema_editor, name + suffix_from, name + suffix_to,
-                                           lambda value: value)
-
-
-def pack_values(apps, schema_editor):
-    _copy(apps, schema_editor, "", "_packed")
-
-
-def unpack_values(apps, schema_editor):
-    _copy(apps, schema_editor, "_packed", "")
-
-
 class Migration(migrations.Migration):
 
     dependencies = [("audit", "0005_entries_do_not_repeat_the_previous_hash")]
@@ -67,7 +51,7 @@ class Migration(migrations.Migration):
             model_name="auditentry", name="after_packed",
             field=shenpi.core.packed.PackedJSONField(
                 blank=True, null=True, dictionaries=RECORD_DICTIONARIES, verbose_name="after")),
-        migrations.RunPython(pack_values, unpack_values, elidable=False),
+        shenpi.core.packed.packing_operation("audit", "AuditEntry", ["before", "after"], guard=_writable),
         migrations.RemoveField(model_name="auditentry", name="before"),
         migrations.RemoveField(model_name="auditentry", name="after"),
         migrations.RenameField(model_name="auditentry", old_name="before_packed", new_name="before"),

@@ -6,19 +6,6 @@ from django.db import migrations
 import shenpi.core.packed
 
 
-def _copy(apps, schema_editor, source: str, target: str) -> None:
-    shenpi.core.packed.copy_column(apps.get_model("cases", "Notice"), schema_editor, source, target,
-                                   lambda value: [str(p) for p in (value or [])])
-
-
-def pack_texts(apps, schema_editor):
-    _copy(apps, schema_editor, "body", "body_packed")
-
-
-def unpack_texts(apps, schema_editor):
-    _copy(apps, schema_editor, "body_packed", "body")
-
-
 class Migration(migrations.Migration):
 
     dependencies = [("cases", "0015_archive_is_one_deflated_document")]
@@ -28,7 +15,7 @@ class Migration(migrations.Migration):
             model_name="notice", name="body_packed",
             field=shenpi.core.packed.PackedLinesField(
                 default=list, dictionaries="shenpi.cases.packing.NOTICE_DICTIONARIES", verbose_name="text")),
-        migrations.RunPython(pack_texts, unpack_texts, elidable=False),
+        shenpi.core.packed.packing_operation("cases", "Notice", ["body"], lambda value: [str(p) for p in (value or [])]),
         migrations.RemoveField(model_name="notice", name="body"),
         migrations.RenameField(model_name="notice", old_name="body_packed", new_name="body"),
     ]

@@ -6,19 +6,6 @@ from django.db import migrations, models
 import shenpi.core.packed
 
 
-def _copy(apps, schema_editor, source: str, target: str) -> None:
-    shenpi.core.packed.copy_column(apps.get_model("cases", "Outbox"), schema_editor, source, target,
-                                   lambda value: str(value or ""))
-
-
-def pack_texts(apps, schema_editor):
-    _copy(apps, schema_editor, "body", "body_packed")
-
-
-def unpack_texts(apps, schema_editor):
-    _copy(apps, schema_editor, "body_packed", "body")
-
-
 class Migration(migrations.Migration):
 
     dependencies = [("cases", "0016_notice_text_packed")]
@@ -31,7 +18,7 @@ class Migration(migrations.Migration):
             model_name="outbox", name="body_packed",
             field=shenpi.core.packed.PackedTextField(
                 default="", dictionaries="shenpi.cases.packing.MESSAGE_DICTIONARIES", verbose_name="message")),
-        migrations.RunPython(pack_texts, unpack_texts, elidable=False),
+        shenpi.core.packed.packing_operation("cases", "Outbox", ["body"], lambda value: str(value or "")),
         migrations.RemoveField(model_name="outbox", name="body"),
         migrations.RenameField(model_name="outbox", old_name="body_packed", new_name="body"),
         migrations.AlterField(

@@ -7,19 +7,6 @@ from django.db import migrations
 import shenpi.core.packed
 
 
-def _copy(apps, schema_editor, source: str, target: str) -> None:
-    shenpi.core.packed.copy_column(apps.get_model("cases", "CaseEvent"), schema_editor, source, target,
-                                   lambda value: value if value is not None else {})
-
-
-def pack_payloads(apps, schema_editor):
-    _copy(apps, schema_editor, "payload", "payload_packed")
-
-
-def unpack_payloads(apps, schema_editor):
-    _copy(apps, schema_editor, "payload_packed", "payload")
-
-
 class Migration(migrations.Migration):
 
     dependencies = [("cases", "0017_message_text_packed"), ("audit", "0006_record_values_packed")]
@@ -30,7 +17,8 @@ class Migration(migrations.Migration):
             field=shenpi.core.packed.PackedJSONField(
                 default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder,
                 dictionaries="shenpi.audit.packing.RECORD_DICTIONARIES")),
-        migrations.RunPython(pack_payloads, unpack_payloads, elidable=False),
+        shenpi.core.packed.packing_operation("cases", "CaseEvent", ["payload"],
+                                             lambda value: value if value is not None else {}),
         migrations.RemoveField(model_name="caseevent", name="payload"),
         migrations.RenameField(model_name="caseevent", old_name="payload_packed", new_name="payload"),
     ]
