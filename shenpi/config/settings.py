@@ -236,7 +236,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so a caller without credentials is told how to authenticate (401).
-        "knox.auth.TokenAuthentication",
+        "shenpi.org.tokens.TokenAuthentication",  # knox's, reading the caller as org.store does
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -348,6 +348,8 @@ SHENPI = {
 SHENPI_ADMIN_ACCESS = "shenpi.org.roles.is_centre_admin"
 
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read with one hand-written statement (core/sessions.py).
+SESSION_ENGINE = "shenpi.core.sessions"
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate, get_user_model, user_logged_out
+from django.contrib.auth import authenticate, user_logged_out
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_login_failed
@@ -30,7 +30,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -42,6 +41,7 @@ from shenpi.core.api import Detail
 from shenpi.core.throttle import client_address, count, reached
 
 from .roles import is_staff_member
+from .tokens import TokenAuthentication
 
 
 def cooloff() -> timedelta:
@@ -59,12 +59,18 @@ def _count_failure_per_address(sender, credentials, request=None, **kwargs):
 
 
 class AccountBackend(ModelBackend):
-    """Django's password backend, loading a session's user with their staff record and window
-    in the same statement: nearly every page asks for them (the header, who may see what), and
-    an applicant's missing staff record is then known without a read of its own."""
+    """Django's password backend, loading a session's user with their staff record, window and
+    roles in one hand-written statement (org.store): nearly every page asks for them (the
+    header, who may see what), and an applicant's missing staff record is then known without a
+    read of its own."""
 
     def get_user(self, user_id):
-        user = get_user_model().objects.select_related("staff__window").filter(pk=user_id).first()
+        from . import store
+        try:
+            user_id = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        user = store.signed_in(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

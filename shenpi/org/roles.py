@@ -22,6 +22,11 @@ DEPARTMENT_ROLES = {
 }
 
 
+def remember_roles(user, roles: set[str]) -> None:
+    """Keep a user's roles, read with the user (org.store), for the rest of the request."""
+    user._shenpi_roles = set(roles)
+
+
 def roles_of(user) -> set[str]:
     if not user or not user.is_authenticated:
         return set()

@@ -86,8 +86,9 @@ def test_no_page_or_api_list_reads_row_by_row(living):
 @pytest.mark.django_db
 def test_a_page_reads_the_calendar_version_and_the_user_s_staff_record_once(living):
     """The calendar's version once a request however many parts count days, and the signed-in
-    user with their staff record and window in one statement (org.accounts.AccountBackend): for
-    a clerk who signed in with a password, and for an applicant, who has no staff record."""
+    user with their staff record, window and roles in one statement (org.store.signed_in,
+    through org.accounts.AccountBackend): for a clerk who signed in with a password, and for an
+    applicant, who has no staff record (and is not asked for one again)."""
     for username, login_page, page in (("clerk", "/staff/login/", "/staff/tasks/"), ("13800138000", "/login/", "/my/")):
         c = Client()
         r = c.post(login_page, {"username": username, "password": "shenpi-demo-2026"})
@@ -97,4 +98,5 @@ def test_a_page_reads_the_calendar_version_and_the_user_s_staff_record_once(livi
         sqls = [x["sql"] for x in q.captured_queries]
         assert sum('FROM "workdays_calendarversion"' in x for x in sqls) <= 1, sqls
         assert not any(x.startswith('SELECT "org_staff"') for x in sqls), sqls
-        assert any(x.startswith('SELECT "auth_user"') and '"org_staff"' in x for x in sqls), sqls
+        assert not any(x.startswith('SELECT "auth_group"') for x in sqls), sqls
+        assert sum('"org_staff"' in x and '"auth_user_groups"' in x for x in sqls) == 1, sqls

@@ -1,0 +1,80 @@
+"""The signed-in person, read by hand in one statement (docs/hot-path.md).
+
+Every page and API call of a signed-in person starts by loading them: the user, their staff
+record and window (the header, who may see what) and their roles (the groups). Through the ORM
+that was two or three statements, each costing more in Django's query compiler than in the
+database. Here it is one hand-written statement, sent through ``core.sql`` (public interfaces
+of Django and psycopg only); ``signed_in_queryset`` and ``roles_queryset`` beside it say the
+same through the ORM, and tests/org/test_store.py holds the two equal on the same data.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connections
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+
+from shenpi.core.sql import ModelRows, Statement, read_together
+
+from .models import Staff, Window
+from .roles import remember_roles
+
+# Role codes never hold it; it keeps the group names apart in one column.
+_SEPARATOR = "\x1f"
+
+
+def signed_in_queryset(user_id: int) -> QuerySet:
+    """The user with their staff record and its window, as the ORM reads them."""
+    return get_user_model().objects.select_related("staff__window").filter(pk=user_id)
+
+
+def roles_queryset(user_id: int) -> QuerySet:
+    return Group.objects.filter(user__pk=user_id).values_list("name", flat=True)
+
+
+@cache
+def _rows() -> tuple[ModelRows, ModelRows, ModelRows]:
+    return ModelRows(get_user_model()), ModelRows(Staff), ModelRows(Window)
+
+
+def _table(model: type[Any]) -> str:
+    return f'"{model._meta.db_table}"'
+
+
+@cache
+def _sql(vendor: str) -> str:
+    users, staff, windows = _rows()
+    user_model = get_user_model()
+    through = _table(user_model.groups.through)
+    joined = "string_agg(g.name, %s)" if vendor == "postgresql" else "group_concat(g.name, %s)"
+    return (
+        f"SELECT {users.columns('u')}, {staff.columns('s')}, {windows.columns('w')}, "
+        f"(SELECT {joined} FROM {_table(Group)} g JOIN {through} ug ON ug.group_id = g.id WHERE ug.user_id = u.id) "
+        f"FROM {_table(user_model)} u LEFT JOIN {_table(Staff)} s ON s.user_id = u.id "
+        f"LEFT JOIN {_table(Window)} w ON w.id = s.window_id WHERE u.id = %s")
+
+
+def signed_in(user_id: int) -> Any | None:
+    """The user with this id, their staff record and window in place (or known to be none,
+    without a read) and their roles remembered; None if there is no such user."""
+    rows = read_together(Statement(_sql(connections["default"].vendor), [_SEPARATOR, user_id]))[0]
+    if not rows:
+        return None
+    users, staff_rows, windows = _rows()
+    row = rows[0]
+    u, s = len(users.fields), len(staff_rows.fields)
+    user = users.instances([row[:u]])[0]
+    if row[u] is None:
+        # No staff record (an applicant): say so through the ORM's own prefetch, which with an
+        # empty queryset reads nothing, so `user.staff` raises at once instead of asking again.
+        prefetch_related_objects([user], Prefetch("staff", queryset=Staff.objects.none()))
+    else:
+        staff = staff_rows.instances([row[u:u + s]])[0]
+        staff.window = windows.instances([row[u + s:-1]])[0] if row[u + s] is not None else None
+        user.staff = staff
+    remember_roles(user, {name for name in (row[-1] or "").split(_SEPARATOR) if name})
+    return user
