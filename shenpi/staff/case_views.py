@@ -355,6 +355,7 @@ def _with_lights(rows: list[dict]) -> list[dict]:
         r["light"] = supervision.light_of(case, on, soon)
         r["light_word"] = supervision.LIGHT_WORDS.get(r["light"], "")
         r["href"] = case_url.replace("NUMBER", case.number)
+        r["number"], r["item"], r["stage"] = case.number, case.version.name, f"{step.stage_name} / {step.name}"
         r["due"] = due_html(step.due_on, cal)
         if case.state == State.SUSPENDED:
             r["left"], r["left_class"] = case.get_state_display(), "promised"
