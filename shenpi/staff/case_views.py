@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -152,11 +152,12 @@ def _case_for(request, number) -> Case:
 def case_page(request, number):
     from shenpi.supervision import selectors as supervision
 
-    # The version's item (whether the case is joint) and its project come in the same query.
-    case = get_object_or_404(selectors.cases_visible_to(request.user).select_related("version__item", "project_link"),
-                             number=number)
+    # The version's item (whether the case is joint) and its project come in the same query,
+    # and whether it has any of the parts most cases have none of.
+    case = get_object_or_404(_with_presence(selectors.cases_visible_to(request.user)
+                                            .select_related("version__item", "project_link")), number=number)
     from .joint_views import context as joint_context
-    joint = joint_context(request.user, case)
+    joint = joint_context(request.user, case) if case.joint_item else None
     # A part of a joint site inspection is finished by recording its result there, not here.
     inspected = {p["step"].pk for p in joint["parts"]} if joint and joint["rounds"] else set()
     # One read of the steps: the table shows them all, "my steps" are the viewer's open ones.
@@ -177,11 +178,12 @@ def case_page(request, number):
         "can_claim": (case.channel == Case.Channel.ONLINE and case.state == State.SUBMITTED
                       and may_act(request.user, "accept", case)
                       and case.claimed_by_id in (None, request.user.pk)),
-        "cards": case.cards.select_related("step", "responsible__staff").order_by("created_at"),
+        "cards": case.cards.select_related("step", "responsible__staff").order_by("created_at") if case.has_cards else [],
         "light": (light := supervision.light_of(case, on, supervision.warning_horizon(on))),
         "light_word": supervision.LIGHT_WORDS.get(light, ""),
         "videos": supervision.event_videos(case, events := case.event_list("actor__staff__window")),
-        "joint": joint, "bundle_applications": case.bundle_applications.select_related("bundle"),
+        "joint": joint,
+        "bundle_applications": case.bundle_applications.select_related("bundle") if case.in_bundle else [],
         **_feedback_context(request.user, case),
         "project_link": getattr(case, "project_link", None),
         "events": events, "notices": case.notice_list(), "materials": case.materials.all(),
@@ -191,6 +193,22 @@ def case_page(request, number):
         "suspension_kinds": Suspension.Kind.choices, "State": State,
         "return_stages": [st for st in services.work_stages(case.version)],
     })
+
+
+def _with_presence(cases):
+    """Each case with whether it has supervision cards, ratings, complaints, a bundle
+    application, and whether its item is one of joint acceptance: a page asks for those only
+    where there are some (most cases have none), not with a statement each every time."""
+    from shenpi.feedback.models import Complaint, Rating
+    from shenpi.joint.models import AcceptanceItem, BundleApplication
+    from shenpi.supervision.models import Card
+    of_case = OuterRef("pk")
+    return cases.annotate(
+        has_cards=Exists(Card.objects.filter(case_id=of_case)),
+        has_ratings=Exists(Rating.objects.filter(case_id=of_case)),
+        has_complaints=Exists(Complaint.objects.filter(case_id=of_case)),
+        in_bundle=Exists(BundleApplication.cases.through.objects.filter(case_id=of_case)),
+        joint_item=Exists(AcceptanceItem.objects.filter(item_id=OuterRef("item_id"))))
 
 
 def decidable(case) -> bool:
@@ -333,11 +351,15 @@ def _feedback_context(user, case) -> dict:
     the complaints about it that the user handles."""
     from shenpi.feedback import access
     from shenpi.feedback.selectors import follow_ups_for
-    ratings = list(case.ratings.select_related("follow_up").order_by("given_at"))
-    follow_ups = set(follow_ups_for(user).filter(rating__case=case).values_list("pk", flat=True))
+    # (A case read without _with_presence is asked for both.)
+    ratings = (list(case.ratings.select_related("follow_up").order_by("given_at"))
+               if getattr(case, "has_ratings", True) else [])
+    follow_ups = (set(follow_ups_for(user).filter(rating__case=case).values_list("pk", flat=True))
+                  if any(r.poor for r in ratings) else set())
     for r in ratings:
         r.follow_up_pk = r.follow_up.pk if r.poor and hasattr(r, "follow_up") and r.follow_up.pk in follow_ups else None
-    return {"ratings": ratings, "case_complaints": list(access.complaints_for(user).filter(case=case))}
+    complaints = list(access.complaints_for(user).filter(case=case)) if getattr(case, "has_complaints", True) else []
+    return {"ratings": ratings, "case_complaints": complaints}
 
 
 def _with_lights(rows: list[dict]) -> list[dict]:

@@ -100,3 +100,39 @@ def test_a_page_reads_the_calendar_version_and_the_user_s_staff_record_once(livi
         assert not any(x.startswith('SELECT "org_staff"') for x in sqls), sqls
         assert not any(x.startswith('SELECT "auth_group"') for x in sqls), sqls
         assert sum('"org_staff"' in x and '"auth_user_groups"' in x for x in sqls) == 1, sqls
+
+
+@pytest.mark.django_db
+def test_the_case_page_asks_for_cards_ratings_complaints_and_bundles_only_where_there_are_some(living):
+    """Most cases have no warning card, rating, complaint or bundle application and are not
+    joint acceptances: their page does not ask for those (one statement each, every time);
+    a case that has them shows them."""
+    from shenpi.cases.models import Case
+    from shenpi.feedback import complaints
+    from shenpi.feedback.models import Complaint, Rating
+    from shenpi.joint.models import AcceptanceItem
+    from shenpi.supervision.models import Card
+    c = Client()
+    c.force_login(user("supervisor"))  # sees every case
+    parts = ('"supervision_card"', '"feedback_rating"', '"feedback_complaint"', '"joint_bundleapplication"',
+             '"joint_inspection"')
+    plain = (Case.objects.exclude(cards__isnull=False).exclude(ratings__isnull=False)
+             .exclude(complaints__isnull=False).exclude(bundle_applications__isnull=False)
+             .exclude(item__in=AcceptanceItem.objects.values("item")).first())
+    with CaptureQueriesContext(connection) as q:
+        assert c.get(f"/staff/cases/{plain.number}/").status_code == 200
+    asked = [x["sql"] for x in q.captured_queries if x["sql"].startswith("SELECT")]
+    assert not [x for x in asked if any(x.startswith(f"SELECT {p}") for p in parts)], asked
+
+    carded = Card.objects.select_related("case").first().case
+    assert 'id="cards"' in c.get(f"/staff/cases/{carded.number}/").content.decode()
+    rated = Rating.objects.select_related("case").first()
+    page = c.get(f"/staff/cases/{rated.case.number}/").content.decode()
+    assert 'id="feedback"' in page and rated.get_level_display() in page
+    complaint = complaints.submit(actor=None, source=Complaint.Source.PORTAL, against_department=plain.department,
+                                  content="窗口答复不清楚", case_number=plain.number, name="王五",
+                                  phone="13900000000")
+    page = c.get(f"/staff/cases/{plain.number}/").content.decode()
+    assert complaint.number in page
+    joint = Case.objects.filter(item__in=AcceptanceItem.objects.values("item")).first()
+    assert 'id="joint"' in c.get(f"/staff/cases/{joint.number}/").content.decode()
