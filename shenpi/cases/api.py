@@ -117,6 +117,30 @@ class CaseSummary(serializers.ModelSerializer):
         return selectors.clock_view(obj, on=ctx["on"], cal=ctx["cal"])
 
 
+def summaries(cases, context: dict) -> list[dict]:
+    """The cases as CaseSummary writes them, built directly: a list has fifty rows and the
+    serializer's per-field machinery cost about a third of the list's time (issue 16).
+    tests/cases/test_api_flows.py holds the two equal."""
+    ctx = context if "cal" in context else {**context, **clock_context()}
+    on, cal = ctx["on"], ctx["cal"]
+
+    def day(value):
+        return value.isoformat() if value else None
+
+    out = []
+    for c in cases:
+        promised = selectors.clock_view(c, on=on, cal=cal).get("promised") or {
+            "due": c.promised_due, "remaining": None, "colour": "", "provisional": False}
+        out.append({"number": c.number, "item": c.item_id, "item_name": c.version.name,
+                    "department": c.department_id, "channel": c.channel, "state": c.state,
+                    "applicant_name": c.applicant_name, "applicant_id": mask(c.applicant_id),
+                    "received_on": day(c.received_on), "accepted_on": day(c.accepted_on),
+                    "promised_due": day(c.promised_due), "statutory_due": day(c.statutory_due),
+                    "promised": clock_out(promised), "provisional_dates": selectors.provisional_dates(c, cal),
+                    "row_version": c.row_version})
+    return out
+
+
 # What a summary reads of the case (its fields, the clocks' dates and state).
 SUMMARY_COLUMNS = ("id", "number", "item_id", "version_id", "department_id", "channel", "state", "applicant_name",
                    "applicant_id", "received_at", "received_on", "accepted_on", "clock_start", "deemed_accepted",
@@ -202,7 +226,7 @@ class CaseListView(GenericAPIView):
         if request.query_params.get("q"):
             qs = qs.filter(number__icontains=request.query_params["q"].strip())
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(CaseSummary(page, many=True, context=clock_context()).data)
+        return self.get_paginated_response(summaries(page, clock_context()))
 
     @extend_schema(request=SubmitIn, responses={201: CaseDetail, 200: CaseDetail}, parameters=[
         OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,

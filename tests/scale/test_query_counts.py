@@ -136,3 +136,21 @@ def test_the_case_page_asks_for_cards_ratings_complaints_and_bundles_only_where_
     assert complaint.number in page
     joint = Case.objects.filter(item__in=AcceptanceItem.objects.values("item")).first()
     assert 'id="joint"' in c.get(f"/staff/cases/{joint.number}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_case_list_writes_each_case_as_the_summary_serializer_does(living):
+    """The API's case list builds its rows directly (cases.api.summaries), not field by field
+    through CaseSummary; on every demo case, in every state, the two write the same."""
+    from shenpi.cases.api import SUMMARY_COLUMNS, CaseSummary, clock_context, summaries
+    from shenpi.cases.models import Case
+    cases = list(Case.objects.select_related("version").only(*SUMMARY_COLUMNS, "version__name").order_by("pk"))
+    fast, reference = summaries(cases, clock_context()), CaseSummary(cases, many=True, context=clock_context()).data
+    assert len(cases) > 20 and len({c.state for c in cases}) >= 5
+    assert any(r["promised"]["remaining"] is not None for r in fast) and any(r["accepted_on"] for r in fast)
+    assert any(r["provisional_dates"] for r in fast)  # dates past the last calendar year entered
+    assert [dict(r) for r in reference] == fast
+    c = Client()
+    c.force_login(user("supervisor"))
+    listed = c.get("/api/v1/cases/?page_size=100").json()["results"]
+    assert listed and all(r == next(f for f in fast if f["number"] == r["number"]) for r in listed)
