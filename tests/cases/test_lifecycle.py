@@ -124,6 +124,17 @@ def test_extension_once_and_at_most_the_laws_days(on):
     for name in ("reviewer", "approver"):  # Art. 42: only the department head
         with pytest.raises(PermissionDenied):
             s.extend(actor=user(name), case=case, days=1, reason="x")
+    # The applicant's lookup says so, with the reason; a case never extended does not ask.
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    page = Client().get(f"/lookup/?number={case.number}&code={case.query_code}").content.decode()
+    assert "审批期限延长 10 个工作日" in page and "需要现场核查" in page
+    other = receive()
+    with CaptureQueriesContext(connection) as q:
+        page = Client().get(f"/lookup/?number={other.number}&code={other.query_code}").content.decode()
+    assert other.number in page and "审批期限延长" not in page
+    assert not any('"cases_extension"' in x["sql"] for x in q.captured_queries)
 
 
 def test_suspension_moves_every_due_date(on):
