@@ -188,10 +188,14 @@ def my_cases(request):
     from shenpi.joint.bundles import applications_of
     from shenpi.joint.projects import projects_of_applicant
     # A company may apply thousands of times: 50 to a page, the newest first.
+    # A row shows the number, item, state and day received: only those columns are read (a
+    # version's row holds its whole guide).
     page = Paginator(Case.objects.filter(applicant_user=request.user).select_related("version")
+                     .only("id", "number", "state", "received_on", "received_at", "version__id", "version__name")
                      .order_by("-received_at", "-pk"), 50).get_page(request.GET.get("page"))
     cases = list(page)
-    rated = set(Rating.objects.filter(case__in=cases, channel=Rating.Channel.PORTAL).values_list("case_id", flat=True))
+    rated = (set(Rating.objects.filter(case__in=cases, channel=Rating.Channel.PORTAL).values_list("case_id", flat=True))
+             if any(c.state in ENDED for c in cases) else set())
     for c in cases:
         c.to_rate = c.state in ENDED and c.pk not in rated
     return render(request, "portal/my_cases.html",
