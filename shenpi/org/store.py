@@ -20,7 +20,7 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from shenpi.core.sql import ModelRows, Statement, read_together
 
-from .models import Staff, Window
+from .models import Centre, Staff, Window
 from .roles import remember_roles
 
 # Role codes never hold it; it keeps the group names apart in one column.
@@ -28,8 +28,9 @@ _SEPARATOR = "\x1f"
 
 
 def signed_in_queryset(user_id: int) -> QuerySet:
-    """The user with their staff record and its window, as the ORM reads them."""
-    return get_user_model().objects.select_related("staff__window").filter(pk=user_id)
+    """The user with their staff record, its window and the window's centre, as the ORM reads
+    them."""
+    return get_user_model().objects.select_related("staff__window__centre").filter(pk=user_id)
 
 
 def roles_queryset(user_id: int) -> QuerySet:
@@ -37,8 +38,8 @@ def roles_queryset(user_id: int) -> QuerySet:
 
 
 @cache
-def _rows() -> tuple[ModelRows, ModelRows, ModelRows]:
-    return ModelRows(get_user_model()), ModelRows(Staff), ModelRows(Window)
+def _rows() -> tuple[ModelRows, ModelRows, ModelRows, ModelRows]:
+    return ModelRows(get_user_model()), ModelRows(Staff), ModelRows(Window), ModelRows(Centre)
 
 
 def _table(model: type[Any]) -> str:
@@ -47,26 +48,27 @@ def _table(model: type[Any]) -> str:
 
 @cache
 def _sql(vendor: str) -> str:
-    users, staff, windows = _rows()
+    users, staff, windows, centres = _rows()
     user_model = get_user_model()
     through = _table(user_model.groups.through)
     joined = "string_agg(g.name, %s)" if vendor == "postgresql" else "group_concat(g.name, %s)"
     return (
-        f"SELECT {users.columns('u')}, {staff.columns('s')}, {windows.columns('w')}, "
+        f"SELECT {users.columns('u')}, {staff.columns('s')}, {windows.columns('w')}, {centres.columns('ce')}, "
         f"(SELECT {joined} FROM {_table(Group)} g JOIN {through} ug ON ug.group_id = g.id WHERE ug.user_id = u.id) "
         f"FROM {_table(user_model)} u LEFT JOIN {_table(Staff)} s ON s.user_id = u.id "
-        f"LEFT JOIN {_table(Window)} w ON w.id = s.window_id WHERE u.id = %s")
+        f"LEFT JOIN {_table(Window)} w ON w.id = s.window_id LEFT JOIN {_table(Centre)} ce ON ce.id = w.centre_id "
+        f"WHERE u.id = %s")
 
 
 def signed_in(user_id: int) -> Any | None:
-    """The user with this id, their staff record and window in place (or known to be none,
-    without a read) and their roles remembered; None if there is no such user."""
+    """The user with this id, their staff record, window and its centre in place (or known to
+    be none, without a read) and their roles remembered; None if there is no such user."""
     rows = read_together(Statement(_sql(connections["default"].vendor), [_SEPARATOR, user_id]))[0]
     if not rows:
         return None
-    users, staff_rows, windows = _rows()
+    users, staff_rows, windows, centres = _rows()
     row = rows[0]
-    u, s = len(users.fields), len(staff_rows.fields)
+    u, s, w = len(users.fields), len(staff_rows.fields), len(windows.fields)
     user = users.instances([row[:u]])[0]
     if row[u] is None:
         # No staff record (an applicant): say so through the ORM's own prefetch, which with an
@@ -74,7 +76,11 @@ def signed_in(user_id: int) -> Any | None:
         prefetch_related_objects([user], Prefetch("staff", queryset=Staff.objects.none()))
     else:
         staff = staff_rows.instances([row[u:u + s]])[0]
-        staff.window = windows.instances([row[u + s:-1]])[0] if row[u + s] is not None else None
+        window = None
+        if row[u + s] is not None:
+            window = windows.instances([row[u + s:u + s + w]])[0]
+            window.centre = centres.instances([row[u + s + w:-1]])[0]
+        staff.window = window
         user.staff = staff
     remember_roles(user, {name for name in (row[-1] or "").split(_SEPARATOR) if name})
     return user

@@ -41,13 +41,16 @@ def test_the_person_reads_as_the_orm_reads_them(people, admin_user):
         with CaptureQueriesContext(connection) as q:  # staff and window came with the person
             hand_staff = getattr(hand, "staff", None)
             hand_window = hand_staff.window if hand_staff else None
+            hand_centre = hand_window.centre if hand_window else None
         assert q.captured_queries == []
         assert (hand_staff and values(hand_staff)) == (orm_staff and values(orm_staff))
         orm_window = orm_staff.window if orm_staff else None
         assert (hand_window and values(hand_window)) == (orm_window and values(orm_window))
+        assert (hand_centre and values(hand_centre)) == (orm_window and values(orm_window.centre))
         assert hand_staff is None or hand_staff.user is hand
     assert roles_of(store.signed_in(people[0].pk)) == {"window_clerk", "handler"}
     assert store.signed_in(people[1].pk).staff.window is None
+    assert store.signed_in(people[0].pk).staff.window.centre.name == "测试政务服务中心"
 
 
 def test_an_unknown_or_inactive_person_is_nobody(people):
