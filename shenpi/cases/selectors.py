@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
     from django.contrib.auth.models import User
 
-    from shenpi.cases.models import StepTask
+    from shenpi.cases.models import CaseMaterial, StepTask
+    from shenpi.catalog.models import Material
     from shenpi.workdays.calendar import WorkCalendar
 
 # Looks like a whole case number: the centre's code (HY, HY-BDC), the day and a serial.
@@ -152,14 +153,17 @@ def inbox_rows(cases: Iterable[Case], *, on: datetime.date, cal: WorkCalendar) -
     return rows
 
 
-def materials_view(case: Case) -> list[dict]:
+def materials_view(case: Case, materials: Iterable[CaseMaterial] | None = None,
+                   listed: Iterable[Material] | None = None) -> list[dict]:
     """The item's materials with what the case has of each (paper, files), required ones first
-    as the catalog orders them; and anything the case has that the catalog does not list."""
+    as the catalog orders them; and anything the case has that the catalog does not list.
+    (`materials` and `listed`: the case's and the catalog's, if the caller read them already.)"""
     have: dict[str, list] = {}
-    for m in case.materials.all():
+    for m in case.materials.all() if materials is None else materials:
         have.setdefault(m.name, []).append(m)
     rows = [{"name": m.name, "requirement": m.requirement, "condition": m.condition, "originals": m.originals,
-             "copies": m.copies, "received": have.pop(m.name, [])} for m in case.version.materials.all()]
+             "copies": m.copies, "received": have.pop(m.name, [])}
+            for m in (case.version.materials.all() if listed is None else listed)]
     rows += [{"name": name, "requirement": "", "condition": "", "received": got} for name, got in have.items()]
     return rows
 

@@ -19,6 +19,7 @@ from shenpi.cases import selectors, services
 from shenpi.cases.actions import ACTIONS, STEP_ACTIONS, field_label, parse, perform
 from shenpi.cases.lifecycle import State, actions_from
 from shenpi.cases.models import Case, StepTask, Suspension
+from shenpi.cases.page_reads import page_reads
 from shenpi.cases.permissions import may_act, staff_of
 from shenpi.catalog.models import Item, ItemVersion
 from shenpi.core.exceptions import CalendarUnavailable, Conflict
@@ -160,8 +161,10 @@ def case_page(request, number):
     joint = joint_context(request.user, case) if case.joint_item else None
     # A part of a joint site inspection is finished by recording its result there, not here.
     inspected = {p["step"].pk for p in joint["parts"]} if joint and joint["rounds"] else set()
-    # One read of the steps: the table shows them all, "my steps" are the viewer's open ones.
-    steps = list(case.steps.select_related("assignee__staff", "department"))
+    # The steps, materials, history and notices in one round trip (cases.page_reads): the table
+    # shows every step, "my steps" are the viewer's open ones.
+    reads = page_reads(case)
+    steps = reads.steps
     my_steps = [s for s in steps if s.assignee_id == request.user.pk and s.status == StepTask.Status.OPEN
                 and s.pk not in inspected]
     cal, on = current_calendar(), timezone.localdate()
@@ -173,7 +176,7 @@ def case_page(request, number):
         "supplement": supplement,
         "uploaded_since": services.uploaded_since_notice(case) if supplement else set(),
         "steps": steps,
-        "material_rows": (rows := selectors.materials_view(case)),
+        "material_rows": (rows := selectors.materials_view(case, reads.materials, reads.listed)),
         "missing_conditional": any(r["requirement"] == "conditional" and not r["received"] for r in rows),
         "can_claim": (case.channel == Case.Channel.ONLINE and case.state == State.SUBMITTED
                       and may_act(request.user, "accept", case)
@@ -181,15 +184,17 @@ def case_page(request, number):
         "cards": case.cards.select_related("step", "responsible__staff").order_by("created_at") if case.has_cards else [],
         "light": (light := supervision.light_of(case, on, supervision.warning_horizon(on))),
         "light_word": supervision.LIGHT_WORDS.get(light, ""),
-        "videos": supervision.event_videos(case, events := case.event_list("actor__staff__window")),
+        "videos": supervision.event_videos(case, events := reads.events if reads.events is not None
+                                           else case.event_list("actor__staff__window")),
         "joint": joint,
         "bundle_applications": case.bundle_applications.select_related("bundle") if case.in_bundle else [],
         **_feedback_context(request.user, case),
         "project_link": getattr(case, "project_link", None),
-        "events": events, "notices": case.notice_list(), "materials": case.materials.all(),
+        "events": events, "notices": reads.notices if reads.notices is not None else case.notice_list(),
+        "materials": reads.materials,
         "actions": {a for a in actions_from(case.state) if may_act(request.user, a, case)
-                    and (a != "decide" or decidable(case))},
-        "my_steps": my_steps, "item_materials": case.version.materials.all(),
+                    and (a != "decide" or decidable(case, steps))},
+        "my_steps": my_steps, "item_materials": reads.listed,
         "suspension_kinds": Suspension.Kind.choices, "State": State,
         "return_stages": [st for st in services.work_stages(case.version)],
     })
@@ -211,15 +216,16 @@ def _with_presence(cases):
         joint_item=Exists(AcceptanceItem.objects.filter(item_id=OuterRef("item_id"))))
 
 
-def decidable(case) -> bool:
+def decidable(case, steps=None) -> bool:
     """Whether a decision can be taken now: an instant item at the window, or a case whose steps
-    have all passed or one of which refused."""
+    have all passed or one of which refused (`steps`: the case's, if read already)."""
     from shenpi.catalog.codes import Category
     if case.state == State.SUBMITTED:
         return case.version.category == Category.INSTANT
-    steps = list(case.steps.values_list("status", "outcome"))
-    return not any(st == StepTask.Status.OPEN for st, _o in steps) or any(o == StepTask.Outcome.REFUSE
-                                                                           for _s, o in steps)
+    pairs = (list(case.steps.values_list("status", "outcome")) if steps is None
+             else [(s.status, s.outcome) for s in steps])
+    return not any(st == StepTask.Status.OPEN for st, _o in pairs) or any(o == StepTask.Outcome.REFUSE
+                                                                           for _s, o in pairs)
 
 
 @staff_required

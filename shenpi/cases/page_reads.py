@@ -1,0 +1,172 @@
+"""The staff case page's reads of one case, written by hand and sent together (docs/hot-path.md).
+
+The case page shows a case's steps (with who holds each and the department), its materials
+beside the catalog's list, its history (with who did each thing, their staff record and
+window) and its notices. Through the ORM those were five statements, each costing two or three
+times more in Django's query compiler than in the database. Here they are hand-written and sent
+in one round trip on PostgreSQL (core.sql; public interfaces only), and become the same model
+instances with the same related ones in place. The ORM querysets they stand for are beside
+them, and tests/cases/test_page_reads.py holds the two equal on the demo's cases.
+
+An archived case's history and notices are in its archive entry, not in these tables: for it
+the page reads them as before (cases.archive)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+
+from shenpi.catalog.models import Material
+from shenpi.core.sql import ModelRows, Statement, read_together
+from shenpi.org.models import Department, Staff, Window
+
+from .models import Case, CaseEvent, CaseMaterial, Notice, StepTask
+
+# --- the reads as the ORM says them ---------------------------------------------------------------
+
+
+def steps_queryset(case: Case) -> QuerySet:
+    return case.steps.select_related("assignee__staff", "department")
+
+
+def materials_queryset(case: Case) -> QuerySet:
+    return case.materials.all()
+
+
+def listed_queryset(case: Case) -> QuerySet:
+    return Material.objects.filter(version_id=case.version_id)
+
+
+def events_queryset(case: Case) -> QuerySet:
+    return case.events.select_related("actor__staff__window")
+
+
+def notices_queryset(case: Case) -> QuerySet:
+    return case.notices.all()
+
+
+# --- the same, by hand ----------------------------------------------------------------------------
+
+
+@dataclass
+class PageReads:
+    steps: list[StepTask]
+    materials: list[CaseMaterial]
+    listed: list[Material]
+    events: list[CaseEvent] | None  # None for an archived case: read from its archive
+    notices: list[Notice] | None
+
+
+def _table(model: type[Any]) -> str:
+    return f'"{model._meta.db_table}"'
+
+
+@cache
+def _rows() -> dict[str, ModelRows]:
+    return {"step": ModelRows(StepTask), "user": ModelRows(get_user_model()), "staff": ModelRows(Staff),
+            "department": ModelRows(Department), "window": ModelRows(Window), "material": ModelRows(CaseMaterial),
+            "listed": ModelRows(Material), "event": ModelRows(CaseEvent), "notice": ModelRows(Notice)}
+
+
+@cache
+def _statements() -> dict[str, str]:
+    r = _rows()
+    users = _table(get_user_model())
+    return {
+        "steps": (f"SELECT {r['step'].columns('s')}, {r['user'].columns('u')}, {r['staff'].columns('st')}, "
+                  f"{r['department'].columns('d')} FROM {_table(StepTask)} s "
+                  f"LEFT JOIN {users} u ON u.id = s.assignee_id LEFT JOIN {_table(Staff)} st ON st.user_id = u.id "
+                  f"JOIN {_table(Department)} d ON d.id = s.department_id "
+                  "WHERE s.case_id = %s ORDER BY s.case_id, s.stage_order, s.id"),
+        "materials": f"SELECT {r['material'].columns('m')} FROM {_table(CaseMaterial)} m WHERE m.case_id = %s "
+                     "ORDER BY m.case_id, m.id",
+        "listed": f'SELECT {r["listed"].columns("m")} FROM {_table(Material)} m WHERE m.version_id = %s '
+                  'ORDER BY m.version_id, m."order"',
+        "events": (f"SELECT {r['event'].columns('e')}, {r['user'].columns('u')}, {r['staff'].columns('st')}, "
+                   f"{r['window'].columns('w')} FROM {_table(CaseEvent)} e "
+                   f"LEFT JOIN {users} u ON u.id = e.actor_id LEFT JOIN {_table(Staff)} st ON st.user_id = u.id "
+                   f"LEFT JOIN {_table(Window)} w ON w.id = st.window_id WHERE e.case_id = %s ORDER BY e.case_id, e.seq"),
+        "notices": f"SELECT {r['notice'].columns('n')} FROM {_table(Notice)} n WHERE n.case_id = %s "
+                   "ORDER BY n.case_id, n.issued_at, n.id",
+    }
+
+
+def _cut(row: tuple, *kinds: str) -> list[tuple]:
+    """The row's parts, one per model, in the order their columns were listed."""
+    rows, parts, at = _rows(), [], 0
+    for kind in kinds:
+        width = len(rows[kind].fields)
+        parts.append(row[at:at + width])
+        at += width
+    return parts
+
+
+def _one(kind: str, values: tuple) -> Any:
+    """The instance of these columns, or None where a LEFT JOIN found no row (its key is null)."""
+    return None if values[0] is None else _rows()[kind].instances([values])[0]
+
+
+class _People:
+    """The users met on the page, each read once, with their staff record in place or known to
+    be none (the ORM's prefetch with an empty queryset, which reads nothing)."""
+
+    def __init__(self) -> None:
+        self.without_staff: list[Any] = []
+
+    def user(self, user_values: tuple, staff_values: tuple, window_values: tuple | None = None) -> Any:
+        user = _one("user", user_values)
+        if user is None:
+            return None
+        staff = _one("staff", staff_values)
+        if staff is None:
+            self.without_staff.append(user)
+        else:
+            if window_values is not None:
+                staff.window = _one("window", window_values)
+            user.staff = staff
+        return user
+
+    def settle(self) -> None:
+        if self.without_staff:
+            prefetch_related_objects(self.without_staff, Prefetch("staff", queryset=Staff.objects.none()))
+
+
+def page_reads(case: Case) -> PageReads:
+    """The case's steps, materials, its version's listed materials, history and notices."""
+    sql = _statements()
+    statements = [Statement(sql["steps"], [case.pk]), Statement(sql["materials"], [case.pk]),
+                  Statement(sql["listed"], [case.version_id])]
+    if not case.archived:
+        statements += [Statement(sql["events"], [case.pk]), Statement(sql["notices"], [case.pk])]
+    results = read_together(*statements)
+    people = _People()
+    steps = []
+    for row in results[0]:
+        step_values, user_values, staff_values, department_values = _cut(row, "step", "user", "staff", "department")
+        step = _rows()["step"].instances([step_values])[0]
+        step.assignee = people.user(user_values, staff_values)
+        step.department = _one("department", department_values)
+        step.case = case
+        steps.append(step)
+    materials = _rows()["material"].instances(results[1])
+    listed = _rows()["listed"].instances(results[2])
+    events = notices = None
+    if not case.archived:
+        events = []
+        for row in results[3]:
+            event_values, user_values, staff_values, window_values = _cut(row, "event", "user", "staff", "window")
+            event = _rows()["event"].instances([event_values])[0]
+            event.actor = people.user(user_values, staff_values, window_values)
+            event.case = case
+            events.append(event)
+        notices = _rows()["notice"].instances(results[4])
+        for notice in notices:
+            notice.case = case
+    for material in materials:
+        material.case = case
+    people.settle()
+    return PageReads(steps=steps, materials=materials, listed=listed, events=events, notices=notices)
