@@ -9,6 +9,8 @@ Settings: SESSION_ENGINE = "shenpi.core.sessions".
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.db import connections
 from django.utils import timezone
@@ -16,7 +18,18 @@ from django.utils import timezone
 from .sql import Statement, read_together
 
 
+# Django makes session keys of lowercase letters and digits (the column holds 40). A cookie
+# can carry anything, a NUL byte included (a quoted cookie value's octal escape), which
+# PostgreSQL refuses in a text parameter: such a key is no session, not an error.
+_KEY = re.compile(r"[a-z0-9]{1,40}")
+
+
 class SessionStore(DatabaseStore):
+    def __init__(self, session_key=None):
+        if session_key is not None and not (isinstance(session_key, str) and _KEY.fullmatch(session_key)):
+            session_key = None
+        super().__init__(session_key)
+
     def load(self):
         key = self.session_key
         if key:

@@ -98,6 +98,14 @@ def test_an_expired_unknown_or_damaged_session_is_empty_and_forgotten(people):
     assert client.get("/staff/").status_code == 302
 
 
+@pytest.mark.parametrize("cookie", ['sessionid="abc\\000defghijklmnop"', "sessionid=" + "x" * 5000,
+                                    'sessionid="\\377\\376abcdefghij"', "sessionid=ABCDEFGH12345678"])
+def test_a_session_cookie_of_any_shape_is_no_session_not_an_error(db, cookie):
+    client = Client(HTTP_COOKIE=cookie)
+    for page, status in (("/", 200), ("/staff/", 302), ("/my/", 302), ("/api/v1/cases/", 401)):
+        assert client.get(page).status_code == status, (cookie, page)
+
+
 def test_an_api_token_s_caller_comes_with_staff_window_and_roles(people):
     from knox.models import AuthToken
     _instance, token = AuthToken.objects.create(people[0])
