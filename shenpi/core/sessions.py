@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from .sql import Statement, read_together
 
-
 # Django makes session keys of lowercase letters and digits (the column holds 40). A cookie
 # can carry anything, a NUL byte included (a quoted cookie value's octal escape), which
 # PostgreSQL refuses in a text parameter: such a key is no session, not an error.
