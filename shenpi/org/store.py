@@ -47,27 +47,58 @@ def _table(model: type[Any]) -> str:
 
 
 @cache
-def _sql(vendor: str) -> str:
+def _tokens() -> ModelRows:
+    from knox.models import get_token_model
+    return ModelRows(get_token_model())
+
+
+@cache
+def _sql(vendor: str, by_token: bool = False) -> str:
+    """The person (from `u`) with staff record, window, centre and roles; by user id, or, by a
+    token's key, each of the API tokens with that key followed by its owner."""
     users, staff, windows, centres = _rows()
     user_model = get_user_model()
     through = _table(user_model.groups.through)
     joined = "string_agg(g.name, %s)" if vendor == "postgresql" else "group_concat(g.name, %s)"
+    if by_token:
+        tokens = _tokens()
+        lead = f"{tokens.columns('t')}, "
+        source = f"{_table(tokens.model)} t JOIN {_table(user_model)} u ON u.id = t.user_id"
+        where = "t.token_key = %s"
+    else:
+        lead, source, where = "", f"{_table(user_model)} u", "u.id = %s"
     return (
-        f"SELECT {users.columns('u')}, {staff.columns('s')}, {windows.columns('w')}, {centres.columns('ce')}, "
+        f"SELECT {lead}{users.columns('u')}, {staff.columns('s')}, {windows.columns('w')}, {centres.columns('ce')}, "
         f"(SELECT {joined} FROM {_table(Group)} g JOIN {through} ug ON ug.group_id = g.id WHERE ug.user_id = u.id) "
-        f"FROM {_table(user_model)} u LEFT JOIN {_table(Staff)} s ON s.user_id = u.id "
+        f"FROM {source} LEFT JOIN {_table(Staff)} s ON s.user_id = u.id "
         f"LEFT JOIN {_table(Window)} w ON w.id = s.window_id LEFT JOIN {_table(Centre)} ce ON ce.id = w.centre_id "
-        f"WHERE u.id = %s")
+        f"WHERE {where}")
 
 
 def signed_in(user_id: int) -> Any | None:
     """The user with this id, their staff record, window and its centre in place (or known to
     be none, without a read) and their roles remembered; None if there is no such user."""
     rows = read_together(Statement(_sql(connections["default"].vendor), [_SEPARATOR, user_id]))[0]
-    if not rows:
-        return None
+    return _person(rows[0]) if rows else None
+
+
+def tokens_with_key(key: str) -> list[Any]:
+    """The API tokens whose key (the token's first characters) is this one, each with its owner
+    in place as `signed_in` gives them: one statement for what knox reads in three or more.
+    (tests/org/test_store.py holds it equal to the ORM's.)"""
+    rows = read_together(Statement(_sql(connections["default"].vendor, by_token=True), [_SEPARATOR, key]))[0]
+    tokens = _tokens()
+    width = len(tokens.fields)
+    out = []
+    for row in rows:
+        token = tokens.instances([row[:width]])[0]
+        token.user = _person(row[width:])
+        out.append(token)
+    return out
+
+
+def _person(row: tuple) -> Any:
     users, staff_rows, windows, centres = _rows()
-    row = rows[0]
     u, s, w = len(users.fields), len(staff_rows.fields), len(windows.fields)
     user = users.instances([row[:u]])[0]
     if row[u] is None:

@@ -115,7 +115,36 @@ def test_an_api_token_s_caller_comes_with_staff_window_and_roles(people):
     sql = [x["sql"] for x in q.captured_queries]
     assert sum('"auth_user_groups"' in s for s in sql) == 1, sql
     assert not any(s.startswith('SELECT "org_staff"') or s.startswith('SELECT "org_window"') for s in sql), sql
+    assert sum('"knox_authtoken"' in s for s in sql) == 1, sql  # the token and its owner, together
     assert Client(HTTP_AUTHORIZATION=f"Token {token[:-1]}x").get("/api/v1/cases/").status_code == 401
+
+
+def test_the_tokens_of_a_key_read_as_the_orm_reads_them(people):
+    from knox.models import AuthToken
+    for person in people:
+        instance, _token = AuthToken.objects.create(person)
+        [hand] = store.tokens_with_key(instance.token_key)
+        orm = AuthToken.objects.select_related("user").get(token_key=instance.token_key)
+        assert values(hand) == values(orm) and values(hand.user) == values(orm.user)
+        assert roles_of(hand.user) == set(store.roles_queryset(person.pk))
+        orm_staff = getattr(store.signed_in_queryset(person.pk).get(), "staff", None)
+        with CaptureQueriesContext(connection) as q:
+            hand_staff = getattr(hand.user, "staff", None)
+        assert q.captured_queries == [] and (hand_staff and values(hand_staff)) == (orm_staff and values(orm_staff))
+    assert store.tokens_with_key("0" * 15) == []
+
+
+def test_an_expired_or_malformed_token_is_refused_and_nothing_breaks(people):
+    from knox.models import AuthToken
+    instance, token = AuthToken.objects.create(people[0])
+    AuthToken.objects.filter(pk=instance.pk).update(expiry=timezone.now() - timezone.timedelta(seconds=1))
+    assert Client(HTTP_AUTHORIZATION=f"Token {token}").get("/api/v1/cases/").status_code == 401
+    assert AuthToken.objects.filter(pk=instance.pk).exists()  # left to the periodic sweep (org.tasks)
+    from shenpi.org.tasks import purge_expired_tokens
+    purge_expired_tokens()
+    assert not AuthToken.objects.filter(pk=instance.pk).exists()
+    for odd in ("Token abc\x00def0123456789", "Token " + "g" * 64, "Token " + "0" * 500, "Token \u00e5\u0090\u008d"):
+        assert Client(HTTP_AUTHORIZATION=odd).get("/api/v1/cases/").status_code == 401, odd
 
 
 def test_the_api_description_names_the_token_scheme(db):
