@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from shenpi.catalog.models import Material
-from shenpi.core.sql import ModelRows, Statement, read_together
+from shenpi.core.sql import ModelRows, Statement, read_together, table
 from shenpi.org.models import Department, Staff, Window
 
 from .models import Case, CaseEvent, CaseMaterial, Notice, StepTask
@@ -61,10 +61,6 @@ class PageReads:
     notices: list[Notice] | None
 
 
-def _table(model: type[Any]) -> str:
-    return f'"{model._meta.db_table}"'
-
-
 @cache
 def _rows() -> dict[str, ModelRows]:
     return {"step": ModelRows(StepTask), "user": ModelRows(get_user_model()), "staff": ModelRows(Staff),
@@ -75,22 +71,22 @@ def _rows() -> dict[str, ModelRows]:
 @cache
 def _statements() -> dict[str, str]:
     r = _rows()
-    users = _table(get_user_model())
+    users = table(get_user_model())
     return {
         "steps": (f"SELECT {r['step'].columns('s')}, {r['user'].columns('u')}, {r['staff'].columns('st')}, "
-                  f"{r['department'].columns('d')} FROM {_table(StepTask)} s "
-                  f"LEFT JOIN {users} u ON u.id = s.assignee_id LEFT JOIN {_table(Staff)} st ON st.user_id = u.id "
-                  f"JOIN {_table(Department)} d ON d.id = s.department_id "
+                  f"{r['department'].columns('d')} FROM {table(StepTask)} s "
+                  f"LEFT JOIN {users} u ON u.id = s.assignee_id LEFT JOIN {table(Staff)} st ON st.user_id = u.id "
+                  f"JOIN {table(Department)} d ON d.id = s.department_id "
                   "WHERE s.case_id = %s ORDER BY s.case_id, s.stage_order, s.id"),
-        "materials": f"SELECT {r['material'].columns('m')} FROM {_table(CaseMaterial)} m WHERE m.case_id = %s "
+        "materials": f"SELECT {r['material'].columns('m')} FROM {table(CaseMaterial)} m WHERE m.case_id = %s "
                      "ORDER BY m.case_id, m.id",
-        "listed": f'SELECT {r["listed"].columns("m")} FROM {_table(Material)} m WHERE m.version_id = %s '
+        "listed": f'SELECT {r["listed"].columns("m")} FROM {table(Material)} m WHERE m.version_id = %s '
                   'ORDER BY m.version_id, m."order"',
         "events": (f"SELECT {r['event'].columns('e')}, {r['user'].columns('u')}, {r['staff'].columns('st')}, "
-                   f"{r['window'].columns('w')} FROM {_table(CaseEvent)} e "
-                   f"LEFT JOIN {users} u ON u.id = e.actor_id LEFT JOIN {_table(Staff)} st ON st.user_id = u.id "
-                   f"LEFT JOIN {_table(Window)} w ON w.id = st.window_id WHERE e.case_id = %s ORDER BY e.case_id, e.seq"),
-        "notices": f"SELECT {r['notice'].columns('n')} FROM {_table(Notice)} n WHERE n.case_id = %s "
+                   f"{r['window'].columns('w')} FROM {table(CaseEvent)} e "
+                   f"LEFT JOIN {users} u ON u.id = e.actor_id LEFT JOIN {table(Staff)} st ON st.user_id = u.id "
+                   f"LEFT JOIN {table(Window)} w ON w.id = st.window_id WHERE e.case_id = %s ORDER BY e.case_id, e.seq"),
+        "notices": f"SELECT {r['notice'].columns('n')} FROM {table(Notice)} n WHERE n.case_id = %s "
                    "ORDER BY n.case_id, n.issued_at, n.id",
     }
 

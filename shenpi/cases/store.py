@@ -24,7 +24,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from shenpi.catalog.models import FlowStage, FlowStep, ItemVersion, ReformRecord
 from shenpi.catalog.selectors import published_version
 from shenpi.core import sql
-from shenpi.core.sql import ModelRows, Statement
+from shenpi.core.sql import ModelRows, Statement, table
 from shenpi.org.models import Centre, Department, Staff, Window
 from shenpi.workdays.models import CalendarVersion
 
@@ -37,13 +37,9 @@ if TYPE_CHECKING:
 WINDOW_FIELDS = ("accept_items", "decide_items")
 
 
-def _table(model: type[Any]) -> str:
-    return f'"{model._meta.db_table}"'
-
-
 def _through(field: str) -> str:
     """The table of a window's items it accepts (``accept_items``) or decides (``decide_items``)."""
-    return _table(getattr(Window, field).through)
+    return table(getattr(Window, field).through)
 
 
 # --- the reads, as the ORM writes them (the reference the hand-written ones are held to) ---------
@@ -114,12 +110,12 @@ _REFORM_ROWS = ModelRows(ReformRecord)
 def _lock_sql(field: str, vendor: str) -> str:
     return (
         f"SELECT {_CASE_ROWS.columns('c')}, ce.name, ce.code, d.name, "
-        f"(SELECT v.version FROM {_table(CalendarVersion)} v ORDER BY v.id LIMIT 1), "
+        f"(SELECT v.version FROM {table(CalendarVersion)} v ORDER BY v.id LIMIT 1), "
         f"EXISTS (SELECT 1 FROM {_through(field)} w WHERE w.window_id = %s AND w.item_id = c.item_id), "
-        f"EXISTS (SELECT 1 FROM {_table(StepTask)} s WHERE s.case_id = c.id AND s.status = %s), "
-        f"EXISTS (SELECT 1 FROM {_table(StepTask)} s WHERE s.case_id = c.id AND s.outcome = %s) "
-        f"FROM {_table(Case)} c LEFT JOIN {_table(Centre)} ce ON ce.id = c.centre_id "
-        f"LEFT JOIN {_table(Department)} d ON d.id = c.department_id "
+        f"EXISTS (SELECT 1 FROM {table(StepTask)} s WHERE s.case_id = c.id AND s.status = %s), "
+        f"EXISTS (SELECT 1 FROM {table(StepTask)} s WHERE s.case_id = c.id AND s.outcome = %s) "
+        f"FROM {table(Case)} c LEFT JOIN {table(Centre)} ce ON ce.id = c.centre_id "
+        f"LEFT JOIN {table(Department)} d ON d.id = c.department_id "
         f"WHERE c.id = %s{' FOR UPDATE OF c' if vendor == 'postgresql' else ''}")
 
 
@@ -130,7 +126,7 @@ def _lock_statement(field: str, pk: int, window: int) -> Statement:
 
 @cache
 def _stage_sql() -> str:
-    t = _table(StepTask)
+    t = table(StepTask)
     return (f"SELECT {_STEP_ROWS.columns('s')} FROM {t} s WHERE s.case_id = %s AND s.stage_order = "
             f"(SELECT o.stage_order FROM {t} o WHERE o.id = %s LIMIT 1) ORDER BY s.case_id, s.stage_order, s.id")
 
@@ -140,19 +136,19 @@ def _holders_sql() -> str:
     user = get_user_model()
     groups = user.groups.through
     return (
-        f"SELECT s.department_id, g.name, s.user_id FROM {_table(Staff)} s "
-        f"JOIN {_table(user)} u ON u.id = s.user_id "
-        f"JOIN {_table(groups)} ug ON ug.user_id = u.id JOIN {_table(groups.group.field.related_model)} g "
+        f"SELECT s.department_id, g.name, s.user_id FROM {table(Staff)} s "
+        f"JOIN {table(user)} u ON u.id = s.user_id "
+        f"JOIN {table(groups)} ug ON ug.user_id = u.id JOIN {table(groups.group.field.related_model)} g "
         f"ON g.id = ug.group_id "
-        f"WHERE u.is_active AND EXISTS (SELECT 1 FROM {_table(FlowStep)} fs "
-        f"JOIN {_table(FlowStage)} st ON st.id = fs.stage_id "
-        f"WHERE st.version_id = (SELECT c.version_id FROM {_table(Case)} c WHERE c.id = %s LIMIT 1) "
+        f"WHERE u.is_active AND EXISTS (SELECT 1 FROM {table(FlowStep)} fs "
+        f"JOIN {table(FlowStage)} st ON st.id = fs.stage_id "
+        f"WHERE st.version_id = (SELECT c.version_id FROM {table(Case)} c WHERE c.id = %s LIMIT 1) "
         f"AND fs.department_id = s.department_id AND fs.role = g.name) ORDER BY s.id")
 
 
 @cache
 def _materials_sql() -> str:
-    return f"SELECT m.name FROM {_table(CaseMaterial)} m WHERE m.case_id = %s ORDER BY m.case_id, m.id"
+    return f"SELECT m.name FROM {table(CaseMaterial)} m WHERE m.case_id = %s ORDER BY m.case_id, m.id"
 
 
 @cache
@@ -162,24 +158,24 @@ def _window_item_sql(field: str) -> str:
 
 @cache
 def _published_sql() -> str:
-    return (f"SELECT {_VERSION_ROWS.columns('v')} FROM {_table(ItemVersion)} v "
+    return (f"SELECT {_VERSION_ROWS.columns('v')} FROM {table(ItemVersion)} v "
             f"WHERE v.item_id = %s AND v.status = %s ORDER BY v.item_id, v.number DESC")
 
 
 @cache
 def _reforms_sql() -> str:
-    return (f"SELECT {_REFORM_ROWS.columns('r')} FROM {_table(ReformRecord)} r "
+    return (f"SELECT {_REFORM_ROWS.columns('r')} FROM {table(ReformRecord)} r "
             f"WHERE r.item_id = %s ORDER BY r.effective_date DESC, r.id DESC")
 
 
 @cache
 def _calendar_version_sql() -> str:
-    return f"SELECT v.version FROM {_table(CalendarVersion)} v ORDER BY v.id LIMIT 1"
+    return f"SELECT v.version FROM {table(CalendarVersion)} v ORDER BY v.id LIMIT 1"
 
 
 @cache
 def _counter_sql() -> str:
-    t = _table(CaseCounter)
+    t = table(CaseCounter)
     return (f"INSERT INTO {t} (centre_id, day, last) VALUES (%s, %s, 1) "
             f"ON CONFLICT (centre_id, day) DO UPDATE SET last = {t}.last + 1 RETURNING last")
 

@@ -15,7 +15,7 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.db import connections
 from django.utils import timezone
 
-from .sql import Statement, read_together
+from .sql import Statement, read_together, table
 
 # Django makes session keys of lowercase letters and digits (the column holds 40). A cookie
 # can carry anything, a NUL byte included (a quoted cookie value's octal escape), which
@@ -32,11 +32,10 @@ class SessionStore(DatabaseStore):
     def load(self):
         key = self.session_key
         if key:
-            meta = self.model._meta
             # The time as the field stores it (on SQLite, text in UTC).
-            now = meta.get_field("expire_date").get_db_prep_value(timezone.now(), connections["default"])
+            now = self.model._meta.get_field("expire_date").get_db_prep_value(timezone.now(), connections["default"])
             rows = read_together(Statement(
-                f'SELECT session_data FROM "{meta.db_table}" WHERE session_key = %s AND expire_date > %s',
+                f"SELECT session_data FROM {table(self.model)} WHERE session_key = %s AND expire_date > %s",
                 [key, now]))[0]
             if rows:
                 return self.decode(rows[0][0])

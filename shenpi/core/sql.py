@@ -53,6 +53,11 @@ class Statement:
         return f"Statement({self.sql[:60]!r}…, {self.params!r})"
 
 
+def table(model: type[models.Model]) -> str:
+    """A model's table, quoted for a hand-written statement."""
+    return f'"{model._meta.db_table}"'
+
+
 def is_postgresql(using: str = "default") -> bool:
     return connections[using].vendor == "postgresql"
 

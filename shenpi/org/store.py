@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group
 from django.db import connections
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
-from shenpi.core.sql import ModelRows, Statement, read_together
+from shenpi.core.sql import ModelRows, Statement, read_together, table
 
 from .models import Centre, Staff, Window
 from .roles import remember_roles
@@ -42,10 +42,6 @@ def _rows() -> tuple[ModelRows, ModelRows, ModelRows, ModelRows]:
     return ModelRows(get_user_model()), ModelRows(Staff), ModelRows(Window), ModelRows(Centre)
 
 
-def _table(model: type[Any]) -> str:
-    return f'"{model._meta.db_table}"'
-
-
 @cache
 def _tokens() -> ModelRows:
     from knox.models import get_token_model
@@ -58,20 +54,20 @@ def _sql(vendor: str, by_token: bool = False) -> str:
     token's key, each of the API tokens with that key followed by its owner."""
     users, staff, windows, centres = _rows()
     user_model = get_user_model()
-    through = _table(user_model.groups.through)
+    through = table(user_model.groups.through)
     joined = "string_agg(g.name, %s)" if vendor == "postgresql" else "group_concat(g.name, %s)"
     if by_token:
         tokens = _tokens()
         lead = f"{tokens.columns('t')}, "
-        source = f"{_table(tokens.model)} t JOIN {_table(user_model)} u ON u.id = t.user_id"
+        source = f"{table(tokens.model)} t JOIN {table(user_model)} u ON u.id = t.user_id"
         where = "t.token_key = %s"
     else:
-        lead, source, where = "", f"{_table(user_model)} u", "u.id = %s"
+        lead, source, where = "", f"{table(user_model)} u", "u.id = %s"
     return (
         f"SELECT {lead}{users.columns('u')}, {staff.columns('s')}, {windows.columns('w')}, {centres.columns('ce')}, "
-        f"(SELECT {joined} FROM {_table(Group)} g JOIN {through} ug ON ug.group_id = g.id WHERE ug.user_id = u.id) "
-        f"FROM {source} LEFT JOIN {_table(Staff)} s ON s.user_id = u.id "
-        f"LEFT JOIN {_table(Window)} w ON w.id = s.window_id LEFT JOIN {_table(Centre)} ce ON ce.id = w.centre_id "
+        f"(SELECT {joined} FROM {table(Group)} g JOIN {through} ug ON ug.group_id = g.id WHERE ug.user_id = u.id) "
+        f"FROM {source} LEFT JOIN {table(Staff)} s ON s.user_id = u.id "
+        f"LEFT JOIN {table(Window)} w ON w.id = s.window_id LEFT JOIN {table(Centre)} ce ON ce.id = w.centre_id "
         f"WHERE {where}")
 
 

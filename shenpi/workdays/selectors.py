@@ -6,7 +6,7 @@ from datetime import date
 from asgiref.local import Local
 from django.core.signals import request_finished, request_started
 
-from shenpi.core.sql import Statement, read_together
+from shenpi.core.sql import Statement, read_together, table
 
 from .calendar import WorkCalendar
 from .models import CalendarDay, CalendarVersion
@@ -25,7 +25,7 @@ def calendar_version() -> int:
         return version
     # Nearly every page asks this: one hand-written statement (docs/hot-path.md), the same as
     # CalendarVersion.objects.order_by("id").values_list("version", flat=True).first().
-    rows = read_together(Statement(f'SELECT version FROM "{CalendarVersion._meta.db_table}" ORDER BY id LIMIT 1'))[0]
+    rows = read_together(Statement(f"SELECT version FROM {table(CalendarVersion)} ORDER BY id LIMIT 1"))[0]
     version = (rows[0][0] if rows else None) or 0
     if getattr(_request, "active", False):
         _request.version = version
