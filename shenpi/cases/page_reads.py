@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 
 from shenpi.catalog.models import Material
 from shenpi.core.sql import ModelRows, Statement, read_together, table
 from shenpi.org.models import Department, Staff, Window
+from shenpi.org.store import People, one, person_rows
 
 from .models import Case, CaseEvent, CaseMaterial, Notice, StepTask
 
@@ -63,9 +63,9 @@ class PageReads:
 
 @cache
 def _rows() -> dict[str, ModelRows]:
-    return {"step": ModelRows(StepTask), "user": ModelRows(get_user_model()), "staff": ModelRows(Staff),
-            "department": ModelRows(Department), "window": ModelRows(Window), "material": ModelRows(CaseMaterial),
-            "listed": ModelRows(Material), "event": ModelRows(CaseEvent), "notice": ModelRows(Notice)}
+    return {**person_rows(), "step": ModelRows(StepTask), "department": ModelRows(Department),
+            "material": ModelRows(CaseMaterial), "listed": ModelRows(Material), "event": ModelRows(CaseEvent),
+            "notice": ModelRows(Notice)}
 
 
 @cache
@@ -101,36 +101,6 @@ def _cut(row: tuple, *kinds: str) -> list[tuple]:
     return parts
 
 
-def _one(kind: str, values: tuple) -> Any:
-    """The instance of these columns, or None where a LEFT JOIN found no row (its key is null)."""
-    return None if values[0] is None else _rows()[kind].instances([values])[0]
-
-
-class _People:
-    """The users met on the page, each read once, with their staff record in place or known to
-    be none (the ORM's prefetch with an empty queryset, which reads nothing)."""
-
-    def __init__(self) -> None:
-        self.without_staff: list[Any] = []
-
-    def user(self, user_values: tuple, staff_values: tuple, window_values: tuple | None = None) -> Any:
-        user = _one("user", user_values)
-        if user is None:
-            return None
-        staff = _one("staff", staff_values)
-        if staff is None:
-            self.without_staff.append(user)
-        else:
-            if window_values is not None:
-                staff.window = _one("window", window_values)
-            user.staff = staff
-        return user
-
-    def settle(self) -> None:
-        if self.without_staff:
-            prefetch_related_objects(self.without_staff, Prefetch("staff", queryset=Staff.objects.none()))
-
-
 def page_reads(case: Case) -> PageReads:
     """The case's steps, materials, its version's listed materials, history and notices."""
     sql = _statements()
@@ -139,27 +109,27 @@ def page_reads(case: Case) -> PageReads:
     if not case.archived:
         statements += [Statement(sql["events"], [case.pk]), Statement(sql["notices"], [case.pk])]
     results = read_together(*statements)
-    people = _People()
+    rows, people = _rows(), People()
     steps = []
     for row in results[0]:
         step_values, user_values, staff_values, department_values = _cut(row, "step", "user", "staff", "department")
-        step = _rows()["step"].instances([step_values])[0]
+        step = rows["step"].instances([step_values])[0]
         step.assignee = people.user(user_values, staff_values)
-        step.department = _one("department", department_values)
+        step.department = one(rows["department"], department_values)
         step.case = case
         steps.append(step)
-    materials = _rows()["material"].instances(results[1])
-    listed = _rows()["listed"].instances(results[2])
+    materials = rows["material"].instances(results[1])
+    listed = rows["listed"].instances(results[2])
     events = notices = None
     if not case.archived:
         events = []
         for row in results[3]:
             event_values, user_values, staff_values, window_values = _cut(row, "event", "user", "staff", "window")
-            event = _rows()["event"].instances([event_values])[0]
+            event = rows["event"].instances([event_values])[0]
             event.actor = people.user(user_values, staff_values, window_values)
             event.case = case
             events.append(event)
-        notices = _rows()["notice"].instances(results[4])
+        notices = rows["notice"].instances(results[4])
         for notice in notices:
             notice.case = case
     for material in materials:

@@ -38,8 +38,48 @@ def roles_queryset(user_id: int) -> QuerySet:
 
 
 @cache
-def _rows() -> tuple[ModelRows, ModelRows, ModelRows, ModelRows]:
-    return ModelRows(get_user_model()), ModelRows(Staff), ModelRows(Window), ModelRows(Centre)
+def person_rows() -> dict[str, ModelRows]:
+    """The columns of a person's rows in a hand-written statement: user, staff, window, centre
+    (the case page's reads list them too, cases.page_reads)."""
+    return {"user": ModelRows(get_user_model()), "staff": ModelRows(Staff), "window": ModelRows(Window),
+            "centre": ModelRows(Centre)}
+
+
+def one(rows: ModelRows, values: tuple) -> Any:
+    """The instance of these columns, or None where a LEFT JOIN found no row (its key is null)."""
+    return None if values[0] is None else rows.instances([values])[0]
+
+
+class People:
+    """Users built from a hand-written statement's rows, each with their staff record (and, if
+    read, its window and the window's centre) in place, or known to have none: `settle()` marks
+    those through the ORM's own prefetch with an empty queryset, which reads nothing, so
+    `user.staff` raises at once instead of asking the database again."""
+
+    def __init__(self) -> None:
+        self.without_staff: list[Any] = []
+
+    def user(self, user_values: tuple, staff_values: tuple, window_values: tuple | None = None,
+             centre_values: tuple | None = None) -> Any:
+        rows = person_rows()
+        user = one(rows["user"], user_values)
+        if user is None:
+            return None
+        staff = one(rows["staff"], staff_values)
+        if staff is None:
+            self.without_staff.append(user)
+            return user
+        if window_values is not None:  # read with the staff record (else left to the ORM)
+            window = one(rows["window"], window_values)
+            if window is not None and centre_values is not None:
+                window.centre = one(rows["centre"], centre_values)
+            staff.window = window
+        user.staff = staff
+        return user
+
+    def settle(self) -> None:
+        if self.without_staff:
+            prefetch_related_objects(self.without_staff, Prefetch("staff", queryset=Staff.objects.none()))
 
 
 @cache
@@ -52,7 +92,8 @@ def _tokens() -> ModelRows:
 def _sql(vendor: str, by_token: bool = False) -> str:
     """The person (from `u`) with staff record, window, centre and roles; by user id, or, by a
     token's key, each of the API tokens with that key followed by its owner."""
-    users, staff, windows, centres = _rows()
+    rows = person_rows()
+    users, staff, windows, centres = rows["user"], rows["staff"], rows["window"], rows["centre"]
     user_model = get_user_model()
     through = table(user_model.groups.through)
     joined = "string_agg(g.name, %s)" if vendor == "postgresql" else "group_concat(g.name, %s)"
@@ -75,7 +116,12 @@ def signed_in(user_id: int) -> Any | None:
     """The user with this id, their staff record, window and its centre in place (or known to
     be none, without a read) and their roles remembered; None if there is no such user."""
     rows = read_together(Statement(_sql(connections["default"].vendor), [_SEPARATOR, user_id]))[0]
-    return _person(rows[0]) if rows else None
+    if not rows:
+        return None
+    people = People()
+    user = _person(people, rows[0])
+    people.settle()
+    return user
 
 
 def tokens_with_key(key: str) -> list[Any]:
@@ -83,31 +129,21 @@ def tokens_with_key(key: str) -> list[Any]:
     in place as `signed_in` gives them: one statement for what knox reads in three or more.
     (tests/org/test_store.py holds it equal to the ORM's.)"""
     rows = read_together(Statement(_sql(connections["default"].vendor, by_token=True), [_SEPARATOR, key]))[0]
-    tokens = _tokens()
+    tokens, people = _tokens(), People()
     width = len(tokens.fields)
     out = []
     for row in rows:
         token = tokens.instances([row[:width]])[0]
-        token.user = _person(row[width:])
+        token.user = _person(people, row[width:])
         out.append(token)
+    people.settle()
     return out
 
 
-def _person(row: tuple) -> Any:
-    users, staff_rows, windows, centres = _rows()
-    u, s, w = len(users.fields), len(staff_rows.fields), len(windows.fields)
-    user = users.instances([row[:u]])[0]
-    if row[u] is None:
-        # No staff record (an applicant): say so through the ORM's own prefetch, which with an
-        # empty queryset reads nothing, so `user.staff` raises at once instead of asking again.
-        prefetch_related_objects([user], Prefetch("staff", queryset=Staff.objects.none()))
-    else:
-        staff = staff_rows.instances([row[u:u + s]])[0]
-        window = None
-        if row[u + s] is not None:
-            window = windows.instances([row[u + s:u + s + w]])[0]
-            window.centre = centres.instances([row[u + s + w:-1]])[0]
-        staff.window = window
-        user.staff = staff
+def _person(people: People, row: tuple) -> Any:
+    """The person of a row of `_sql`: user, staff, window and centre columns, then the roles."""
+    rows = person_rows()
+    u, s, w = (len(rows[kind].fields) for kind in ("user", "staff", "window"))
+    user = people.user(row[:u], row[u:u + s], row[u + s:u + s + w], row[u + s + w:-1])
     remember_roles(user, {name for name in (row[-1] or "").split(_SEPARATOR) if name})
     return user
