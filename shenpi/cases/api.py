@@ -117,16 +117,15 @@ class CaseSummary(serializers.ModelSerializer):
         return selectors.clock_view(obj, on=ctx["on"], cal=ctx["cal"])
 
 
+def _day(value):
+    return value.isoformat() if value else None
+
+
 def summaries(cases, context: dict) -> list[dict]:
-    """The cases as CaseSummary writes them, built directly: a list has fifty rows and the
-    serializer's per-field machinery cost about a third of the list's time (issue 16).
-    tests/cases/test_api_flows.py holds the two equal."""
-    ctx = context if "cal" in context else {**context, **clock_context()}
-    on, cal = ctx["on"], ctx["cal"]
-
-    def day(value):
-        return value.isoformat() if value else None
-
+    """The cases as CaseSummary writes them, built directly (`context`: clock_context()): a
+    list has fifty rows and the serializer's per-field machinery cost about a third of the
+    list's time (issue 16). tests/scale/test_query_counts.py holds the two equal."""
+    on, cal = context["on"], context["cal"]
     out = []
     for c in cases:
         promised = selectors.clock_view(c, on=on, cal=cal).get("promised") or {
@@ -134,8 +133,8 @@ def summaries(cases, context: dict) -> list[dict]:
         out.append({"number": c.number, "item": c.item_id, "item_name": c.version.name,
                     "department": c.department_id, "channel": c.channel, "state": c.state,
                     "applicant_name": c.applicant_name, "applicant_id": mask(c.applicant_id),
-                    "received_on": day(c.received_on), "accepted_on": day(c.accepted_on),
-                    "promised_due": day(c.promised_due), "statutory_due": day(c.statutory_due),
+                    "received_on": _day(c.received_on), "accepted_on": _day(c.accepted_on),
+                    "promised_due": _day(c.promised_due), "statutory_due": _day(c.statutory_due),
                     "promised": clock_out(promised), "provisional_dates": selectors.provisional_dates(c, cal),
                     "row_version": c.row_version})
     return out
@@ -213,10 +212,6 @@ _MOMENT = serializers.DateTimeField()  # how the API writes a moment (settings' 
 
 def _moment(value):
     return None if value is None else _MOMENT.to_representation(value)
-
-
-def _day(value):
-    return value.isoformat() if value else None
 
 
 def detail(case: Case, context: dict) -> dict:

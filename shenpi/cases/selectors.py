@@ -153,17 +153,14 @@ def inbox_rows(cases: Iterable[Case], *, on: datetime.date, cal: WorkCalendar) -
     return rows
 
 
-def materials_view(case: Case, materials: Iterable[CaseMaterial] | None = None,
-                   listed: Iterable[Material] | None = None) -> list[dict]:
-    """The item's materials with what the case has of each (paper, files), required ones first
-    as the catalog orders them; and anything the case has that the catalog does not list.
-    (`materials` and `listed`: the case's and the catalog's, if the caller read them already.)"""
+def materials_view(materials: Iterable[CaseMaterial], listed: Iterable[Material]) -> list[dict]:
+    """The item's materials (`listed`, as the catalog orders them) with what the case has of
+    each (`materials`: paper, files); and anything the case has that the catalog does not list."""
     have: dict[str, list] = {}
-    for m in case.materials.all() if materials is None else materials:
+    for m in materials:
         have.setdefault(m.name, []).append(m)
     rows = [{"name": m.name, "requirement": m.requirement, "condition": m.condition, "originals": m.originals,
-             "copies": m.copies, "received": have.pop(m.name, [])}
-            for m in (case.version.materials.all() if listed is None else listed)]
+             "copies": m.copies, "received": have.pop(m.name, [])} for m in listed]
     rows += [{"name": name, "requirement": "", "condition": "", "received": got} for name, got in have.items()]
     return rows
 

@@ -33,14 +33,14 @@ class TokenAuthentication(KnoxTokenAuthentication):
             raise refused from None
         if not _TOKEN.fullmatch(text):
             raise refused
+        try:
+            digest = hash_token(text)
+        except (TypeError, binascii.Error):
+            raise refused from None
         now = timezone.now()
         for auth_token in store.tokens_with_key(text[:CONSTANTS.TOKEN_KEY_LENGTH]):
             if auth_token.expiry is not None and auth_token.expiry < now:
                 continue
-            try:
-                digest = hash_token(text)
-            except (TypeError, binascii.Error):
-                raise refused from None
             if compare_digest(digest, auth_token.digest):
                 if knox_settings.AUTO_REFRESH and auth_token.expiry:
                     self.renew_token(auth_token)

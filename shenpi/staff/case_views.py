@@ -176,7 +176,7 @@ def case_page(request, number):
         "supplement": supplement,
         "uploaded_since": services.uploaded_since_notice(case) if supplement else set(),
         "steps": steps,
-        "material_rows": (rows := selectors.materials_view(case, reads.materials, reads.listed)),
+        "material_rows": (rows := selectors.materials_view(reads.materials, reads.listed)),
         "missing_conditional": any(r["requirement"] == "conditional" and not r["received"] for r in rows),
         "can_claim": (case.channel == Case.Channel.ONLINE and case.state == State.SUBMITTED
                       and may_act(request.user, "accept", case)
@@ -216,16 +216,14 @@ def _with_presence(cases):
         joint_item=Exists(AcceptanceItem.objects.filter(item_id=OuterRef("item_id"))))
 
 
-def decidable(case, steps=None) -> bool:
+def decidable(case, steps) -> bool:
     """Whether a decision can be taken now: an instant item at the window, or a case whose steps
-    have all passed or one of which refused (`steps`: the case's, if read already)."""
+    (all of them, as read for the page) have all passed or one of which refused."""
     from shenpi.catalog.codes import Category
     if case.state == State.SUBMITTED:
         return case.version.category == Category.INSTANT
-    pairs = (list(case.steps.values_list("status", "outcome")) if steps is None
-             else [(s.status, s.outcome) for s in steps])
-    return not any(st == StepTask.Status.OPEN for st, _o in pairs) or any(o == StepTask.Outcome.REFUSE
-                                                                           for _s, o in pairs)
+    return (not any(s.status == StepTask.Status.OPEN for s in steps)
+            or any(s.outcome == StepTask.Outcome.REFUSE for s in steps))
 
 
 @staff_required
@@ -357,14 +355,13 @@ def _feedback_context(user, case) -> dict:
     the complaints about it that the user handles."""
     from shenpi.feedback import access
     from shenpi.feedback.selectors import follow_ups_for
-    # (A case read without _with_presence is asked for both.)
-    ratings = (list(case.ratings.select_related("follow_up").order_by("given_at"))
-               if getattr(case, "has_ratings", True) else [])
+    # (`case` comes through _with_presence: has_ratings, has_complaints.)
+    ratings = list(case.ratings.select_related("follow_up").order_by("given_at")) if case.has_ratings else []
     follow_ups = (set(follow_ups_for(user).filter(rating__case=case).values_list("pk", flat=True))
                   if any(r.poor for r in ratings) else set())
     for r in ratings:
         r.follow_up_pk = r.follow_up.pk if r.poor and hasattr(r, "follow_up") and r.follow_up.pk in follow_ups else None
-    complaints = list(access.complaints_for(user).filter(case=case)) if getattr(case, "has_complaints", True) else []
+    complaints = list(access.complaints_for(user).filter(case=case)) if case.has_complaints else []
     return {"ratings": ratings, "case_complaints": complaints}
 
 
