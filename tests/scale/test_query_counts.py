@@ -171,3 +171,38 @@ def test_a_case_is_written_as_the_detail_serializer_does(living):
     c.force_login(user("supervisor"))
     one = cases[len(cases) // 2]
     assert c.get(f"/api/v1/cases/{one.number}/").json() == detail(one, clock_context())
+
+
+# The real-time view's rows as staff/search.html wrote them before {% case_rows %}.
+SEARCH_ROWS = """{% load i18n workdays %}{% for c in page %}<tr>
+  <td><a href="{% url 'staff:case' c.number %}">{{ c.number }}</a>{% if c.light %} <span class="tag light-{{ c.light }}">{{ c.light_word }}</span>{% endif %}</td>
+  <td>{{ c.version.name }}</td><td>{{ c.department.short_name|default:c.department.name }}</td><td>{{ c.applicant_name }}</td>
+  <td>{{ c.get_state_display }}</td><td>{{ c.received_on|date:"Y-m-d" }}</td><td>{% due c.promised_due %}</td><td>{% due c.statutory_due %}</td>
+</tr>{% empty %}<tr><td colspan="8">{% translate "None." %}</td></tr>{% endfor %}"""
+
+
+def test_the_real_time_view_writes_each_case_as_its_template_did(living):
+    """The real-time view's rows are written by {% case_rows %} (staff/templatetags/case_rows.py);
+    on every demo case, in every state and light, with provisional dates, they say what the
+    template said, and the page shows them."""
+    from django.template import Context, Template
+    from django.utils import timezone
+
+    from shenpi.cases.models import Case
+    from shenpi.staff.templatetags.case_rows import case_rows
+    from shenpi.supervision import selectors as supervision
+    on = timezone.localdate()
+    soon = supervision.warning_horizon(on)
+    cases = list(Case.objects.select_related("version", "department", "window").order_by("-received_at", "-pk"))
+    for c in cases:
+        c.light = supervision.light_of(c, on, soon)
+        c.light_word = supervision.LIGHT_WORDS.get(c.light, "")
+    assert len({c.state for c in cases}) >= 5 and len({c.light for c in cases}) >= 3
+    reference = Template(SEARCH_ROWS).render(Context({"page": cases}))
+    assert "provisional" in reference
+    assert str(case_rows(Context({}), cases)) == reference
+    assert str(case_rows(Context({}), [])) == Template(SEARCH_ROWS).render(Context({"page": []}))
+    c = Client()
+    c.force_login(user("supervisor"))
+    page = c.get("/staff/search/").content.decode()
+    assert str(case_rows(Context({}), cases[:50])) in page
