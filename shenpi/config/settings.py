@@ -309,9 +309,12 @@ SHENPI_TABLET_MINUTES = int(env("SHENPI_TABLET_MINUTES", "30"))
 # Where applicants reach Shenpi, for links in SMS messages.
 SHENPI_PUBLIC_URL = env("SHENPI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Cases delivered more than this many years ago have their notices and sent messages moved to
-# an archive document (cases/archive.py); 0 never archives.
-SHENPI_ARCHIVE_AFTER_YEARS = int(env("SHENPI_ARCHIVE_AFTER_YEARS", "3"))
+# Cases delivered more than this many years ago have their notices, sent messages and history
+# moved to an archive document (cases/archive.py); 0 never archives. One year by default: a
+# province's 100 million cases then fit in 500 GB (bench/results/volume-archive.txt), and no
+# query across cases needs the history of a case delivered that long ago (the longest look back,
+# supervision's same-applicant-decider rule, is 365 days, and a decision precedes its delivery).
+SHENPI_ARCHIVE_AFTER_YEARS = int(env("SHENPI_ARCHIVE_AFTER_YEARS", "1"))
 
 # The public catalog and guides are kept rendered this long at most (core.public); they are
 # dropped sooner, the moment what they show changes. SHENPI_RELEASE names the code that rendered
