@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +23,7 @@ from shenpi.cases.permissions import may_act, staff_of
 from shenpi.catalog.models import Item, ItemVersion
 from shenpi.core.exceptions import CalendarUnavailable, Conflict
 from shenpi.core.forms import add_service_errors
+from shenpi.core.links import path_for
 from shenpi.core.params import whole_number
 from shenpi.core.sql import keyed_reads
 from shenpi.org.roles import Role, has_role
@@ -334,12 +334,11 @@ def queue(request):
                       .select_related("staff").prefetch_related("groups").order_by("pk"))
     roles = {u.pk: {g.name for g in u.groups.all()} for u in colleagues}
     rows = selectors.step_rows(steps, on=timezone.localdate(), cal=current_calendar())
-    reassign_url = reverse("staff:case-reassign", args=["NUMBER", 0])
+    reassign_path = path_for("staff:case-reassign", keys=2)
     for row in rows:  # only those who may do the step (its department and role), the holder first
         row["candidates"] = sorted((u for u in colleagues if row["step"].role in roles[u.pk]),
                                    key=lambda u: u.pk != row["step"].assignee_id)
-        row["reassign_href"] = reassign_url.replace("NUMBER", row["step"].case.number).replace(
-            "/0/", f"/{row['step'].pk}/")
+        row["reassign_href"] = reassign_path(row["step"].case.number, row["step"].pk)
     from django.middleware.csrf import get_token
 
     from shenpi.feedback.selectors import open_follow_ups
@@ -374,12 +373,12 @@ def _with_lights(rows: list[dict]) -> list[dict]:
     on = timezone.localdate()
     soon = supervision.warning_horizon(on)
     cal = current_calendar()
-    case_url = reverse("staff:case", args=["NUMBER"])
+    case_path = path_for("staff:case")
     for r in rows:
         step, case = r["step"], r["step"].case
         r["light"] = supervision.light_of(case, on, soon)
         r["light_word"] = supervision.LIGHT_WORDS.get(r["light"], "")
-        r["href"] = case_url.replace("NUMBER", case.number)
+        r["href"] = case_path(case.number)
         r["number"], r["item"], r["stage"] = case.number, case.version.name, f"{step.stage_name} / {step.name}"
         r["due"] = due_html(step.due_on, cal)
         if case.state == State.SUSPENDED:

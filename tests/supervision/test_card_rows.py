@@ -46,7 +46,7 @@ def test_every_kind_of_card_reads_as_the_template_wrote_it(overdue):  # noqa: F8
     assert len(kinds) >= 4, kinds
     expected = REFERENCE.render(Context({"page": shown}))
     assert str(card_rows(shown)) == expected
-    assert "withdrawn" in expected or "撤销" in expected or "muted" in expected
+    assert expected.count('<span class="muted">') == 1  # the withdrawn card's mark
     assert "no-staff-record" in expected and "系统故障" not in expected  # the appeal shows its status only
 
 

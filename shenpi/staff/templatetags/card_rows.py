@@ -7,11 +7,11 @@ escaping took most of the page's time (38 ms of a 40 ms page on a 2-core server,
 
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from shenpi.core.links import path_for
 from shenpi.supervision.models import Card
 
 register = template.Library()
@@ -41,22 +41,21 @@ def card_rows(cards):
     cards = list(cards)
     if not cards:
         return format_html('<tr><td colspan="8">{}</td></tr>', _("None."))
-    case_url = reverse("staff:case", args=["NUMBER"])
-    card_url = reverse("staff:sv-card", args=[999999999])
+    case_path, card_path = path_for("staff:case"), path_for("staff:sv-card")
     levels, clocks = dict(Card.Level.choices), dict(Card.Clock.choices)
     withdrawn = format_html(' <span class="muted">{}</span>', _("withdrawn"))
     out = []
     for c in cards:
         clock = clocks.get(c.clock, c.clock)
-        if c.step_id is not None and c.step is not None:
+        if c.step is not None:
             clock = format_html("{} · {}", clock, c.step.name)
         appeal = _related(c, "appeal")
         out.append(format_html(
             '<tr>\n<td><a href="{}">{}</a></td><td>{}</td>\n'
             '<td><a href="{}"><span class="tag {}">{}</span></a>{}</td>\n'
             '<td>{}</td><td>{}</td><td>{}</td>\n<td>{}</td>\n<td>{}</td>\n</tr>',
-            case_url.replace("NUMBER", c.case.number), c.case.number, c.case.version.name,
-            card_url.replace("999999999", str(c.pk)), "yellow" if c.level == "yellow" else "warn", levels.get(c.level, c.level),
+            case_path(c.case.number), c.case.number, c.case.version.name,
+            card_path(c.pk), "yellow" if c.level == "yellow" else "warn", levels.get(c.level, c.level),
             withdrawn if c.withdrawn else "",
             clock, c.due_on.isoformat() if c.due_on else "", c.on.isoformat() if c.on else "",
             _responsible(c), appeal.get_status_display() if appeal is not None else "—"))

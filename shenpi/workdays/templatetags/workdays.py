@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 
-def _calendar(context):
+def page_calendar(context):
     # One look at the calendar's version per rendering, however many dates the page shows.
     cal = context.render_context.get("workdays_calendar")
     if cal is None:
@@ -19,7 +19,7 @@ def _calendar(context):
 
 @register.simple_tag(takes_context=True)
 def due(context, day):
-    return due_html(day, _calendar(context)) if day else "—"
+    return due_html(day, page_calendar(context)) if day else "—"
 
 
 def due_html(day, cal) -> str:
