@@ -27,6 +27,7 @@ from shenpi.core import sql
 from shenpi.core.sql import ModelRows, Statement, table
 from shenpi.org.models import Centre, Department, Staff, Window
 from shenpi.workdays.models import CalendarVersion
+from shenpi.workdays.selectors import calendar_version_sql
 
 from .models import Case, CaseCounter, CaseMaterial, StepTask
 
@@ -110,7 +111,7 @@ _REFORM_ROWS = ModelRows(ReformRecord)
 def _lock_sql(field: str, vendor: str) -> str:
     return (
         f"SELECT {_CASE_ROWS.columns('c')}, ce.name, ce.code, d.name, "
-        f"(SELECT v.version FROM {table(CalendarVersion)} v ORDER BY v.id LIMIT 1), "
+        f"({calendar_version_sql()}), "
         f"EXISTS (SELECT 1 FROM {_through(field)} w WHERE w.window_id = %s AND w.item_id = c.item_id), "
         f"EXISTS (SELECT 1 FROM {table(StepTask)} s WHERE s.case_id = c.id AND s.status = %s), "
         f"EXISTS (SELECT 1 FROM {table(StepTask)} s WHERE s.case_id = c.id AND s.outcome = %s) "
@@ -166,11 +167,6 @@ def _published_sql() -> str:
 def _reforms_sql() -> str:
     return (f"SELECT {_REFORM_ROWS.columns('r')} FROM {table(ReformRecord)} r "
             f"WHERE r.item_id = %s ORDER BY r.effective_date DESC, r.id DESC")
-
-
-@cache
-def _calendar_version_sql() -> str:
-    return f"SELECT v.version FROM {table(CalendarVersion)} v ORDER BY v.id LIMIT 1"
 
 
 @cache
@@ -278,7 +274,7 @@ def submit_reads(*, item_id: int, window_id: int | None, centre_id: int | None,
     """The submission's reads; on PostgreSQL in one round trip, and at a window with the
     number's counter and the case's key (both rolled back with any refusal)."""
     statements = [Statement(_published_sql(), [item_id, ItemVersion.Status.PUBLISHED]),
-                  Statement(_reforms_sql(), [item_id]), Statement(_calendar_version_sql())]
+                  Statement(_reforms_sql(), [item_id]), Statement(calendar_version_sql())]
     # At a window on PostgreSQL the number's counter and the case's key are read ahead too.
     ahead = window_id is not None and centre_id is not None and sql.is_postgresql()
     if window_id is not None:

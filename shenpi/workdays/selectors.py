@@ -2,6 +2,7 @@
 
 import threading
 from datetime import date
+from functools import cache
 
 from asgiref.local import Local
 from django.core.signals import request_finished, request_started
@@ -18,14 +19,20 @@ _cached: WorkCalendar | None = None
 _request = Local()
 
 
+@cache
+def calendar_version_sql() -> str:
+    """The calendar's version as one hand-written statement, for nearly every page and for the
+    case lock's read (docs/hot-path.md): the same as
+    CalendarVersion.objects.order_by("id").values_list("version", flat=True).first()."""
+    return f"SELECT v.version FROM {table(CalendarVersion)} v ORDER BY v.id LIMIT 1"
+
+
 def calendar_version() -> int:
     """The calendar's version number: it moves with every change of a day or a year."""
     version = getattr(_request, "version", None)
     if version is not None:
         return version
-    # Nearly every page asks this: one hand-written statement (docs/hot-path.md), the same as
-    # CalendarVersion.objects.order_by("id").values_list("version", flat=True).first().
-    rows = read_together(Statement(f"SELECT version FROM {table(CalendarVersion)} ORDER BY id LIMIT 1"))[0]
+    rows = read_together(Statement(calendar_version_sql()))[0]
     version = (rows[0][0] if rows else None) or 0
     if getattr(_request, "active", False):
         _request.version = version

@@ -88,7 +88,7 @@ def test_the_submissions_reads_read_as_the_orm_reads_them(cases):
             for field in store.WINDOW_FIELDS:
                 hand = sql.read_together(Statement(store._window_item_sql(field), [window.pk, item.pk]))[0]
                 assert hand == list(store.window_item_queryset(field, window.pk, item.pk))
-    assert sql.read_together(Statement(store._calendar_version_sql()))[0] == list(store.calendar_version_queryset())
+    assert sql.read_together(Statement(store.calendar_version_sql()))[0] == list(store.calendar_version_queryset())
 
 
 def test_lock_case_gives_the_same_case_on_every_backend(cases):
