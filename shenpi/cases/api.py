@@ -126,18 +126,18 @@ def summaries(cases, context: dict) -> list[dict]:
     list has fifty rows and the serializer's per-field machinery cost about a third of the
     list's time (issue 16). tests/scale/test_query_counts.py holds the two equal."""
     on, cal = context["on"], context["cal"]
-    out = []
-    for c in cases:
-        promised = selectors.clock_view(c, on=on, cal=cal).get("promised") or {
-            "due": c.promised_due, "remaining": None, "colour": "", "provisional": False}
-        out.append({"number": c.number, "item": c.item_id, "item_name": c.version.name,
-                    "department": c.department_id, "channel": c.channel, "state": c.state,
-                    "applicant_name": c.applicant_name, "applicant_id": mask(c.applicant_id),
-                    "received_on": _day(c.received_on), "accepted_on": _day(c.accepted_on),
-                    "promised_due": _day(c.promised_due), "statutory_due": _day(c.statutory_due),
-                    "promised": clock_out(promised), "provisional_dates": selectors.provisional_dates(c, cal),
-                    "row_version": c.row_version})
-    return out
+    return [_summary(c, selectors.clock_view(c, on=on, cal=cal), cal) for c in cases]
+
+
+def _summary(c: Case, clocks: dict, cal) -> dict:
+    promised = clocks.get("promised") or {"due": c.promised_due, "remaining": None, "colour": "", "provisional": False}
+    return {"number": c.number, "item": c.item_id, "item_name": c.version.name,
+            "department": c.department_id, "channel": c.channel, "state": c.state,
+            "applicant_name": c.applicant_name, "applicant_id": mask(c.applicant_id),
+            "received_on": _day(c.received_on), "accepted_on": _day(c.accepted_on),
+            "promised_due": _day(c.promised_due), "statutory_due": _day(c.statutory_due),
+            "promised": clock_out(promised), "provisional_dates": selectors.provisional_dates(c, cal),
+            "row_version": c.row_version}
 
 
 # What a summary reads of the case (its fields, the clocks' dates and state).
@@ -220,7 +220,8 @@ def detail(case: Case, context: dict) -> dict:
     a sixth of a submission's time (issue 16). tests/scale/test_query_counts.py holds the two
     equal on every demo case."""
     on, cal = context["on"], context["cal"]
-    out = summaries([case], context)[0]
+    clocks = selectors.clock_view(case, on=on, cal=cal)
+    out = _summary(case, clocks, cal)
     deemed = selectors.deemed_by_law(case, on)
     out["accepted_on"] = case.clock_start.isoformat() if case.accepted_on is None and deemed else _day(
         case.accepted_on)
@@ -231,7 +232,7 @@ def detail(case: Case, context: dict) -> dict:
         "decided_on": _day(case.decided_on), "licence_number": case.licence_number,
         "decision_reasons": case.decision_reasons, "remedies": case.remedies, "delivery_due": _day(case.delivery_due),
         "delivered_on": _day(case.delivered_on), "delivery_method": case.delivery_method,
-        "clocks": {k: clock_out(v) for k, v in selectors.clock_view(case, on=on, cal=cal).items()},
+        "clocks": {k: clock_out(v) for k, v in clocks.items()},
         "steps": [{
             "id": st.id, "stage_order": st.stage_order, "stage_name": st.stage_name, "name": st.name, "role": st.role,
             "department": st.department.name, "department_id": st.department_id,
