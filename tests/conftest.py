@@ -162,7 +162,7 @@ def audit_flushable(django_db_blocker):
 @pytest.fixture(autouse=True, scope="session")
 def counters_in_this_process():
     """The tests' cache is this process's memory: parallel test processes (pytest-xdist) must
-    not clear or count each other's login failures and lookup throttles."""
+    not clear each other's cached results. (The guards' counters are in the database, core.throttle.)"""
     from django.test import override_settings
     with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
         yield
@@ -170,8 +170,7 @@ def counters_in_this_process():
 
 @pytest.fixture(autouse=True)
 def fresh_counters():
-    """Login failures per address and lookup throttles live in the cache, shared by every
-    test in the run: each test starts with none."""
+    """The cache is shared by every test in the run: each test starts with it empty."""
     from django.core.cache import cache
     cache.clear()
     yield

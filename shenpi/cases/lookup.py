@@ -1,9 +1,9 @@
 """The public lookup by case number and query code, guarded against guessing.
 
 A query code is 8 characters from an alphabet without look-alikes (31 symbols: about 8.5 × 10¹¹
-codes), and guesses are limited three ways through the shared cache: lookups per address per
-minute, failures per address per hour and failures per case number per hour, whichever comes
-first. A refused or failed lookup is recorded (LookupFailure) for supervisors. Older cases keep
+codes), and guesses are limited three ways through counters every server shares
+(core.throttle): lookups per address per minute, failures per address per hour and failures
+per case number per hour, whichever comes first. A refused or failed lookup is recorded (LookupFailure) for supervisors. Older cases keep
 their six-digit codes; they are looked up the same way."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shenpi.core.exceptions import TooMany
-from shenpi.core.throttle import count, reached
+from shenpi.core.throttle import count, hits
 
 from . import selectors
 from .models import Case, LookupFailure
@@ -50,8 +50,9 @@ def find(*, address: str, number: str, code: str) -> Case | None:
     checks = [(f"lookup-rate:{address}", limits["per_address_per_minute"], MINUTE),
               (f"lookup-fail-address:{address}", limits["failures_per_address_per_hour"], HOUR),
               (f"lookup-fail-number:{number}", limits["failures_per_number_per_hour"], HOUR)]
+    now = hits(*(key for key, _limit, _window in checks))
     for key, limit, window in checks:
-        if reached(key, limit):
+        if now[key] >= limit:
             _record(number=number, address=address, throttled=1)
             raise TooMany(_("Too many lookups: try again in %(minutes)d minutes, or ask at the centre's "
                             "window or hotline.") % {"minutes": max(1, window // MINUTE)}, retry_after=window)

@@ -12,7 +12,7 @@ Environment variables (all optional):
   SHENPI_BEHIND_TLS_PROXY behind a TLS-ending reverse proxy: proxy header, secure cookies, HSTS, redirect
   SHENPI_PROXY_COUNT      how many proxies' X-Forwarded-For entries to trust (default 1 behind one, else 0)
   SHENPI_TOKEN_HOURS      API tokens expire after this many hours (default 8)
-  SHENPI_CACHE_URL        redis://… for the shared counters (default: files in the var directory)
+  SHENPI_CACHE_URL        redis://… for the shared cache (default: files in the var directory)
   SHENPI_DB_CONN_MAX_AGE  seconds a server process keeps its database connection (default 600; 0 closes
                           it after each request)
   SHENPI_DB_SERVER_BINDING     PostgreSQL: bind parameters on the server (default 1; 0 behind pgbouncer)

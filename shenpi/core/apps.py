@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("System")
     default = True  # two configs live here; this one is the app's
 
+    def ready(self):
+        from . import tasks  # noqa: F401  (the periodic purge of expired guard counters)
+
 
 class AxesConfig(axes_apps.AppConfig):
     """django-axes (login lockout) as it is, under a Chinese name in the admin; its models'

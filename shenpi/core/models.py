@@ -11,6 +11,8 @@ TASK_LABELS = {
     "replay_anomaly_rules": _("Anomaly rules over history"),
     "sweep_feedback_warnings": _("Overtime warnings on complaints and poor ratings"),
     "archive_delivered_cases": _("Archiving cases delivered years ago"),
+    "purge_expired_tokens": _("Deleting expired API tokens"),
+    "purge_expired_counters": _("Deleting expired guard counters"),
 }
 
 
@@ -53,3 +55,21 @@ class Stamp(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.value}"
+
+
+class Counter(models.Model):
+    """A guard's count over a time window (core.throttle): lookups and failed lookups per
+    address or case number, failed logins per address, complaints per address. Kept in the
+    database, which every server process shares, and raised by one atomic statement, so that
+    concurrent guesses are all counted and no counter is dropped to make room for another."""
+
+    name = models.CharField(_("name"), max_length=200, primary_key=True)
+    hits = models.PositiveIntegerField(_("hits"), default=0)
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        verbose_name = _("guard counter")
+        verbose_name_plural = _("guard counters")
+
+    def __str__(self):
+        return f"{self.name} {self.hits}"

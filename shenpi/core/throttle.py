@@ -1,12 +1,23 @@
-"""Counters over a time window, shared by every server process through the cache (files or
-Redis, settings.CACHES), and the client's address as the lockout sees it."""
+"""Counters over a time window, shared by every server process through the database
+(core.models.Counter), and the client's address as the lockout sees it.
+
+A counter is raised by one statement that inserts it or adds one (starting again at one once
+its window has passed) and returns the count: atomic on SQLite and PostgreSQL alike, so two
+processes counting at once count two. The cache would not do: Django's incr on files is a read
+then a write, and the file cache drops entries at random to make room."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from axes.helpers import get_client_ip_address
-from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from .models import Counter
+from .sql import Statement, read_together, table
 
 
 def client_address(request: Any) -> str:
@@ -15,15 +26,51 @@ def client_address(request: Any) -> str:
     return get_client_ip_address(request) or "unknown"
 
 
+def _moment(value) -> Any:
+    """A moment as the column stores it (on SQLite, text in UTC)."""
+    return Counter._meta.get_field("expires_at").get_db_prep_value(value, connection)
+
+
+def _name(key: str) -> str:
+    """The counter's row: the key as it is (an address, a case number someone typed), cut to the
+    column, with a NUL byte, which PostgreSQL refuses in text, written as U+FFFD instead."""
+    return key.replace("\x00", "\ufffd")[:Counter._meta.get_field("name").max_length]
+
+
+@cache
+def _count_sql() -> str:
+    t = table(Counter)
+    return (f"INSERT INTO {t} (name, hits, expires_at) VALUES (%s, 1, %s) ON CONFLICT (name) DO UPDATE SET "
+            f"hits = CASE WHEN {t}.expires_at <= %s THEN 1 ELSE {t}.hits + 1 END, "
+            f"expires_at = CASE WHEN {t}.expires_at <= %s THEN excluded.expires_at ELSE {t}.expires_at END "
+            f"RETURNING hits")
+
+
 def count(key: str, window_seconds: int) -> int:
-    """Add one to the counter; it starts at the first hit and is forgotten after the window."""
-    cache.add(key, 0, timeout=window_seconds)
-    try:
-        return cache.incr(key)
-    except ValueError:  # it expired between add and incr
-        cache.set(key, 1, timeout=window_seconds)
-        return 1
+    """Add one to the counter and return it; it starts at the first hit and is forgotten after
+    the window."""
+    now = timezone.now()
+    at, until = _moment(now), _moment(now + timedelta(seconds=window_seconds))
+    with connection.cursor() as cur:
+        cur.execute(_count_sql(), [_name(key), until, at, at])
+        return int(cur.fetchone()[0])
+
+
+def hits(*keys: str) -> dict[str, int]:
+    """The counters' values now, in one read (a counter past its window, or never raised, is 0)."""
+    names = [_name(k) for k in keys]
+    rows = read_together(Statement(
+        f"SELECT name, hits FROM {table(Counter)} WHERE name IN ({', '.join(['%s'] * len(names))}) "
+        f"AND expires_at > %s", [*names, _moment(timezone.now())]))[0]
+    found = dict(rows)
+    return {k: int(found.get(n, 0)) for k, n in zip(keys, names, strict=True)}
 
 
 def reached(key: str, limit: int) -> bool:
-    return int(cache.get(key, 0)) >= limit
+    return hits(key)[key] >= limit
+
+
+def forget_expired() -> int:
+    """Delete the counters whose window has passed (the periodic purge); how many."""
+    deleted, _by_model = Counter.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
