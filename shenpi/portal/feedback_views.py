@@ -22,7 +22,7 @@ from shenpi.cases.models import Case
 from shenpi.core.exceptions import TooMany
 from shenpi.core.forms import add_service_errors
 from shenpi.core.params import whole_number
-from shenpi.core.throttle import client_address, count, reached
+from shenpi.core.throttle import client_address, count, hits, reached
 from shenpi.feedback import complaints, indicators, services
 from shenpi.feedback.models import Complaint, FollowUp, Rating
 from shenpi.org.models import Department
@@ -161,8 +161,8 @@ def _found(request: Any, number: str, code: str) -> Complaint | None:
     address = client_address(request)
     rate_key, fail_key = f"complaint-rate:{address}", f"complaint-fail:{address}"
     limits = settings.SHENPI_LOOKUP_LIMITS  # the case lookup's limits hold for this lookup too
-    if reached(rate_key, limits["per_address_per_minute"]) or reached(fail_key,
-                                                                        limits["failures_per_address_per_hour"]):
+    now = hits(rate_key, fail_key)
+    if now[rate_key] >= limits["per_address_per_minute"] or now[fail_key] >= limits["failures_per_address_per_hour"]:
         raise TooMany(str(_("Too many lookups: try again later, or ask at the centre's window or hotline.")),
                       retry_after=LOOKUP_HOUR)
     count(rate_key, LOOKUP_MINUTE)

@@ -63,3 +63,16 @@ def test_counts_from_processes_at_once_are_all_counted():
     assert hits("race") == {"race": 200}
     seen = sorted(n for r in results for n in r)
     assert seen == list(range(1, 201))  # each count saw its own number
+
+
+def test_the_complaint_lookup_is_limited_per_address(settings):
+    """Wrong codes from one address are counted in the database; at the limit that address
+    waits (429), another does not."""
+    limit = settings.SHENPI_LOOKUP_LIMITS["failures_per_address_per_hour"]
+    c = Client(REMOTE_ADDR="10.8.0.1")
+    for n in range(limit):
+        assert c.get(f"/complaints/lookup/?number=TS20260302{n:04d}&code=WRONG123").status_code == 200
+    assert hits("complaint-fail:10.8.0.1")["complaint-fail:10.8.0.1"] == limit
+    r = c.get("/complaints/lookup/?number=TS202603020001&code=WRONG123")
+    assert r.status_code == 429 and "查询次数过多" in r.content.decode()  # refused, and told why
+    assert Client(REMOTE_ADDR="10.8.0.2").get("/complaints/lookup/?number=X1&code=Y1").status_code == 200
