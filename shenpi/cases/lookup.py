@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shenpi.core.exceptions import TooMany
-from shenpi.core.throttle import count, hits
+from shenpi.core.throttle import count_all, uncount
 
 from . import selectors
 from .models import Case, LookupFailure
@@ -50,16 +50,19 @@ def find(*, address: str, number: str, code: str) -> Case | None:
     checks = [(f"lookup-rate:{address}", limits["per_address_per_minute"], MINUTE),
               (f"lookup-fail-address:{address}", limits["failures_per_address_per_hour"], HOUR),
               (f"lookup-fail-number:{number}", limits["failures_per_number_per_hour"], HOUR)]
-    now = hits(*(key for key, _limit, _window in checks))
+    # Counted before the lookup and refused past the limit, so requests at once cannot pass a
+    # limit together; a lookup that was refused, or found its case, gives its failure back.
+    now = count_all(*((key, window) for key, _limit, window in checks))
+    fails = [key for key, _limit, _window in checks[1:]]
     for key, limit, window in checks:
-        if now[key] >= limit:
+        if now[key] > limit:
+            uncount(*fails)
             _record(number=number, address=address, throttled=1)
             raise TooMany(_("Too many lookups: try again in %(minutes)d minutes, or ask at the centre's "
                             "window or hotline.") % {"minutes": max(1, window // MINUTE)}, retry_after=window)
-    count(checks[0][0], MINUTE)
     case = selectors.public_lookup(number=number, query_code=code)
     if case is None:
-        count(checks[1][0], HOUR)
-        count(checks[2][0], HOUR)
         _record(number=number, address=address, failed=1)
+    else:
+        uncount(*fails)
     return case

@@ -38,22 +38,50 @@ def _name(key: str) -> str:
 
 
 @cache
-def _count_sql() -> str:
+def _count_sql(rows: int) -> str:
     t = table(Counter)
-    return (f"INSERT INTO {t} (name, hits, expires_at) VALUES (%s, 1, %s) ON CONFLICT (name) DO UPDATE SET "
+    return (f"INSERT INTO {t} (name, hits, expires_at) VALUES {', '.join(['(%s, 1, %s)'] * rows)} "
+            f"ON CONFLICT (name) DO UPDATE SET "
             f"hits = CASE WHEN {t}.expires_at <= %s THEN 1 ELSE {t}.hits + 1 END, "
             f"expires_at = CASE WHEN {t}.expires_at <= %s THEN excluded.expires_at ELSE {t}.expires_at END "
-            f"RETURNING hits")
+            f"RETURNING name, hits")
 
 
 def count(key: str, window_seconds: int) -> int:
     """Add one to the counter and return it; it starts at the first hit and is forgotten after
     the window."""
+    return count_all((key, window_seconds))[key]
+
+
+def count_all(*counters: tuple[str, int]) -> dict[str, int]:
+    """Add one to each (key, window in seconds) counter in one statement and return their values
+    with this hit counted. A guard that counts before it acts and refuses past its limit lets
+    exactly the limit through, however many requests come at once; one that reads, acts, then
+    counts lets through every request that read before the others counted."""
     now = timezone.now()
-    at, until = _moment(now), _moment(now + timedelta(seconds=window_seconds))
+    at = _moment(now)
+    rows: dict[str, Any] = {}  # by stored name: two keys cut to one name are one counter
+    for key, window in counters:
+        rows.setdefault(_name(key), _moment(now + timedelta(seconds=window)))
+    # In one order, so two statements raising the same counters on PostgreSQL lock them alike.
+    params = [v for name, until in sorted(rows.items()) for v in (name, until)]
     with connection.cursor() as cur:
-        cur.execute(_count_sql(), [_name(key), until, at, at])
-        return int(cur.fetchone()[0])
+        cur.execute(_count_sql(len(rows)), [*params, at, at])
+        found = {name: int(n) for name, n in cur.fetchall()}
+    return {key: found[_name(key)] for key, _window in counters}
+
+
+def uncount(*keys: str) -> None:
+    """Take back one hit from each counter still in its window: what a guard counted before it
+    acted, when the act turned out not to be what it limits (a lookup that found its case, a
+    password that was right, a complaint the service refused)."""
+    names = sorted({_name(k) for k in keys})
+    if not names:
+        return
+    with connection.cursor() as cur:
+        cur.execute(f"UPDATE {table(Counter)} SET hits = hits - 1 WHERE name IN "
+                    f"({', '.join(['%s'] * len(names))}) AND hits > 0 AND expires_at > %s",
+                    [*names, _moment(timezone.now())])
 
 
 def hits(*keys: str) -> dict[str, int]:

@@ -38,7 +38,7 @@ from rest_framework.views import APIView
 
 from shenpi.audit.services import record
 from shenpi.core.api import Detail
-from shenpi.core.throttle import client_address, count, reached
+from shenpi.core.throttle import client_address, count, uncount
 
 from .roles import is_staff_member
 from .tokens import TokenAuthentication
@@ -54,7 +54,9 @@ def _address_key(request: Any) -> str:
 
 @receiver(user_login_failed)
 def _count_failure_per_address(sender, credentials, request=None, **kwargs):
-    if request is not None:
+    # The address guard counted this try before the password was checked; count here only a
+    # try that came past it without being counted.
+    if request is not None and not getattr(request, "shenpi_address_counted", None):
         count(_address_key(request), int(cooloff().total_seconds()))
 
 
@@ -73,15 +75,29 @@ class AccountBackend(ModelBackend):
         user = store.signed_in(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        counted = getattr(request, "shenpi_address_counted", None) if request is not None else None
+        if user is not None and counted:
+            uncount(counted)  # the right password: the try the guard counted was no failure
+            request.shenpi_address_counted = None
+        return user
+
 
 class AddressGuardBackend(AccountBackend):
     """First of the authentication backends: an address over its limit gets no further. It
     authenticates nobody itself; it loads session users as AccountBackend does."""
 
     def authenticate(self, request, username=None, password=None, **credentials):
-        if request is not None and reached(_address_key(request), settings.SHENPI_LOGIN_ADDRESS_LIMIT):
-            request.shenpi_address_locked = True
-            raise PermissionDenied
+        # Each try is counted before its password is checked, and given back when it was right
+        # (AccountBackend): tries at once cannot pass the limit together, as they could when the
+        # count came after the check.
+        if request is not None:
+            key = _address_key(request)
+            request.shenpi_address_counted = key
+            if count(key, int(cooloff().total_seconds())) > settings.SHENPI_LOGIN_ADDRESS_LIMIT:
+                request.shenpi_address_locked = True
+                raise PermissionDenied
         return None
 
 

@@ -22,7 +22,7 @@ from shenpi.cases.models import Case
 from shenpi.core.exceptions import TooMany
 from shenpi.core.forms import add_service_errors
 from shenpi.core.params import whole_number
-from shenpi.core.throttle import client_address, count, hits, reached
+from shenpi.core.throttle import client_address, count, count_all, uncount
 from shenpi.feedback import complaints, indicators, services
 from shenpi.feedback.models import Complaint, FollowUp, Rating
 from shenpi.org.models import Department
@@ -128,15 +128,16 @@ def complain(request):
         request.user, "staff") else "", "case_number": request.GET.get("case", "")[:40]}
     form = ComplaintForm(request.POST or None, initial=initial)
     key = f"complaint-submit:{client_address(request)}"
-    if request.method == "POST" and reached(key, SUBMITS_PER_HOUR):
-        form.add_error(None, _("Too many complaints from this address for now; call the centre's hotline."))
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        count(key, LOOKUP_HOUR)
+        # Counted before it is sent on, so posts at once cannot pass the limit together.
+        if count(key, LOOKUP_HOUR) > SUBMITS_PER_HOUR:
+            form.add_error(None, _("Too many complaints from this address for now; call the centre's hotline."))
+            return _complain_page(request, form)
         try:
             complaint = complaints.submit(actor=request.user if not hasattr(request.user, "staff") else None,
-                                          source=Complaint.Source.PORTAL, **d)
+                                          source=Complaint.Source.PORTAL, **form.cleaned_data)
         except ValidationError as exc:
+            uncount(key)  # refused: not a complaint made
             add_service_errors(form, exc)
         else:
             if complaint.anonymous:
@@ -146,6 +147,10 @@ def complain(request):
                                                                   "code": complaint.query_code})
             return redirect(f"{reverse('portal:complaint-lookup')}?"
                             f"{urlencode({'number': complaint.number, 'code': complaint.query_code})}")
+    return _complain_page(request, form)
+
+
+def _complain_page(request, form):
     return render(request, "portal/complain.html", {"form": form, "accept_days": settings.SHENPI_COMPLAINT_ACCEPT_DAYS,
                                                     "reply_days": settings.SHENPI_COMPLAINT_REPLY_DAYS})
 
@@ -161,16 +166,17 @@ def _found(request: Any, number: str, code: str) -> Complaint | None:
     address = client_address(request)
     rate_key, fail_key = f"complaint-rate:{address}", f"complaint-fail:{address}"
     limits = settings.SHENPI_LOOKUP_LIMITS  # the case lookup's limits hold for this lookup too
-    now = hits(rate_key, fail_key)
-    if now[rate_key] >= limits["per_address_per_minute"] or now[fail_key] >= limits["failures_per_address_per_hour"]:
+    # Counted before the lookup, as the case lookup is (cases.lookup.find).
+    now = count_all((rate_key, LOOKUP_MINUTE), (fail_key, LOOKUP_HOUR))
+    if now[rate_key] > limits["per_address_per_minute"] or now[fail_key] > limits["failures_per_address_per_hour"]:
+        uncount(fail_key)
         raise TooMany(str(_("Too many lookups: try again later, or ask at the centre's window or hotline.")),
                       retry_after=LOOKUP_HOUR)
-    count(rate_key, LOOKUP_MINUTE)
     found = Complaint.objects.filter(number=number, anonymous=False).select_related(
         "against_department", "handling_department").first()
     if found is None or not found.query_code or found.query_code != code:
-        count(fail_key, LOOKUP_HOUR)
         return None
+    uncount(fail_key)
     return found
 
 

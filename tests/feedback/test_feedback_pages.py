@@ -209,6 +209,11 @@ def check_the_complaint_form_is_limited_per_address(client):
     import shenpi.portal.feedback_views as views
     count = Complaint.objects.count()
     body = {"against_department": str(user("depthead").staff.department.pk), "content": "测试", "anonymous": "on"}
+    # A post the service refuses (no such case) is no complaint made: it does not count.
+    from shenpi.core.throttle import hits
+    r = client.post("/complaints/new/", {**body, "case_number": "NOSUCH0001"})
+    assert r.status_code == 200 and Complaint.objects.count() == count
+    assert hits("complaint-submit:127.0.0.1") == {"complaint-submit:127.0.0.1": 0}
     for _ in range(views.SUBMITS_PER_HOUR):
         assert client.post("/complaints/new/", body).status_code == 200
     r = client.post("/complaints/new/", body)

@@ -74,6 +74,22 @@ def test_one_address_trying_many_accounts_is_stopped_by_its_own_higher_limit(set
     assert at("10.0.0.12").post("/staff/login/", {"username": "leader", "password": PASSWORD}).status_code == 302
 
 
+def test_each_try_counts_once_against_its_address_and_a_right_password_not_at_all():
+    """The address guard counts a try before its password is checked and gives it back when the
+    password was right: a wrong one counts once (not again when it fails), a right one not."""
+    from shenpi.core.throttle import hits
+    key = "login-failures:10.0.0.21"
+    c = at("10.0.0.21")
+    assert c.post("/staff/login/", {"username": "clerk", "password": "wrong"}).status_code == 200
+    assert hits(key)[key] == 1
+    assert c.post("/staff/login/", {"username": "clerk", "password": PASSWORD}).status_code == 302
+    assert hits(key)[key] == 1
+    assert at("10.0.0.21").post("/api/v1/auth/token/", {"username": "admin", "password": "wrong"}).status_code == 400
+    assert hits(key)[key] == 2
+    assert at("10.0.0.21").post("/api/v1/auth/token/", {"username": "admin", "password": PASSWORD}).status_code == 200
+    assert hits(key)[key] == 2
+
+
 def test_tokens_expire_and_die_at_logout(settings):
     c = Client()
     r = c.post("/api/v1/auth/token/", {"username": "admin", "password": PASSWORD})

@@ -10,9 +10,11 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from shenpi.cases import lookup
+from shenpi.core.exceptions import TooMany
 from shenpi.core.models import Counter
 from shenpi.core.tasks import purge_expired_counters
-from shenpi.core.throttle import count, hits, reached
+from shenpi.core.throttle import count, count_all, hits, reached, uncount
 from tests.cases.test_concurrency import run_together
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +29,23 @@ def test_a_counter_counts_within_its_window_and_starts_again_after():
         assert hits("a", "b") == {"a": 0, "b": 1}  # a's window has passed, b's has not
         assert count("a", 60) == 1  # it starts again
         assert hits("a") == {"a": 1}
+
+
+def test_several_counters_are_raised_in_one_statement_and_given_back(django_assert_num_queries):
+    count("a", 60)
+    with django_assert_num_queries(1):
+        assert count_all(("a", 60), ("b", 3600), ("c", 60)) == {"a": 2, "b": 1, "c": 1}
+    with django_assert_num_queries(1):
+        uncount("a", "b", "never")
+    assert hits("a", "b", "never") == {"a": 1, "b": 0, "never": 0}
+    uncount("b")  # never below nothing
+    assert hits("b") == {"b": 0} and count("b", 60) == 1
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=61), tick=False):
+        uncount("c")  # a counter past its window is left as it is; it starts again when next raised
+        assert count("c", 60) == 1
+    # Two keys cut to one stored name are one counter, raised once.
+    long = "编" * 300
+    assert count_all((long, 60), (long + "x", 60)) == {long: 1, long + "x": 1}
 
 
 def test_the_sweep_deletes_only_the_counters_whose_window_passed():
@@ -76,3 +95,40 @@ def test_the_complaint_lookup_is_limited_per_address(settings):
     r = c.get("/complaints/lookup/?number=TS202603020001&code=WRONG123")
     assert r.status_code == 429 and "查询次数过多" in r.content.decode()  # refused, and told why
     assert Client(REMOTE_ADDR="10.8.0.2").get("/complaints/lookup/?number=X1&code=Y1").status_code == 200
+
+
+@pg_only
+@pytest.mark.django_db(transaction=True)
+def test_guesses_at_once_cannot_pass_the_lookup_limit_together(settings):
+    """One failure short of a case number's limit, four guesses come at once from four
+    addresses: exactly one is tried, three are refused. (Read first and counted after, as the
+    lookup was, every one of them could read the count before any had raised it.)"""
+    limit = settings.SHENPI_LOOKUP_LIMITS["failures_per_number_per_hour"]
+    number = "HY2026030200001"
+    for _ in range(limit - 1):
+        count(f"lookup-fail-number:{number}", 3600)
+
+    def guess(i):
+        try:
+            return lookup.find(address=f"10.9.0.{i + 1}", number=number, code="WRONG234")
+        except TooMany:
+            return "refused"
+    assert sorted(map(str, run_together(4, guess))) == ["None", "refused", "refused", "refused"]
+    assert hits(f"lookup-fail-number:{number}")[f"lookup-fail-number:{number}"] == limit
+
+
+@pg_only
+@pytest.mark.django_db(transaction=True)
+def test_complaints_at_once_cannot_pass_the_address_limit_together(seeded, dept):
+    """One complaint short of an address's limit, four posts come at once: one complaint is
+    taken, three are refused (429), and only the one counts."""
+    from shenpi.feedback.models import Complaint
+    for _ in range(19):
+        count("complaint-submit:10.9.1.1", 3600)
+
+    def post(i):
+        return Client(REMOTE_ADDR="10.9.1.1").post("/api/v1/complaints/", {
+            "against_department": dept.pk, "content": f"窗口未一次告知所需材料（{i}）",
+            "name": "张三", "phone": "13800138000"}, content_type="application/json").status_code
+    assert sorted(run_together(4, post)) == [201, 429, 429, 429]
+    assert Complaint.objects.count() == 1
