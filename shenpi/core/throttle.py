@@ -94,10 +94,6 @@ def hits(*keys: str) -> dict[str, int]:
     return {k: int(found.get(n, 0)) for k, n in zip(keys, names, strict=True)}
 
 
-def reached(key: str, limit: int) -> bool:
-    return hits(key)[key] >= limit
-
-
 def forget_expired() -> int:
     """Delete the counters whose window has passed (the periodic purge); how many."""
     deleted, _by_model = Counter.objects.filter(expires_at__lte=timezone.now()).delete()
