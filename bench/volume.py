@@ -319,7 +319,7 @@ def main() -> None:
            f"# PostgreSQL on the same cores; {done_n:,} completed and {open_n:,} open cases copied from the demo's "
            f"(with steps, events, notices, messages, materials and audit entries), {all_n:,} cases in all"
            + (f"; loaded in {loaded / 60:.1f} min" if loaded else "")
-           + (f"; {archived:,} delivered more than {settings.SHENPI_ARCHIVE_AFTER_YEARS} year(s) ago "
+           + (f"; {archived:,} delivered more than {settings.SHENPI_ARCHIVE_AFTER_DAYS} days ago "
               "archived before measuring" if archived is not None else ""),
            f"# each read {args.repeat} times in one process through Django's test client (no HTTP); target p95 < 100 ms",
            f"{'read':<26} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'queries':>7}"]

@@ -1,5 +1,5 @@
-"""Archiving (issue 16, item 4): a case delivered more than SHENPI_ARCHIVE_AFTER_YEARS years
-ago has its written notices, its sent messages and its history (the case events) moved out of
+"""Archiving (issue 16, item 4): a case delivered more than SHENPI_ARCHIVE_AFTER_DAYS days ago
+(90 by default) has its written notices, its sent messages and its history (the case events) moved out of
 the working tables into one CaseArchive document per case, so the tables the centre works in
 every day hold the recent years only.
 
@@ -87,11 +87,11 @@ def dictionary(on: datetime.date) -> ArchiveDictionary | None:
 
 
 def cutoff(on: datetime.date) -> datetime.date | None:
-    """Cases delivered before this day are archived; None when archiving is off (0 years)."""
-    years = settings.SHENPI_ARCHIVE_AFTER_YEARS
-    if years <= 0:
+    """Cases delivered before this day are archived; None when archiving is off (0 days)."""
+    days = settings.SHENPI_ARCHIVE_AFTER_DAYS
+    if days <= 0:
         return None
-    return datetime.date(on.year - years, on.month, min(on.day, 28))
+    return on - datetime.timedelta(days=days)
 
 
 def due(on: datetime.date, limit: int) -> list[tuple[int, str]]:

@@ -91,7 +91,8 @@ class Case(models.Model):
 
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   db_index=False)  # indexed with the day: Meta.indexes
     licence_number = models.CharField(_("licence or document number"), max_length=100, blank=True)
     decision_reasons = models.TextField(_("reasons"), blank=True)
     remedies = models.TextField(_("remedies"), blank=True)
@@ -126,6 +127,9 @@ class Case(models.Model):
                 "submitted", "awaiting_supplement", "accepted", "suspended", "approved", "denied")),
                 include=["state", "acceptance_due", "promised_due", "statutory_due", "delivery_due"]),
             models.Index(fields=["applicant_user"]),  # with db_index=False on the key: one index, not two
+            # One person's decisions over a year (supervision's same-applicant-decider rule); as
+            # small as the key's own index was, which it replaces.
+            models.Index(fields=["decided_by", "decided_on"], name="case_decided_by_day"),
             # The few cases with provisional dates, for the recount (a partial index: the rest never enter it).
             models.Index(fields=["id"], condition=Q(provisional=True), name="case_provisional"),
             # The delivered cases not yet archived, oldest first (cases/archive.py): only those.

@@ -52,7 +52,8 @@ def sweep_provisional_dates() -> SweepResult:
 
 @periodic(key="archive", every=600.0)
 def archive_delivered_cases(on=None, limit: int = 2000) -> SweepResult:
-    """Issue 16: the notices, sent messages and history of cases delivered years ago leave the
+    """Issue 16: the notices, sent messages and history of cases delivered more than
+    SHENPI_ARCHIVE_AFTER_DAYS ago leave the
     working tables (cases/archive.py), oldest first, a case per transaction, along a partial
     index of the delivered cases not yet archived."""
     from .archive import archive_case, dictionary, due

@@ -309,12 +309,15 @@ SHENPI_TABLET_MINUTES = int(env("SHENPI_TABLET_MINUTES", "30"))
 # Where applicants reach Shenpi, for links in SMS messages.
 SHENPI_PUBLIC_URL = env("SHENPI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Cases delivered more than this many years ago have their notices, sent messages and history
-# moved to an archive document (cases/archive.py); 0 never archives. One year by default: a
-# province's 100 million cases then fit in 500 GB (bench/results/volume-archive.txt), and no
-# query across cases needs the history of a case delivered that long ago (the longest look back,
-# supervision's same-applicant-decider rule, is 365 days, and a decision precedes its delivery).
-SHENPI_ARCHIVE_AFTER_YEARS = int(env("SHENPI_ARCHIVE_AFTER_YEARS", "1"))
+# Cases delivered more than this many days ago have their notices, sent messages and history
+# moved to an archive document (cases/archive.py); 0 never archives. 90 days by default: past
+# the 60 days for reconsideration and the rating link's 30, and no query across cases reads a
+# delivered case's history (supervision's same-applicant-decider rule counts the cases' own
+# decisions). A completed case then takes about 4 KB instead of 7 after its first quarter, so a
+# province's 100 million cases fit in 500 GB (bench/results/volume-archive.txt). Every page reads
+# an archived case as before. SHENPI_ARCHIVE_AFTER_YEARS, the setting before, is still read.
+SHENPI_ARCHIVE_AFTER_DAYS = int(env("SHENPI_ARCHIVE_AFTER_DAYS", str(365 * int(os.environ["SHENPI_ARCHIVE_AFTER_YEARS"]))
+                                    if os.environ.get("SHENPI_ARCHIVE_AFTER_YEARS", "").strip().isdigit() else "90"))
 
 # The public catalog and guides are kept rendered this long at most (core.public); they are
 # dropped sooner, the moment what they show changes. SHENPI_RELEASE names the code that rendered

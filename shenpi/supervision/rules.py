@@ -187,8 +187,15 @@ def fee_irregular(event: CaseEvent, case: Case) -> str | None:
 def same_applicant_decider(event: CaseEvent, case: Case) -> str | None:
     if event.action != Action.DECIDE or event.actor_id is None:
         return None
-    n = (CaseEvent.objects.filter(action=Action.DECIDE, actor_id=event.actor_id, case__applicant_id=case.applicant_id,
-                                  at__gt=event.at - datetime.timedelta(days=365), at__lte=event.at).count())
+    # Counted over the cases' own decisions (the decider and the day are on the case row), not a
+    # year of DECIDE events: so no case's history has to stay in the working table for this rule,
+    # and a delivered case can be archived soon after (cases/archive.py). Of the decisions of the
+    # event's own day, those up to this one count, by their events (a day's are never archived).
+    day = timezone.localtime(event.at).date()
+    theirs = Case.objects.filter(decided_by_id=event.actor_id, applicant_id=case.applicant_id)
+    n = (theirs.filter(decided_on__gt=day - datetime.timedelta(days=365), decided_on__lt=day).count()
+         + CaseEvent.objects.filter(case__in=theirs.filter(decided_on=day), action=Action.DECIDE,
+                                    at__lte=event.at).count())
     limit = settings.SHENPI_SAME_APPLICANT_DECISIONS
     return f"{event.actor_name} 一年内第 {n} 次决定申请人“{case.applicant_name}”的办件(提示阈值 {limit})" if n >= limit else None
 

@@ -1,10 +1,14 @@
-"""Archiving (issue 16, item 4): a case delivered more than SHENPI_ARCHIVE_AFTER_YEARS ago has
+"""Archiving (issue 16, item 4): a case delivered more than SHENPI_ARCHIVE_AFTER_DAYS ago has
 its notices, sent messages and history moved into its archive document; it still reads the
 same on the case page, by the lookup, on the applicant's page and through the API, with its
 PDFs. A case a supervision finding points at keeps its history where the finding finds it."""
 
+import datetime
 import json
+import os
 import re
+import subprocess
+import sys
 
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -56,10 +60,10 @@ def test_a_case_delivered_years_ago_is_archived_and_reads_as_before(demo, on, se
     unsent = Outbox.objects.filter(case=old, sent_at__isnull=True).count()
     assert len(ids) >= 2 and unsent == 1
 
-    settings.SHENPI_ARCHIVE_AFTER_YEARS = 0
+    settings.SHENPI_ARCHIVE_AFTER_DAYS = 0
     assert archive_delivered_cases().done == 0  # 0: never
-    settings.SHENPI_ARCHIVE_AFTER_YEARS = 3
-    on(2029, 3, 5)  # the old case was delivered more than 3 years before; the recent one days ago
+    settings.SHENPI_ARCHIVE_AFTER_DAYS = 90
+    on(2029, 3, 5)  # the old case was delivered years before; the recent one days ago
     monkeypatch.setattr(archive_module, "DICTIONARY_SAMPLE", 4)  # learn the dictionary from the one case due
     assert archive_delivered_cases().done == 1
     assert archive_delivered_cases().done == 0  # once
@@ -113,7 +117,6 @@ def test_a_case_a_finding_points_at_keeps_its_history(demo, on, settings):
     event = CaseEvent.objects.filter(case=case, action="decide").get()
     Finding.objects.create(case=case, event=event, rule="decided-off-hours", category="process", severity="notice",
                            detail="下班时间作出决定")
-    settings.SHENPI_ARCHIVE_AFTER_YEARS = 3
     on(2029, 3, 5)
     assert archive_delivered_cases().done == 1
     case = Case.objects.get(pk=case.pk)
@@ -125,3 +128,19 @@ def test_a_case_a_finding_points_at_keeps_its_history(demo, on, settings):
     staff.force_login(user("supervisor"))
     page = staff.get(f"/staff/cases/{case.number}/")
     assert page.status_code == 200 and f'id="event-{event.seq}"' in page.content.decode()
+
+
+def test_a_case_is_archived_the_day_after_its_ninetieth_and_the_years_setting_is_still_read(demo, on):
+    on(2026, 3, 3)
+    case = delivered()
+    assert case.delivered_on == datetime.date(2026, 3, 3)
+    on(2026, 6, 1)  # 90 days after: not yet
+    assert archive_delivered_cases().done == 0
+    on(2026, 6, 2)
+    assert archive_delivered_cases().done == 1 and Case.objects.get(pk=case.pk).archived
+    # SHENPI_ARCHIVE_AFTER_YEARS, the setting before, still counts when it is set.
+    out = subprocess.run([sys.executable, "-c", "from django.conf import settings; import django; django.setup(); "
+                          "print(settings.SHENPI_ARCHIVE_AFTER_DAYS)"], capture_output=True, text=True, check=True,
+                         env={**os.environ, "DJANGO_SETTINGS_MODULE": "shenpi.config.settings",
+                              "SHENPI_ARCHIVE_AFTER_YEARS": "2"}).stdout.split()
+    assert out[-1] == "730"

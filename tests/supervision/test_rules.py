@@ -237,3 +237,24 @@ def test_one_person_deciding_many_cases_of_one_applicant_fires_at_the_threshold(
     assert [found(c) for c in mine] == [[], [], ["same-applicant-decider"]]
     assert found(other) == []
     assert "第 3 次" in Finding.objects.get(case=mine[2]).detail
+
+
+def test_decisions_of_earlier_days_count_after_their_cases_are_archived_and_not_after_a_year(on, settings):
+    """The rule counts the cases' own decisions, so archiving a case (its history leaves the
+    working table 90 days after delivery) takes nothing from it; a decision over a year old no
+    longer counts."""
+    from shenpi.cases.tasks import archive_delivered_cases
+    settings.SHENPI_SAME_APPLICANT_DECISIONS = 3
+
+    def decide(n):
+        c = s.decide(actor=user("clerk"), case=receive(FILING), decision="approve", licence_number=f"备2026-9{n:02d}")
+        return s.deliver(actor=user("clerk"), case=c, method="窗口领取")
+    on(2026, 3, 3)
+    early = [decide(n) for n in range(2)]
+    assert [found(c) for c in early] == [[], []]
+    on(2026, 6, 10)
+    assert archive_delivered_cases().done == 2 and not CaseEvent.objects.filter(case__in=early).exists()
+    third = decide(2)
+    assert found(third) == ["same-applicant-decider"] and "第 3 次" in Finding.objects.get(case=third).detail
+    on(2027, 3, 5)  # more than a year after the first two: only the third and this one count
+    assert found(decide(3)) == []
