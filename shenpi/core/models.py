@@ -10,7 +10,9 @@ TASK_LABELS = {
     "sweep_anomaly_rules": _("Anomaly rules"),
     "replay_anomaly_rules": _("Anomaly rules over history"),
     "sweep_feedback_warnings": _("Overtime warnings on complaints and poor ratings"),
-    "archive_delivered_cases": _("Archiving cases delivered years ago"),
+    "archive_delivered_cases": _("Archiving delivered cases"),
+    "fold_watch_tally": _("Tallying the cases watched"),
+    "day-figures": _("The dashboard's figures of past days"),
     "purge_expired_tokens": _("Deleting expired API tokens"),
     "purge_expired_counters": _("Deleting expired guard counters"),
 }

@@ -291,3 +291,28 @@ class DayFigures(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.department_id}"
+
+
+class WatchTally(models.Model):
+    """The cases being watched (handled or awaiting delivery), counted by department, state and
+    the due dates their lights are worked out from (supervision.tally): the dashboard adds these
+    rows up instead of reading every open case on each refresh. Kept by triggers on the case
+    table, a row of +1 or -1 for each change, and folded into one row a key every minute; derived
+    from the cases like an index, so it may be rebuilt from them at any time."""
+
+    department_id = models.BigIntegerField(_("department"))
+    state = models.CharField(_("state"), max_length=20)
+    # Only the dates the state's light reads (the rest are empty): acceptance for a case
+    # submitted, the promise and the law for one accepted, delivery for one decided.
+    acceptance_due = models.DateField(null=True)
+    promised_due = models.DateField(null=True)
+    statutory_due = models.DateField(null=True)
+    delivery_due = models.DateField(null=True)
+    n = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("tally of the cases watched")
+        verbose_name_plural = _("tallies of the cases watched")
+
+    def __str__(self):
+        return f"{self.department_id} {self.state} {self.n:+d}"

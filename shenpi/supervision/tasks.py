@@ -2,7 +2,7 @@
 when a broker is configured."""
 
 from shenpi.core.periodic import periodic
-from shenpi.core.sweeps import SweepResult
+from shenpi.core.sweeps import SweepResult, sweep
 
 from .warnings import sweep_warnings
 
@@ -23,3 +23,12 @@ def sweep_day_figures() -> SweepResult:
     """The dashboard's figures of the days that are over (supervision.figures)."""
     from .figures import make_days
     return make_days()
+
+
+@periodic(key="watch-tally", every=60.0)
+def fold_watch_tally() -> SweepResult:
+    """The dashboard's tally of the cases watched, folded to one row a key and counted again
+    from the cases (supervision.tally). Nothing is done to a record: a run is recorded only if
+    it fails."""
+    from .tally import rebuild
+    return sweep("fold_watch_tally", [None], lambda _item: (rebuild(), 0)[1], name=lambda _item: "tally")
