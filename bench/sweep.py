@@ -166,6 +166,9 @@ def main():
         load(args.cases, args.crossing, args.decided)
         loaded = time.perf_counter() - t
         print(f"loaded {args.cases:,} open and {args.decided:,} decided cases with their steps in {loaded:.0f} s")
+        # The worker folds the tally of the cases watched every minute: as a minute after the load.
+        from shenpi.supervision.tally import rebuild
+        rebuild()
 
         def forget():
             Card.objects.all().delete()
