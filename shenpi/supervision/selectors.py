@@ -27,8 +27,7 @@ from .models import Accountability, Card, Finding, Order
 LIGHTS = ("green", "yellow", "red", "severe")
 LIGHT_WORDS = {"green": _("Normal"), "yellow": _("Due soon"), "red": _("Overdue"),  # 正常 预警 超期
                "severe": _("Past the statutory limit")}  # 严重超期
-WATCHED = (State.SUBMITTED, State.AWAITING_SUPPLEMENT, State.ACCEPTED, State.SUSPENDED, State.APPROVED,
-           State.DENIED)
+WATCHED = tally.WATCHED
 DECIDED = (State.APPROVED, State.DENIED)
 
 

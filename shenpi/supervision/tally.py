@@ -24,15 +24,19 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Sum
 
+from shenpi.cases.lifecycle import State
+
 from .access import scoped
 from .models import WatchTally
 
 log = logging.getLogger("shenpi.supervision")
 
 TABLE = "supervision_watchtally"
-WATCHED = ("submitted", "awaiting_supplement", "accepted", "suspended", "approved", "denied")
+# The states in which a case is watched: being handled, or decided and awaiting delivery.
+WATCHED = (State.SUBMITTED, State.AWAITING_SUPPLEMENT, State.ACCEPTED, State.SUSPENDED, State.APPROVED,
+           State.DENIED)
 COLUMNS = "department_id, state, acceptance_due, promised_due, statutory_due, delivery_due"
-_IN = "(" + ", ".join(f"'{s}'" for s in WATCHED) + ")"
+_IN = "(" + ", ".join(f"'{s.value}'" for s in WATCHED) + ")"
 # Any number, the same in every server: one rebuild at a time.
 _LOCK = 7_314_021_611
 
