@@ -52,11 +52,8 @@ def key(row: str = "") -> str:
             f"CASE WHEN {p}state IN ('approved', 'denied') THEN {p}delivery_due END")
 
 
-_WATCHED_COLUMNS = "state, department_id, acceptance_due, promised_due, statutory_due, delivery_due"
-
-
 def _changed(distinct: str) -> str:
-    return " OR ".join(f"OLD.{c} {distinct} NEW.{c}" for c in _WATCHED_COLUMNS.split(", "))
+    return " OR ".join(f"OLD.{c} {distinct} NEW.{c}" for c in COLUMNS.split(", "))
 
 
 def install_sql(vendor: str) -> list[str]:
@@ -75,14 +72,14 @@ BEGIN
 END $$""",
             f"CREATE TRIGGER supervision_watch_insert AFTER INSERT ON cases_case FOR EACH ROW "
             f"WHEN (NEW.state IN {_IN}) EXECUTE FUNCTION supervision_watch_tally()",
-            f"CREATE TRIGGER supervision_watch_update AFTER UPDATE OF {_WATCHED_COLUMNS} ON cases_case FOR EACH ROW "
+            f"CREATE TRIGGER supervision_watch_update AFTER UPDATE OF {COLUMNS} ON cases_case FOR EACH ROW "
             f"WHEN ((OLD.state IN {_IN} OR NEW.state IN {_IN}) AND ({_changed('IS DISTINCT FROM')})) "
             f"EXECUTE FUNCTION supervision_watch_tally()",
         ]
     return [
         f"CREATE TRIGGER supervision_watch_insert AFTER INSERT ON cases_case WHEN NEW.state IN {_IN} BEGIN "
         f"INSERT INTO {TABLE} ({COLUMNS}, n) VALUES ({key('NEW')}, 1); END",
-        f"CREATE TRIGGER supervision_watch_update AFTER UPDATE OF {_WATCHED_COLUMNS} ON cases_case "
+        f"CREATE TRIGGER supervision_watch_update AFTER UPDATE OF {COLUMNS} ON cases_case "
         f"WHEN (OLD.state IN {_IN} OR NEW.state IN {_IN}) AND ({_changed('IS NOT')}) BEGIN "
         f"INSERT INTO {TABLE} ({COLUMNS}, n) SELECT {key('OLD')}, -1 WHERE OLD.state IN {_IN}; "
         f"INSERT INTO {TABLE} ({COLUMNS}, n) SELECT {key('NEW')}, 1 WHERE NEW.state IN {_IN}; END",
