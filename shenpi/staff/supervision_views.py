@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shenpi.cases.models import Case
+from shenpi.core.forms import FastSelect
 from shenpi.core.params import whole_number
 from shenpi.org.models import Department
 from shenpi.supervision import access, selectors, services
@@ -73,9 +74,10 @@ def screen(request):
 
 
 class CardFilter(forms.Form):
-    level = forms.ChoiceField(label=_("warning level"), required=False)
-    clock = forms.ChoiceField(label=_("clock"), required=False)
-    department = forms.ModelChoiceField(label=_("department"), required=False, queryset=Department.objects.none())
+    level = forms.ChoiceField(label=_("warning level"), required=False, widget=FastSelect)
+    clock = forms.ChoiceField(label=_("clock"), required=False, widget=FastSelect)
+    department = forms.ModelChoiceField(label=_("department"), required=False, widget=FastSelect,
+                                        queryset=Department.objects.none())
     appealed = forms.BooleanField(label=_("appealed only"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -165,10 +167,11 @@ def card(request, pk):
 
 
 class FindingFilter(forms.Form):
-    category = forms.ChoiceField(label=_("category"), required=False)
-    severity = forms.ChoiceField(label=_("severity"), required=False)
-    rule = forms.ChoiceField(label=_("rule"), required=False)
-    department = forms.ModelChoiceField(label=_("department"), required=False, queryset=Department.objects.none())
+    category = forms.ChoiceField(label=_("category"), required=False, widget=FastSelect)
+    severity = forms.ChoiceField(label=_("severity"), required=False, widget=FastSelect)
+    rule = forms.ChoiceField(label=_("rule"), required=False, widget=FastSelect)
+    department = forms.ModelChoiceField(label=_("department"), required=False, widget=FastSelect,
+                                        queryset=Department.objects.none())
     found_from = forms.DateField(label=_("found from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     found_to = forms.DateField(label=_("found to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

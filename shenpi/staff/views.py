@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from shenpi.catalog import excel, selectors
+from shenpi.core.forms import FastSelect
 from shenpi.org.roles import is_centre_admin, is_staff_member, roles_of
 
 
@@ -139,13 +140,15 @@ def transfer(request):
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Case number or applicant"), required=False, max_length=100)
     item = forms.CharField(label=_("item"), required=False, max_length=100)
-    department: forms.ModelChoiceField = forms.ModelChoiceField(label=_("department"), required=False, queryset=None)
-    state = forms.ChoiceField(label=_("state"), required=False)
+    department: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("department"), required=False, widget=FastSelect, queryset=None)
+    state = forms.ChoiceField(label=_("state"), required=False, widget=FastSelect)
     received_from = forms.DateField(label=_("received from"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))
     received_to = forms.DateField(label=_("received to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    window: forms.ModelChoiceField = forms.ModelChoiceField(label=_("window"), required=False, queryset=None)
-    light = forms.ChoiceField(label=_("light"), required=False)
+    window: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("window"), required=False, widget=FastSelect, queryset=None)
+    light = forms.ChoiceField(label=_("light"), required=False, widget=FastSelect)
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
 
     def __init__(self, *args, **kwargs):
