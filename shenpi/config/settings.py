@@ -199,8 +199,9 @@ AXES_LOCKOUT_CALLABLE = "shenpi.org.accounts.lockout_response"
 AXES_ENABLED = env_bool("SHENPI_AXES_ENABLED", True)
 # How many reverse proxies stand in front (their X-Forwarded-For entries are trusted).
 SHENPI_PROXY_COUNT = int(env("SHENPI_PROXY_COUNT", "1" if env_bool("SHENPI_BEHIND_TLS_PROXY") else "0"))
-AXES_IPWARE_PROXY_COUNT = SHENPI_PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if SHENPI_PROXY_COUNT else ["REMOTE_ADDR"]
+# The lockout reads the address as the other guards do (django-ipware, which axes would use
+# for X-Forwarded-For, is not installed: without it axes reads REMOTE_ADDR, the proxy's).
+AXES_CLIENT_IP_CALLABLE = "shenpi.core.throttle.address_of"
 
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"

@@ -8,11 +8,12 @@ then a write, and the file cache drops entries at random to make room."""
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from functools import cache
 from typing import Any
 
-from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -21,9 +22,26 @@ from .sql import Statement, read_together, table
 
 
 def client_address(request: Any) -> str:
-    """The client's address: REMOTE_ADDR, or behind SHENPI_PROXY_COUNT proxies the address
-    they forwarded (the same rule as the login lockout's)."""
-    return get_client_ip_address(request) or "unknown"
+    """The client's address (address_of), or "unknown" in a request that has none."""
+    return address_of(request) or "unknown"
+
+
+def address_of(request: Any) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind SHENPI_PROXY_COUNT proxies the address the
+    farthest of them saw, the count-th entry of X-Forwarded-For from the right (each proxy adds
+    the address it was reached from, so entries further left are whatever the client wrote).
+    With fewer entries than proxies, or one that is no address, REMOTE_ADDR. The login lockout
+    reads it too (AXES_CLIENT_IP_CALLABLE)."""
+    meta = request.META
+    proxies = settings.SHENPI_PROXY_COUNT
+    if proxies > 0:
+        entries = [e.strip() for e in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(entries) >= proxies:
+            try:
+                return str(ipaddress.ip_address(entries[-proxies]))
+            except ValueError:
+                pass
+    return meta.get("REMOTE_ADDR") or None
 
 
 def _moment(value) -> Any:
