@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shenpi.core.exceptions import TooMany
+from shenpi.core.sql import keyed_plans
 from shenpi.core.throttle import count_all, uncount
 
 from . import selectors
@@ -60,7 +61,11 @@ def find(*, address: str, number: str, code: str) -> Case | None:
             _record(number=number, address=address, throttled=1)
             raise TooMany(_("Too many lookups: try again in %(minutes)d minutes, or ask at the centre's "
                             "window or hotline.") % {"minutes": max(1, window // MINUTE)}, retry_after=window)
-    case = selectors.public_lookup(number=number, query_code=code)
+    # The counters are raised in their own statement, not in the read's transaction: a row a
+    # transaction has written stays locked until it ends, and every lookup from one address
+    # (a mobile carrier's, a company's gateway) would wait for the one before to finish.
+    with keyed_plans():
+        case = selectors.public_lookup(number=number, query_code=code)
     if case is None:
         _record(number=number, address=address, failed=1)
     else:

@@ -493,28 +493,36 @@ def update(obj: models.Model, fields: Sequence[str] | None = None, using: str = 
 V = TypeVar("V", bound=Callable[..., Any])
 
 
+@contextmanager
+def keyed_plans() -> Iterator[None]:
+    """Reads that all find rows by key (one case by its number, then its steps, events and
+    notices by the case): on PostgreSQL with prepared statements, each statement in the block
+    may keep one generic plan (plan_cache_mode = auto) instead of being planned again every
+    time. The connection's default, force_custom_plan (settings), stays for everything else: a
+    list filtered by a person or a department is skewed (30,000 open steps for one reviewer,
+    three for another) and one generic plan would read the whole list for the small ones.
+    Planning the staff case page's statements cost more than running them: its main query
+    plans in 1.1 ms and runs in 0.2 ms (issue 16). The setting lives in a transaction, so the
+    block is one: keep writes that others wait for (a shared counter) out of it."""
+    if not is_postgresql() or not settings.DATABASES["default"].get("OPTIONS", {}).get("prepare_threshold"):
+        yield
+        return
+    connection = connections["default"]
+    nested = connection.in_atomic_block
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('plan_cache_mode'), set_config('plan_cache_mode', 'auto', true)")
+            before = cursor.fetchone()[0]
+        yield
+        if nested:  # in a caller's transaction the setting would outlive this block (an error's rollback undoes it)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('plan_cache_mode', %s, true)", [before])
+
+
 def keyed_reads(view: V) -> V:
-    """For a page whose reads all find rows by key (one case by its number, then its steps,
-    events and notices by the case): on PostgreSQL with prepared statements, each statement may
-    keep one generic plan for this request's transaction (plan_cache_mode = auto) instead of
-    being planned again every time. The connection's default, force_custom_plan (settings),
-    stays for everything else: a list filtered by a person or a department is skewed (30,000
-    open steps for one reviewer, three for another) and one generic plan would read the whole
-    list for the small ones. Planning the staff case page's statements cost more than running
-    them: its main query plans in 1.1 ms and runs in 0.2 ms (issue 16)."""
+    """A page whose reads all find rows by key, read with generic plans (keyed_plans)."""
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not is_postgresql() or not settings.DATABASES["default"].get("OPTIONS", {}).get("prepare_threshold"):
+        with keyed_plans():
             return view(*args, **kwargs)
-        connection = connections["default"]
-        nested = connection.in_atomic_block
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT current_setting('plan_cache_mode'), set_config('plan_cache_mode', 'auto', true)")
-                before = cursor.fetchone()[0]
-            result = view(*args, **kwargs)
-            if nested:  # in a caller's transaction the setting would outlive this block (an error's rollback undoes it)
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT set_config('plan_cache_mode', %s, true)", [before])
-            return result
     return cast(V, wrapped)

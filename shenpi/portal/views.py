@@ -18,7 +18,6 @@ from shenpi.catalog.codes import Category
 from shenpi.core.exceptions import TooMany
 from shenpi.core.params import whole_number
 from shenpi.core.public import public_page
-from shenpi.core.sql import keyed_reads
 from shenpi.core.throttle import client_address
 from shenpi.org.models import Department
 
@@ -94,10 +93,10 @@ def _looked_up(request):
                              code=request.GET.get("code", ""))
 
 
-@keyed_reads
 def lookup(request):
     """The applicant's lookup: case number and the query code from the receipt, no account needed.
-    One case by its number, then its history and notices: read with generic plans (core.sql)."""
+    The case by its number is read with a generic plan (core.sql.keyed_plans), outside the
+    transaction that would hold the guard's counters locked (cases.lookup.find)."""
     asked = bool(request.GET.get("number") and request.GET.get("code"))
     refused, status = "", 200
     try:
