@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from .models import Counter
-from .sql import Statement, read_together, table
+from .sql import Statement, is_postgresql, read_together, table
 
 
 def client_address(request: Any) -> str:
@@ -96,9 +96,15 @@ def uncount(*keys: str) -> None:
     names = sorted({_name(k) for k in keys})
     if not names:
         return
+    t, marks = table(Counter), ", ".join(["%s"] * len(names))
+    # On PostgreSQL an UPDATE locks its rows in the order it finds them, which need not be the
+    # order count_all locks them in (by name): two requests, one counting and one giving back,
+    # would each wait for a row the other holds (a deadlock, one of them failing a second
+    # later). So the rows are locked first, by name.
+    rows = (f"(SELECT name FROM {t} WHERE name IN ({marks}) ORDER BY name FOR UPDATE)" if is_postgresql()
+            else f"({marks})")
     with connection.cursor() as cur:
-        cur.execute(f"UPDATE {table(Counter)} SET hits = hits - 1 WHERE name IN "
-                    f"({', '.join(['%s'] * len(names))}) AND hits > 0 AND expires_at > %s",
+        cur.execute(f"UPDATE {t} SET hits = hits - 1 WHERE name IN {rows} AND hits > 0 AND expires_at > %s",
                     [*names, _moment(timezone.now())])
 
 

@@ -84,6 +84,27 @@ def test_counts_from_processes_at_once_are_all_counted():
     assert seen == list(range(1, 201))  # each count saw its own number
 
 
+@pg_only
+@pytest.mark.django_db(transaction=True)
+def test_counting_and_giving_back_at_once_never_deadlock():
+    """Four connections count three keys and give two back, over and over, each statement on
+    its own (as a guard does outside a transaction). The rows are stored in the reverse of their
+    names' order, the order in which an UPDATE that scans the table would lock them; count_all
+    locks them by name. Had uncount locked them as it found them, one connection would hold
+    one row and wait for another that the next holds, and PostgreSQL would kill one as a
+    deadlock."""
+    keys = ["guard-c", "guard-b", "guard-a"]
+    for key in keys:  # stored c, b, a
+        count(key, 3600)
+
+    def guard(i):
+        for _ in range(150):
+            count_all(*((key, 3600) for key in keys))
+            uncount("guard-a", "guard-c")
+    run_together(4, guard)
+    assert hits(*keys) == {"guard-a": 1, "guard-b": 601, "guard-c": 1}
+
+
 def test_the_complaint_lookup_is_limited_per_address(settings):
     """Wrong codes from one address are counted in the database; at the limit that address
     waits (429), another does not."""
