@@ -53,21 +53,26 @@ def find(*, address: str, number: str, code: str) -> Case | None:
               (f"lookup-fail-number:{number}", limits["failures_per_number_per_hour"], HOUR)]
     # Counted before the lookup and refused past the limit, so requests at once cannot pass a
     # limit together; a lookup that was refused, or found its case, gives its failure back.
-    now = count_all(*((key, window) for key, _limit, window in checks))
+    # Counting, reading and giving back are one short transaction (with the read's generic plan,
+    # core.sql.keyed_plans), committed before the page is drawn: the counter rows it writes stay
+    # locked until it ends, and every lookup from the same address (a carrier's or a company's
+    # gateway) waits for them.
     fails = [key for key, _limit, _window in checks[1:]]
-    for key, limit, window in checks:
-        if now[key] > limit:
+    refused_for = None
+    with keyed_plans():
+        now = count_all(*((key, window) for key, _limit, window in checks))
+        refused_for = next((window for key, limit, window in checks if now[key] > limit), None)
+        if refused_for is not None:
+            case = None
             uncount(*fails)
             _record(number=number, address=address, throttled=1)
-            raise TooMany(_("Too many lookups: try again in %(minutes)d minutes, or ask at the centre's "
-                            "window or hotline.") % {"minutes": max(1, window // MINUTE)}, retry_after=window)
-    # The counters are raised in their own statement, not in the read's transaction: a row a
-    # transaction has written stays locked until it ends, and every lookup from one address
-    # (a mobile carrier's, a company's gateway) would wait for the one before to finish.
-    with keyed_plans():
-        case = selectors.public_lookup(number=number, query_code=code)
-    if case is None:
-        _record(number=number, address=address, failed=1)
-    else:
-        uncount(*fails)
+        else:
+            case = selectors.public_lookup(number=number, query_code=code)
+            if case is None:
+                _record(number=number, address=address, failed=1)
+            else:
+                uncount(*fails)
+    if refused_for is not None:
+        raise TooMany(_("Too many lookups: try again in %(minutes)d minutes, or ask at the centre's "
+                        "window or hotline.") % {"minutes": max(1, refused_for // MINUTE)}, retry_after=refused_for)
     return case
