@@ -156,7 +156,7 @@ def case_page(request, number):
     # The version's item (whether the case is joint) and its project come in the same query,
     # and whether it has any of the parts most cases have none of.
     case = get_object_or_404(_with_presence(selectors.cases_visible_to(request.user)
-                                            .select_related("version__item", "project_link")), number=number)
+                                            .select_related("version__item", "project_link__project")), number=number)
     from .joint_views import context as joint_context
     joint = joint_context(request.user, case) if case.joint_item else None
     # A part of a joint site inspection is finished by recording its result there, not here.

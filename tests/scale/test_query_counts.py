@@ -206,3 +206,18 @@ def test_the_real_time_view_writes_each_case_as_its_template_did(living):
     c.force_login(user("supervisor"))
     page = c.get("/staff/search/").content.decode()
     assert str(case_rows(Context({}), cases[:50])) in page
+
+
+@pytest.mark.django_db
+def test_the_case_page_of_a_projects_case_reads_the_project_with_the_case(living):
+    """A case filed under a construction project links to it by its code and name: read in the
+    case's own statement, not asked for again while the page is drawn."""
+    from shenpi.joint.models import ProjectCase
+    link = ProjectCase.objects.select_related("case", "project").first()
+    c = Client()
+    c.force_login(user("supervisor"))
+    with CaptureQueriesContext(connection) as q:
+        page = c.get(f"/staff/cases/{link.case.number}/").content.decode()
+    assert link.project.name in page and f"/staff/projects/{link.project.code}/" in page
+    asked = [x["sql"] for x in q.captured_queries]
+    assert not [x for x in asked if x.startswith('SELECT "joint_project"')], asked
