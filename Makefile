@@ -1,5 +1,8 @@
 # Shenpi: `make run` starts the demo centre, `make test` runs the tests. Both set themselves up.
-PYTHON ?= python3.11
+# The distribution's Python 3.11 where it has one that can make a virtual environment: Debian
+# and Ubuntu build theirs with profile-guided optimisation and LTO, and Shenpi's pages run
+# 15-35% faster on it than on a plain source build such as pyenv's (docs/deploy.md).
+PYTHON ?= $(shell for p in /usr/bin/python3.11 python3.11; do $$p -c 'import ensurepip, venv' 2>/dev/null && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -11,7 +14,7 @@ PORT ?= 8000
 .PHONY: run test test-fast lint messages schema clean
 
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
+	@[ -n "$(PYTHON)" ] && command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 with venv is needed (python3.11 not found or without ensurepip; set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 

@@ -36,7 +36,8 @@ def cpu_name() -> str:
 
 def machine() -> str:
     """The machine, for a results file's first line."""
-    return f"{platform.node()} · {cpu_name()} · {os.cpu_count()} cores · Python {platform.python_version()}"
+    return (f"{platform.node()} · {cpu_name()} · {os.cpu_count()} cores · Python {platform.python_version()} "
+            f"({sys.base_prefix})")
 
 
 def serve(env: dict, port: int, *args: str) -> subprocess.Popen:
