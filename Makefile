@@ -1,7 +1,7 @@
 # Shenpi: `make run` starts the demo centre, `make test` runs the tests. Both set themselves up.
 # The distribution's Python 3.11 where it has one that can make a virtual environment: Debian
-# and Ubuntu build theirs with profile-guided optimisation and LTO, and Shenpi's pages run
-# 15-35% faster on it than on a plain source build such as pyenv's (docs/deploy.md).
+# and Ubuntu build theirs with profile-guided optimisation and LTO, faster than a plain source
+# build such as pyenv's (docs/deploy.md, The interpreter).
 PYTHON ?= $(shell for p in /usr/bin/python3.11 python3.11; do $$p -c 'import ensurepip, venv' 2>/dev/null && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
