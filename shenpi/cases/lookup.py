@@ -58,7 +58,6 @@ def find(*, address: str, number: str, code: str) -> Case | None:
     # locked until it ends, and every lookup from the same address (a carrier's or a company's
     # gateway) waits for them.
     fails = [key for key, _limit, _window in checks[1:]]
-    refused_for = None
     with keyed_plans():
         now = count_all(*((key, window) for key, _limit, window in checks))
         refused_for = next((window for key, limit, window in checks if now[key] > limit), None)

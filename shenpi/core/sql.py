@@ -503,7 +503,9 @@ def keyed_plans() -> Iterator[None]:
     three for another) and one generic plan would read the whole list for the small ones.
     Planning the staff case page's statements cost more than running them: its main query
     plans in 1.1 ms and runs in 0.2 ms (issue 16). The setting lives in a transaction, so the
-    block is one: keep writes that others wait for (a shared counter) out of it."""
+    block is one, and a row written in it stays locked until it ends: keep a block that writes
+    rows others wait for (a shared counter) to those writes and its reads, not a page's drawing
+    (cases.lookup.find)."""
     if not is_postgresql() or not settings.DATABASES["default"].get("OPTIONS", {}).get("prepare_threshold"):
         yield
         return

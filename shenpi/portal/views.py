@@ -95,8 +95,8 @@ def _looked_up(request):
 
 def lookup(request):
     """The applicant's lookup: case number and the query code from the receipt, no account needed.
-    The case by its number is read with a generic plan (core.sql.keyed_plans), outside the
-    transaction that would hold the guard's counters locked (cases.lookup.find)."""
+    The guard counts, the case is read by its number with a generic plan and the count given
+    back in one short transaction (cases.lookup.find), committed before the page is drawn."""
     asked = bool(request.GET.get("number") and request.GET.get("code"))
     refused, status = "", 200
     try:
