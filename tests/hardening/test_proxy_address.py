@@ -13,9 +13,10 @@ PROXY = "192.0.2.1"  # the load balancer, as the application server sees it
 PASSWORD = "shenpi-demo-2026"
 
 
-def via_proxy(client_address: str, written: str = "") -> Client:
-    """A client reaching the server through one proxy, which appends the address it saw."""
-    forwarded = f"{written}, {client_address}" if written else client_address
+def via_proxy(address: str, written: str = "") -> Client:
+    """A client at `address` reaching the server through one proxy, which appends the address
+    it saw to whatever the client wrote in the header."""
+    forwarded = f"{written}, {address}" if written else address
     return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded, raise_request_exception=False)
 
 
