@@ -5,8 +5,12 @@ import platform
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
+
+# A benchmark run as a script has this folder on the path, where bench/http.py would hide the
+# standard library's `http` package from urllib: take the folder off.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+import urllib.request  # noqa: E402
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 

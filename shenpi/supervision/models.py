@@ -309,10 +309,38 @@ class WatchTally(models.Model):
     statutory_due = models.DateField(null=True)
     delivery_due = models.DateField(null=True)
     n = models.IntegerField()
+    # Written by the fold (true) or by a trigger since it (false, the database's default: the
+    # triggers do not name the column).
+    folded = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         verbose_name = _("tally of the cases watched")
         verbose_name_plural = _("tallies of the cases watched")
+        indexes = [
+            # The changes since the last fold, which every refresh of the dashboard adds up.
+            models.Index(fields=["department_id"], condition=models.Q(folded=False), name="watchtally_since_fold"),
+        ]
 
     def __str__(self):
         return f"{self.department_id} {self.state} {self.n:+d}"
+
+
+class WatchLights(models.Model):
+    """The folded tally's lights, department by department, as of the day of the fold and its
+    warning horizon (supervision.tally): a refresh that day reads these rows and the tally's
+    changes since the fold, not every key of every department."""
+
+    department_id = models.BigIntegerField(_("department"), unique=True)
+    on = models.DateField()
+    soon = models.DateField()
+    n = models.IntegerField()
+    yellow = models.IntegerField()
+    red = models.IntegerField()
+    severe = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("lights of the cases watched")
+        verbose_name_plural = _("lights of the cases watched")
+
+    def __str__(self):
+        return f"{self.department_id} {self.on} {self.n}"

@@ -17,7 +17,7 @@ from django.utils import timezone
 from shenpi.cases import services as s
 from shenpi.cases.models import Case
 from shenpi.supervision import selectors, tally
-from shenpi.supervision.models import WatchTally
+from shenpi.supervision.models import WatchLights, WatchTally
 from shenpi.supervision.tasks import fold_watch_tally
 from tests.cases.conftest import applicant, complete, item, user
 from tests.cases.test_concurrency import run_together
@@ -93,6 +93,49 @@ def test_the_dashboard_s_lights_are_those_of_the_cases(living, on):
     assert [r["department_id"] for r in mine] == [user("depthead").staff.department_id]
 
 
+def expected_lights(on, soon, department=None) -> dict:
+    """The lights by department counted from the cases themselves."""
+    cases = Case.objects.filter(state__in=tally.WATCHED).order_by()
+    if department:
+        cases = cases.filter(department_id=department)
+    return {r["department_id"]: r for r in cases.values("department_id").annotate(n=Count("*"), **{
+        light: Count("pk", filter=selectors.light_q(light, on, soon)) for light in ("yellow", "red", "severe")})}
+
+
+def test_the_fold_s_lights_and_the_changes_since_make_the_day_s_lights(living, on):
+    """After a fold, that day's lights are the fold's per department plus the changes since,
+    without reading the folded keys; another day or horizon reads every key. Each is the
+    cases' own count."""
+    on(2026, 12, 9)  # some cases due soon, some overdue, some past the law
+    today = timezone.localdate()
+    soon = selectors.warning_horizon(today)
+    tally.rebuild()
+    assert set(WatchLights.objects.values_list("on", "soon")) == {(today, soon)}
+    assert WatchLights.objects.count() == len(expected_lights(today, soon)) > 1
+    # Changes after it: received, accepted, decided and delivered, and a date moved by hand.
+    accepted = s.accept(actor=user("clerk"), case=receive(), note="申请人本人办理,无委托")
+    receive()
+    decided = s.decide(actor=user("clerk"), case=receive(FILING), decision="approve", licence_number="备2026-1209")
+    s.deliver(actor=user("clerk"), case=decided, method="窗口领取")
+    Case.objects.filter(pk=accepted.pk).update(promised_due=today - datetime.timedelta(days=1))
+    assert WatchTally.objects.filter(folded=False).exists()
+    expected = expected_lights(today, soon)
+    assert {r["department_id"]: r for r in tally.lights(user("supervisor"), today, soon)} == expected
+    assert sum(r["red"] + r["severe"] for r in expected.values()) > 0
+    mine = user("depthead").staff.department_id
+    assert tally.lights(user("depthead"), today, soon) == [expected[mine]]
+    # Another day or another horizon than the fold's: every key, the same lights as the cases.
+    tomorrow = today + datetime.timedelta(days=1)
+    later = selectors.warning_horizon(tomorrow)
+    assert {r["department_id"]: r for r in tally.lights(user("supervisor"), tomorrow, later)} == \
+        expected_lights(tomorrow, later)
+    assert {r["department_id"]: r for r in tally.lights(user("supervisor"), today, later)} == \
+        expected_lights(today, later)
+    # The fold's day reads none of the folded keys: without them, its lights do not change.
+    WatchTally.objects.filter(folded=True).delete()
+    assert {r["department_id"]: r for r in tally.lights(user("supervisor"), today, soon)} == expected
+
+
 def test_the_rebuild_puts_back_missing_triggers_and_the_worker_runs_it(living, caplog):
     for sql in tally.uninstall_sql(connection.vendor):
         with connection.cursor() as cur:
@@ -145,3 +188,8 @@ def test_cases_changing_while_the_tally_is_rebuilt_are_all_counted(seeded, on):
     rebuilds = run_together(4, work)[3]
     assert rebuilds >= 3 and Case.objects.count() == 12
     assert tallied() == live()
+    today = timezone.localdate()
+    soon = selectors.warning_horizon(today)
+    assert WatchLights.objects.filter(on=today, soon=soon).exists()
+    assert {r["department_id"]: r for r in tally.lights(user("supervisor"), today, soon)} == \
+        expected_lights(today, soon)
