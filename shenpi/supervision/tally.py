@@ -31,7 +31,7 @@ import logging
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Sum, Value
 from django.utils import timezone
 
 from shenpi.cases.lifecycle import State
@@ -181,17 +181,24 @@ def lights(user: Any, on: datetime.date, soon: datetime.date) -> list[dict]:
     """The cases being watched that the user may see, by department: how many, and how many
     are due soon, overdue and past the statutory limit (supervision.selectors.light_q, over
     the tally's rows as over the cases). From the fold's lights and the changes since it
-    where the fold was made for this day and horizon; else from every key."""
-    folded = list(scoped(WatchLights.objects.filter(on=on, soon=soon), user)
-                  .values("department_id", "n", *LIGHTS))
-    if folded:
+    where the fold was made for this day and horizon, read in one statement (one snapshot: a
+    fold committing between two reads would lose the changes it folded); else from every key."""
+    from .selectors import light_q
+    fields = ("department_id", "n", *LIGHTS)
+    folded = (scoped(WatchLights.objects.filter(on=on, soon=soon), user).order_by()
+              .annotate(folded=Value(True)).values_list("folded", *fields))
+    since = (scoped(WatchTally.objects.filter(folded=False), user).order_by().values("department_id")
+             .annotate(is_folded=Value(False), watched=Sum("n"),
+                       **{light: Sum("n", filter=light_q(light, on, soon)) for light in LIGHTS})
+             .values_list("is_folded", "department_id", "watched", *LIGHTS))
+    rows = list(folded.union(since, all=True))
+    if any(row[0] for row in rows):
         # A department with no lights has no folded rows: its changes since are all it has.
-        out = {r["department_id"]: r for r in folded}
-        for r in _summed(scoped(WatchTally.objects.filter(folded=False), user), on, soon):
-            mine = out.setdefault(r["department_id"], {"department_id": r["department_id"], "n": 0,
-                                                       **dict.fromkeys(LIGHTS, 0)})
-            for k in ("n", *LIGHTS):
-                mine[k] += r[k]
+        out: dict[int, dict] = {}
+        for _folded, department, *counts in rows:
+            mine = out.setdefault(department, {"department_id": department, "n": 0, **dict.fromkeys(LIGHTS, 0)})
+            for k, v in zip(fields[1:], counts, strict=True):
+                mine[k] += v or 0
         found = list(out.values())
     else:
         found = _summed(scoped(WatchTally.objects.all(), user), on, soon)
