@@ -2,7 +2,16 @@ from decimal import Decimal
 
 from django import template
 
+from shenpi.core.links import fixed_path
+
 register = template.Library()
+
+
+@register.simple_tag
+def fixed_url(name: str) -> str:
+    """``{% url name %}`` for a route with no arguments, reversed once per process
+    (core.links.fixed_path)."""
+    return fixed_path(name)
 
 
 @register.filter
