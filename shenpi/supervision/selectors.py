@@ -39,7 +39,8 @@ def light_q(light: str, on: datetime.date, soon: datetime.date | None = None) ->
     """The cases in a light, as conditions over the stored due dates: severe, past the
     statutory limit; red, past a running due date (acceptance, the promise, delivery) but not
     the statutory one; yellow, a running due date within the warning days; green, the rest of
-    the cases being handled or awaiting delivery (a suspended case's clock stands still)."""
+    the cases being handled or awaiting delivery (a suspended case's clock stands still); any,
+    all of those."""
     soon = soon or warning_horizon(on)
     severe = Q(state=State.ACCEPTED, statutory_due__lt=on)
     red = (Q(state=State.SUBMITTED, acceptance_due__lt=on)
@@ -54,6 +55,8 @@ def light_q(light: str, on: datetime.date, soon: datetime.date | None = None) ->
         return red
     if light == "yellow":
         return yellow
+    if light == "any":  # every case being watched, whatever its light
+        return Q(state__in=WATCHED)
     return Q(state__in=WATCHED) & ~severe & ~red & ~yellow
 
 
