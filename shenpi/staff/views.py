@@ -50,6 +50,7 @@ def home(request):
     from shenpi.cases.models import StepTask
     from shenpi.org.roles import Role, has_role
     from shenpi.workdays.selectors import current_calendar
+    from shenpi.supervision.tally import WATCHED
 
     user = request.user
     staff = getattr(user, "staff", None)
@@ -64,14 +65,15 @@ def home(request):
              .select_related("case", "case__version").order_by("due_on")[:20])
     work["tasks"] = cases.step_rows(steps, on=on, cal=cal)
     if staff and staff.department_id and has_role(user, Role.DEPT_HEAD, Role.CHIEF_REP):
+        # The cases being handled or awaiting delivery: the dashboard's "being handled".
         department_cases = cases.cases_visible_to(user).filter(department_id=staff.department_id,
-                                                                state__in=cases.RUNNING)
+                                                                state__in=WATCHED)
         work["department"] = {"open": department_cases.count(),
                               "overdue": department_cases.filter(cases.overdue_q(on)).count()}
     watcher = is_centre_admin(user) or has_role(user, Role.SUPERVISOR, Role.LEADER)
     if watcher:
         everything = cases.cases_visible_to(user)
-        work["centre"] = {"open": everything.filter(state__in=cases.RUNNING).count(),
+        work["centre"] = {"open": everything.filter(state__in=WATCHED).count(),
                           "overdue": everything.filter(cases.overdue_q(on)).count(),
                           "today": everything.filter(received_on=on).count()}
         work["lookups"] = cases.lookup_failures(on=on)

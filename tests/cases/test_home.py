@@ -62,6 +62,22 @@ def test_each_role_lands_on_its_work(client, living):
     assert not missing
 
 
+def test_a_department_s_open_cases_on_its_home_are_the_dashboard_s_and_its_link_lists_them(client, living):
+    """The workbench's "open in the department" counts what the supervision dashboard counts as
+    being handled (awaiting delivery included), and its link lists exactly those cases."""
+    import re
+    c = login(client, "depthead")
+    page = c.get("/staff/").content.decode()
+    section = page[page.find('id="home-department"'):]
+    open_here = int(re.search(r"本部门在办\s*(\d+)", section).group(1))
+    link = re.search(r'href="(/staff/search/\?department=\d+&amp;light=any)"', section).group(1).replace("&amp;", "&")
+    dashboard = c.get("/staff/supervision/").context["f"]["departments"]
+    mine = get_user_model().objects.get(username="depthead").staff.department_id
+    assert open_here == next(d["open"] for d in dashboard if d["id"] == mine)
+    listed = c.get(link).content.decode()
+    assert open_here == len(set(re.findall(r'href="/staff/cases/([^/"]+)/"', listed))) > 0
+
+
 def test_supervisors_search_every_case_read_only(client, living):
     c = login(client, "supervisor")
     page = c.get("/staff/search/").content.decode()
