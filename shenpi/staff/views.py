@@ -49,8 +49,8 @@ def home(request):
     from shenpi.cases.lifecycle import State
     from shenpi.cases.models import StepTask
     from shenpi.org.roles import Role, has_role
-    from shenpi.workdays.selectors import current_calendar
     from shenpi.supervision.tally import WATCHED
+    from shenpi.workdays.selectors import current_calendar
 
     user = request.user
     staff = getattr(user, "staff", None)
