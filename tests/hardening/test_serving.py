@@ -23,7 +23,7 @@ def committed_demo(transactional_db, seeded, audit_flushable):
 
 def test_serve_is_gunicorn_with_hashed_static_files_and_the_worker(committed_demo, tmp_path):
     log = tmp_path / "serve.log"
-    with serving(env_for(tmp_path), "--workers", "2", log=log) as (base, proc):
+    with serving(env_for(tmp_path, SHENPI_WEB_MAX_REQUESTS="30"), "--workers", "2", log=log) as (base, proc):
         status, headers, body = get(base + "/")
         assert status == 200 and headers["Server"].startswith("gunicorn")
         css = re.search(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', body.decode()).group(1)
@@ -34,12 +34,18 @@ def test_serve_is_gunicorn_with_hashed_static_files_and_the_worker(committed_dem
             if "shenpi worker:" in log.read_text():
                 break
             time.sleep(0.2)
+        # A worker is replaced after its requests (here 30, +-3): two workers, 90 requests.
+        assert all(get(base + "/api/v1/workdays/day?date=2026-11-27")[0] == 200 for _ in range(90))
+        for _ in range(100):
+            if log.read_text().count("Booting worker") > 2:
+                break
+            time.sleep(0.2)
         children = [int(p) for p in os.popen(f"pgrep -g {os.getpgid(proc.pid)}").read().split()]
         assert len(children) >= 5  # serve, gunicorn's master and 2 workers, the worker
         os.killpg(proc.pid, signal.SIGINT)
         assert proc.wait(timeout=30) == 0
     text = log.read_text()
-    assert "shenpi worker:" in text and "Booting worker" in text
+    assert "shenpi worker:" in text and text.count("Booting worker") > 2 and "Autorestarting worker" in text
     assert "development server" not in text.lower()
     assert not any(os.path.exists(f"/proc/{pid}") and open(f"/proc/{pid}/stat").read().split()[2] != "Z"
                    for pid in children)
