@@ -151,7 +151,7 @@ def rebuild(on: datetime.date | None = None) -> int:
         cur.execute(f"SELECT COUNT(*) FROM {TABLE}")
         rows = int(cur.fetchone()[0])
         # In the same transaction: a reader sees the new folded rows with their lights, or
-        # neither (lights older than the rows would count the folded changes twice).
+        # neither (the old lights beside the new rows would leave out the changes folded now).
         fold_lights(on)
     return rows
 
@@ -168,13 +168,18 @@ def fold_lights(on: datetime.date) -> int:
          for r in _summed(WatchTally.objects.filter(folded=True), on, soon)], batch_size=1000))
 
 
-def _summed(qs: Any, on: datetime.date, soon: datetime.date) -> list[dict]:
-    """Rows of the tally added up by department: how many cases, and how many in each light."""
+def _by_department(qs: Any, on: datetime.date, soon: datetime.date) -> Any:
+    """Rows of the tally added up by department, as a query: how many cases (`watched`), and
+    how many in each light."""
     from .selectors import light_q
-    rows = (qs.order_by().values("department_id")
+    return (qs.order_by().values("department_id")
             .annotate(watched=Sum("n"), **{light: Sum("n", filter=light_q(light, on, soon)) for light in LIGHTS}))
+
+
+def _summed(qs: Any, on: datetime.date, soon: datetime.date) -> list[dict]:
+    """The same, read: a dictionary a department."""
     return [{"department_id": r["department_id"], "n": r["watched"], **{light: r[light] or 0 for light in LIGHTS}}
-            for r in rows]
+            for r in _by_department(qs, on, soon)]
 
 
 def lights(user: Any, on: datetime.date, soon: datetime.date) -> list[dict]:
@@ -183,14 +188,11 @@ def lights(user: Any, on: datetime.date, soon: datetime.date) -> list[dict]:
     the tally's rows as over the cases). From the fold's lights and the changes since it
     where the fold was made for this day and horizon, read in one statement (one snapshot: a
     fold committing between two reads would lose the changes it folded); else from every key."""
-    from .selectors import light_q
     fields = ("department_id", "n", *LIGHTS)
     folded = (scoped(WatchLights.objects.filter(on=on, soon=soon), user).order_by()
               .annotate(folded=Value(True)).values_list("folded", *fields))
-    since = (scoped(WatchTally.objects.filter(folded=False), user).order_by().values("department_id")
-             .annotate(is_folded=Value(False), watched=Sum("n"),
-                       **{light: Sum("n", filter=light_q(light, on, soon)) for light in LIGHTS})
-             .values_list("is_folded", "department_id", "watched", *LIGHTS))
+    since = (_by_department(scoped(WatchTally.objects.filter(folded=False), user), on, soon)
+             .annotate(is_folded=Value(False)).values_list("is_folded", "department_id", "watched", *LIGHTS))
     rows = list(folded.union(since, all=True))
     if any(row[0] for row in rows):
         # A department with no lights has no folded rows: its changes since are all it has.
