@@ -79,27 +79,23 @@ def test_the_triggers_keep_the_tally_through_every_change_and_the_rebuild_folds_
     assert tallied() == live()
 
 
+def expected_lights(on, soon) -> dict:
+    """The lights by department counted from the cases themselves."""
+    cases = Case.objects.filter(state__in=tally.WATCHED).order_by()
+    return {r["department_id"]: r for r in cases.values("department_id").annotate(n=Count("*"), **{
+        light: Count("pk", filter=selectors.light_q(light, on, soon)) for light in ("yellow", "red", "severe")})}
+
+
 def test_the_dashboard_s_lights_are_those_of_the_cases(living, on):
     on(2026, 12, 9)  # later: some are due soon, some overdue, some past the law
     today = timezone.localdate()
     soon = selectors.warning_horizon(today)
-    cases = Case.objects.filter(state__in=tally.WATCHED).order_by().values("department_id")
-    expected = {r["department_id"]: r for r in cases.annotate(n=Count("*"), **{
-        light: Count("pk", filter=selectors.light_q(light, today, soon)) for light in ("yellow", "red", "severe")})}
+    expected = expected_lights(today, soon)
     lit = {r["department_id"]: r for r in tally.lights(user("supervisor"), today, soon)}
     assert lit == expected and sum(r["red"] + r["severe"] for r in lit.values()) > 0
     # A department's staff see their own department's alone.
     mine = tally.lights(user("depthead"), today, soon)
     assert [r["department_id"] for r in mine] == [user("depthead").staff.department_id]
-
-
-def expected_lights(on, soon, department=None) -> dict:
-    """The lights by department counted from the cases themselves."""
-    cases = Case.objects.filter(state__in=tally.WATCHED).order_by()
-    if department:
-        cases = cases.filter(department_id=department)
-    return {r["department_id"]: r for r in cases.values("department_id").annotate(n=Count("*"), **{
-        light: Count("pk", filter=selectors.light_q(light, on, soon)) for light in ("yellow", "red", "severe")})}
 
 
 def test_the_fold_s_lights_and_the_changes_since_make_the_day_s_lights(living, on):
